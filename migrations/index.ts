@@ -1,0 +1,12 @@
+import { addUserActionsTable } from './94cef3eb6eae_add_user_actions_table.js';
+import { addAuthorTable } from './b857e3e16921_add_author_table.js';
+import type { Migration } from './migration.js';
+
+export type { Migration, MigrationContext } from './migration.js';
+
+/**
+ * Every migration, oldest first. An explicit list rather than a glob, so that the bundled `dist/`
+ * runs them the same under ESM and CJS. Append only: a new column on user_actions must be nullable
+ * or have a default, so that the reference's columns alone always make a valid row.
+ */
+export const MIGRATIONS: readonly Migration[] = [addUserActionsTable, addAuthorTable];

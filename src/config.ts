@@ -1,0 +1,133 @@
+import path from 'node:path';
+import type { Sequelize } from 'sequelize';
+import type { Redis } from 'ioredis';
+import { AuditTrailError } from './errors.js';
+import { consoleLogger, silentLogger, type Logger } from './logger.js';
+
+export interface PoolOptions {
+  /** Most connections open at once. The reference runs 20 plus 10 overflow. */
+  max?: number;
+  min?: number;
+  /** How long a caller may wait for a free connection. */
+  acquireMs?: number;
+  /** How long an unused connection stays open. */
+  idleMs?: number;
+}
+
+export interface AuditTrailOptions {
+  /** A host-owned Sequelize instance, or a `postgres://` / `sqlite:` URL. Default: `DATABASE_URL`, then embedded SQLite. */
+  database?: Sequelize | string;
+  /** The embedded SQLite file used when no database is configured. */
+  sqlitePath?: string;
+  /** A Redis URL or a host-owned ioredis instance. Default: `REDIS_URL`, then none (in-process fallbacks). */
+  redis?: Redis | string;
+  pool?: PoolOptions;
+  /** Connection attempts before `ready()` rejects. */
+  connectAttempts?: number;
+  /** Wait between connection attempts. */
+  connectRetryDelayMs?: number;
+  /** How long an instance waits for another one's migrations before giving up. */
+  migrationLockTimeoutMs?: number;
+  /** Events per INSERT. */
+  batchSize?: number;
+  /** Longest an event waits in memory before its batch is written. */
+  flushIntervalMs?: number;
+  /** How long `close()` may spend writing what is still queued. */
+  closeTimeoutMs?: number;
+  /** Where the package logs; `false` silences it. */
+  logger?: Logger | false;
+}
+
+export type DatabaseTarget =
+  | { readonly kind: 'host'; readonly sequelize: Sequelize }
+  | { readonly kind: 'url'; readonly url: string }
+  | { readonly kind: 'embedded'; readonly path: string };
+
+export type RedisTarget =
+  | { readonly kind: 'host'; readonly client: Redis }
+  | { readonly kind: 'url'; readonly url: string }
+  | { readonly kind: 'none' };
+
+export interface AuditTrailConfig {
+  readonly database: DatabaseTarget;
+  readonly redis: RedisTarget;
+  readonly pool: Readonly<Required<PoolOptions>>;
+  readonly connectAttempts: number;
+  readonly connectRetryDelayMs: number;
+  readonly migrationLockTimeoutMs: number;
+  readonly batchSize: number;
+  readonly flushIntervalMs: number;
+  readonly closeTimeoutMs: number;
+  readonly logger: Logger;
+}
+
+export const DEFAULTS = Object.freeze({
+  sqlitePath: path.join('.audit-trail', 'audit.sqlite'),
+  pool: Object.freeze({ max: 30, min: 0, acquireMs: 30_000, idleMs: 10_000 }),
+  connectAttempts: 5,
+  connectRetryDelayMs: 5_000,
+  migrationLockTimeoutMs: 60_000,
+  batchSize: 500,
+  flushIntervalMs: 200,
+  closeTimeoutMs: 10_000,
+});
+
+/** Options and environment become one frozen config; the caller's object is never touched. */
+export function resolveConfig(options: AuditTrailOptions = {}, env: NodeJS.ProcessEnv = process.env): AuditTrailConfig {
+  const pool = { ...DEFAULTS.pool, ...definedEntries(options.pool ?? {}) };
+  for (const [name, value] of Object.entries(pool)) requireCount(`pool.${name}`, value, 0);
+  if (pool.min > pool.max) {
+    throw new AuditTrailError('invalid_option', `pool.min (${pool.min}) exceeds pool.max (${pool.max}); lower min or raise max.`);
+  }
+  return Object.freeze({
+    database: databaseTarget(options, env),
+    redis: redisTarget(options.redis, env),
+    pool: Object.freeze(pool),
+    connectAttempts: requireCount('connectAttempts', options.connectAttempts ?? DEFAULTS.connectAttempts, 1),
+    connectRetryDelayMs: requireCount('connectRetryDelayMs', options.connectRetryDelayMs ?? DEFAULTS.connectRetryDelayMs, 0),
+    migrationLockTimeoutMs: requireCount(
+      'migrationLockTimeoutMs',
+      options.migrationLockTimeoutMs ?? DEFAULTS.migrationLockTimeoutMs,
+      1,
+    ),
+    batchSize: requireCount('batchSize', options.batchSize ?? DEFAULTS.batchSize, 1),
+    flushIntervalMs: requireCount('flushIntervalMs', options.flushIntervalMs ?? DEFAULTS.flushIntervalMs, 1),
+    closeTimeoutMs: requireCount('closeTimeoutMs', options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs, 0),
+    logger: options.logger === false ? silentLogger : (options.logger ?? consoleLogger),
+  });
+}
+
+function databaseTarget(options: AuditTrailOptions, env: NodeJS.ProcessEnv): DatabaseTarget {
+  const { database } = options;
+  if (database !== undefined && typeof database !== 'string') {
+    if (typeof database?.getDialect !== 'function') {
+      throw new AuditTrailError('invalid_option', 'database must be a Sequelize instance or a URL string such as postgres://user@host:5432/db.');
+    }
+    return { kind: 'host', sequelize: database };
+  }
+  const url = database || env.DATABASE_URL;
+  if (url) return { kind: 'url', url };
+  return { kind: 'embedded', path: path.resolve(options.sqlitePath ?? DEFAULTS.sqlitePath) };
+}
+
+function redisTarget(redis: AuditTrailOptions['redis'], env: NodeJS.ProcessEnv): RedisTarget {
+  if (redis !== undefined && typeof redis !== 'string') {
+    if (typeof redis?.get !== 'function') {
+      throw new AuditTrailError('invalid_option', 'redis must be an ioredis instance or a URL string such as redis://127.0.0.1:6379.');
+    }
+    return { kind: 'host', client: redis };
+  }
+  const url = redis || env.REDIS_URL;
+  return url ? { kind: 'url', url } : { kind: 'none' };
+}
+
+function requireCount(name: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min) {
+    throw new AuditTrailError('invalid_option', `${name} must be an integer of at least ${min}; got ${String(value)}.`);
+  }
+  return value;
+}
+
+function definedEntries<T extends object>(object: T): Partial<T> {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

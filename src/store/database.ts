@@ -1,0 +1,87 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Sequelize, type Options } from 'sequelize';
+import type { AuditTrailConfig } from '../config.js';
+import { AuditTrailError, messageOf } from '../errors.js';
+import { hostAndPort, redactUrl } from '../redact-url.js';
+
+export interface OpenedDatabase {
+  readonly sequelize: Sequelize;
+  /** Only a connection we opened is ours to close; a host's Sequelize stays open. */
+  readonly owned: boolean;
+  /** What to name in logs and errors: host and port, or the SQLite file. Never a password. */
+  readonly label: string;
+}
+
+export function openDatabase(config: AuditTrailConfig): OpenedDatabase {
+  const target = config.database;
+  if (target.kind === 'host') return { sequelize: target.sequelize, owned: false, label: labelOf(target.sequelize) };
+  const common: Options = { logging: false };
+  if (target.kind === 'embedded') {
+    mkdirSync(path.dirname(target.path), { recursive: true });
+    return { sequelize: construct({ ...common, dialect: 'sqlite', storage: target.path }), owned: true, label: target.path };
+  }
+  const { url } = target;
+  const options: Options = url.startsWith('sqlite:')
+    ? { ...common, dialect: 'sqlite', storage: sqliteStorage(url) }
+    : { ...common, pool: poolOptions(config) };
+  const sequelize = construct(options, url);
+  return { sequelize, owned: true, label: url.startsWith('sqlite:') ? sqliteStorage(url) : hostAndPort(url) };
+}
+
+/** `ready()` waits on this: the first answer from the database, after as many attempts as configured. */
+export async function connectWithRetry(database: OpenedDatabase, config: AuditTrailConfig): Promise<void> {
+  const { connectAttempts: attempts, connectRetryDelayMs: delayMs, logger } = config;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await database.sequelize.authenticate({ logging: false });
+      if (attempt > 1) logger.info(`connected to the database at ${database.label} on attempt ${attempt}`);
+      return;
+    } catch (error) {
+      const reason = messageOf(error);
+      if (attempt >= attempts) {
+        throw new AuditTrailError(
+          'connection_failed',
+          `could not connect to the database at ${database.label} after ${attempts} attempt(s): ${reason}`,
+          { cause: error },
+        );
+      }
+      logger.warn(`database connection attempt ${attempt}/${attempts} to ${database.label} failed: ${reason}; retrying in ${delayMs} ms`);
+      await sleep(delayMs);
+    }
+  }
+}
+
+function construct(options: Options, url?: string): Sequelize {
+  try {
+    return url === undefined ? new Sequelize(options) : new Sequelize(url, options);
+  } catch (error) {
+    if (/sqlite3/i.test(messageOf(error))) {
+      throw new AuditTrailError(
+        'driver_missing',
+        'the embedded SQLite database needs the sqlite3 package: run `npm install sqlite3`, or set DATABASE_URL to a PostgreSQL URL.',
+        { cause: error },
+      );
+    }
+    const shown = url === undefined ? '' : ` ${redactUrl(url)}`;
+    throw new AuditTrailError('invalid_option', `cannot use the database URL${shown}: ${messageOf(error)}`, { cause: error });
+  }
+}
+
+function poolOptions(config: AuditTrailConfig): Options['pool'] {
+  const { max, min, acquireMs, idleMs } = config.pool;
+  // Sequelize's pool validates every connection before lending it, like SQLAlchemy's pool_pre_ping.
+  return { max, min, acquire: acquireMs, idle: idleMs };
+}
+
+function sqliteStorage(url: string): string {
+  const file = url.replace(/^sqlite:(\/\/)?/, '');
+  return file === '' || file === ':memory:' ? ':memory:' : path.resolve(file);
+}
+
+function labelOf(sequelize: Sequelize): string {
+  const { host, port, storage } = sequelize.config as { host?: string; port?: string | number; storage?: string };
+  if (sequelize.getDialect() === 'sqlite') return storage ?? ':memory:';
+  return port ? `${host}:${port}` : String(host);
+}

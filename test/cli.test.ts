@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from './support/database.js';
+
+const run = promisify(execFile);
+const database = useTestDatabase();
+
+/** Runs the CLI from source as a user would run the bin; resolves to its exit code and output. */
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const { DATABASE_URL: _ignored, ...inherited } = process.env;
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env: { ...inherited, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('audit-trail migrate', () => {
+  it('prints help with exit code 0', async () => {
+    const result = await cli(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('migrate down [--to NAME|0]');
+  });
+
+  it('applies, reports, reverts and re-applies migrations', async () => {
+    const db = ['--database', database.url];
+    expect(await cli(['migrate', 'status', ...db])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^pending {2}94cef3eb6eae/m) });
+    expect((await cli(['migrate', 'up', ...db])).stdout).toBe('applied 94cef3eb6eae_add_user_actions_table\napplied b857e3e16921_add_author_table\n');
+    expect((await cli(['migrate', 'up', ...db])).stdout).toBe('already up to date\n');
+    expect((await cli(['migrate', 'history', ...db])).stdout).toMatch(/^\d{4}-\d\d-\d\dT.* {2}94cef3eb6eae_add_user_actions_table$/m);
+    expect((await cli(['migrate', 'down', '--to', '94cef3eb6eae', ...db])).stdout).toBe('reverted b857e3e16921_add_author_table\n');
+    expect((await cli(['migrate', 'status'], { DATABASE_URL: database.url })).stdout).toMatch(/^pending {2}b857e3e16921/m);
+    expect((await cli(['migrate', 'down', '--to', '0', ...db])).stdout).toBe('reverted 94cef3eb6eae_add_user_actions_table\n');
+    expect((await cli(['migrate', 'up', ...db])).code).toBe(0);
+  });
+
+  it('answers usage errors with exit code 2', async () => {
+    expect(await cli(['migrate', 'sideways', '--database', database.url])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown migrate action') });
+    expect(await cli(['frobnicate'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command') });
+    expect(await cli(['migrate', 'up'])).toMatchObject({ code: 2, stderr: expect.stringContaining('set DATABASE_URL') });
+    expect(await cli(['migrate', 'up', '--bogus'])).toMatchObject({ code: 2 });
+  });
+
+  it('reports an unreachable database in one line, without the password, with exit code 1', async () => {
+    const result = await cli(['migrate', 'up', '--database', 'postgres://admin:hunter2@127.0.0.1:1/db']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('127.0.0.1:1');
+    expect(result.stderr).not.toContain('hunter2');
+  });
+
+  it('reports a malformed URL in one line, without the password', async () => {
+    const result = await cli(['migrate', 'up', '--database', 'postgres://admin:hunter2@']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).not.toContain('hunter2');
+  });
+});

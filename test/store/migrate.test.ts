@@ -1,0 +1,109 @@
+import { Sequelize, type Model, type ModelStatic } from 'sequelize';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../migrations/index.js';
+import { silentLogger } from '../../src/logger.js';
+import { createMigrator, HISTORY_TABLE, migrateToLatest } from '../../src/store/migrate.js';
+import { defineModels, USER_ACTION_INDEXES } from '../../src/store/models.js';
+import { useTestDatabase } from '../support/database.js';
+import { catalogSnapshot } from '../support/schema.js';
+
+const database = useTestDatabase();
+let sequelize: Sequelize;
+
+beforeAll(() => {
+  sequelize = new Sequelize(database.url, { logging: false });
+});
+afterAll(() => sequelize.close());
+
+describe('migration list', () => {
+  it('has unique revision ids, each carried in the migration name', () => {
+    const ids = MIGRATIONS.map((m) => m.name.split('_')[0]);
+    expect(ids).toEqual(['94cef3eb6eae', 'b857e3e16921']);
+    expect(new Set(MIGRATIONS.map((m) => m.name)).size).toBe(MIGRATIONS.length);
+  });
+
+  it('gives every migration a description, an up and a down', () => {
+    for (const migration of MIGRATIONS) {
+      expect(migration.description.trim().length, migration.name).toBeGreaterThan(10);
+      expect(typeof migration.up).toBe('function');
+      expect(typeof migration.down).toBe('function');
+    }
+  });
+});
+
+describe('migrations on PostgreSQL', () => {
+  it('upgrade, downgrade to zero and upgrade again leave an identical schema', async () => {
+    const migrator = createMigrator(sequelize, silentLogger);
+    expect(await migrateToLatest(sequelize, silentLogger, 10_000)).toEqual(MIGRATIONS.map((m) => m.name));
+    const first = await catalogSnapshot(sequelize);
+    expect(first.columns.length).toBe(17);
+
+    await migrator.down({ to: 0 });
+    const empty = await catalogSnapshot(sequelize);
+    expect(empty.columns).toEqual([]);
+    expect(empty.indexes).toEqual([]);
+
+    await migrateToLatest(sequelize, silentLogger, 10_000);
+    expect(await catalogSnapshot(sequelize)).toEqual(first);
+  });
+
+  it('keeps a linear history in its own table, never SequelizeMeta', async () => {
+    const [tables] = await sequelize.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
+    expect(tables.map((t) => (t as { tablename: string }).tablename)).toEqual([HISTORY_TABLE, 'author', 'user_actions']);
+    const applied = (await createMigrator(sequelize, silentLogger).executed()).map((m) => m.name);
+    expect(applied).toEqual(MIGRATIONS.map((m) => m.name));
+  });
+
+  it('creates the reference columns, types, nullability and lengths', async () => {
+    const { columns } = await catalogSnapshot(sequelize);
+    const userActions = columns
+      .map((c) => c as Record<string, unknown>)
+      .filter((c) => c.table_name === 'user_actions')
+      .map((c) => [c.column_name, c.data_type, c.character_maximum_length, c.is_nullable]);
+    expect(userActions).toEqual([
+      ['id', 'integer', null, 'NO'],
+      ['timestamp', 'timestamp with time zone', null, 'NO'],
+      ['user_id', 'character varying', 255, 'NO'],
+      ['username', 'character varying', 255, 'NO'],
+      ['user_roles', 'jsonb', null, 'NO'],
+      ['action_type', 'character varying', 100, 'NO'],
+      ['resource', 'character varying', 500, 'NO'],
+      ['outcome', 'character varying', 50, 'NO'],
+      ['ip_address', 'character varying', 45, 'YES'],
+      ['user_agent', 'text', null, 'YES'],
+      ['request_id', 'character varying', 100, 'YES'],
+      ['request_data', 'jsonb', null, 'YES'],
+      ['response_status', 'integer', null, 'YES'],
+      ['error_message', 'text', null, 'YES'],
+      ['duration_ms', 'integer', null, 'YES'],
+    ]);
+  });
+
+  it('keeps the models and the migrated schema in step', async () => {
+    const models = defineModels(sequelize);
+    const queryInterface = sequelize.getQueryInterface();
+    for (const model of [models.UserAction, models.Author] as ModelStatic<Model>[]) {
+      const table = await queryInterface.describeTable(model.getTableName() as string);
+      const attributes = model.getAttributes();
+      expect(Object.keys(attributes).sort(), model.name).toEqual(Object.keys(table).sort());
+      for (const [name, attribute] of Object.entries(attributes)) {
+        const column = table[name]!;
+        const modelType = (typeof attribute.type === 'string' ? attribute.type : (attribute.type as { toSql(): string }).toSql()).replace('VARCHAR', 'CHARACTER VARYING');
+        expect(column.type, `${model.name}.${name}`).toBe(modelType);
+        expect(column.allowNull, `${model.name}.${name} nullability`).toBe(attribute.allowNull ?? !attribute.primaryKey);
+      }
+    }
+    const [indexes] = await sequelize.query(
+      `SELECT indexname FROM pg_indexes WHERE tablename = 'user_actions' AND indexname <> 'user_actions_pkey' ORDER BY indexname`,
+    );
+    expect(indexes.map((i) => (i as { indexname: string }).indexname)).toEqual(USER_ACTION_INDEXES.map((i) => i.name).sort());
+  });
+
+  it('creates composite indexes with their columns in order', async () => {
+    const [rows] = await sequelize.query(`SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'idx_%' ORDER BY indexname`);
+    expect(rows).toEqual([
+      { indexname: 'idx_user_action', indexdef: expect.stringContaining('(user_id, action_type)') },
+      { indexname: 'idx_user_timestamp', indexdef: expect.stringContaining('(user_id, "timestamp")') },
+    ]);
+  });
+});
