@@ -1,0 +1,59 @@
+import { describe, it, expect } from 'vitest';
+import { compileKeyMatcher, keyWords } from '../../src/capture/key-matcher.js';
+
+describe('keyWords', () => {
+  it.each([
+    ['x-api-key', ['x', 'api', 'key']],
+    ['accessToken', ['access', 'token']],
+    ['user_password', ['user', 'password']],
+    ['APIKey', ['api', 'key']],
+    ['PASSWORD_HASH', ['password', 'hash']],
+    ['oauth2Token', ['oauth', '2', 'token']],
+    ['classname', ['classname']],
+    ['', []],
+    ['--__', []],
+  ])('splits %j', (key, words) => {
+    expect(keyWords(key)).toEqual(words);
+  });
+});
+
+describe('compileKeyMatcher', () => {
+  const path: readonly string[] = [];
+
+  it('matches runs of words against separator-free terms', () => {
+    const matches = compileKeyMatcher(['api_key', 'social_security_number']);
+    for (const key of ['apiKey', 'api-key', 'APIKEY', 'apikey', 'X-Api-Key', 'socialSecurityNumber', 'SOCIAL_SECURITY_NUMBER']) {
+      expect(matches(key, path), key).toBe(true);
+    }
+    for (const key of ['api', 'key', 'apiKeys', 'rapikey', 'social_security']) {
+      expect(matches(key, path), key).toBe(false);
+    }
+  });
+
+  it('tests regexes against the raw key, ignoring global state', () => {
+    const matches = compileKeyMatcher([/^x-internal-/gi]);
+    expect(matches('X-Internal-Trace', path)).toBe(true);
+    expect(matches('X-Internal-Trace', path)).toBe(true);
+    expect(matches('trace', path)).toBe(false);
+  });
+
+  it('asks the callback last, with the path, and fails closed when it throws', () => {
+    const calls: Array<[string, string[]]> = [];
+    const matches = compileKeyMatcher(['password'], (key, keyPath) => {
+      calls.push([key, [...keyPath]]);
+      if (key === 'boom') throw new Error('bug in user callback');
+      return keyPath.join('.') === 'user.email';
+    });
+    expect(matches('password', ['password'])).toBe(true);
+    expect(matches('email', ['user', 'email'])).toBe(true);
+    expect(matches('email', ['email'])).toBe(false);
+    expect(matches('boom', ['boom'])).toBe(true);
+    expect(calls.map(([key]) => key)).toEqual(['email', 'email', 'boom']);
+  });
+
+  it('ignores terms without letters or digits', () => {
+    const matches = compileKeyMatcher(['', '--']);
+    expect(matches('', path)).toBe(false);
+    expect(matches('anything', path)).toBe(false);
+  });
+});
