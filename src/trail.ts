@@ -8,6 +8,7 @@ import { connectWithRetry, openDatabase } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
 import { defineModels, type Models } from './store/models.js';
 import { toRow } from './store/user-action-row.js';
+import { Telemetry } from './telemetry.js';
 import { BatchWriter } from './writer/batch-writer.js';
 
 export interface Store {
@@ -38,6 +39,10 @@ export interface AuditTrail {
   store(): Promise<Store>;
   /** The configured Redis client, if any. */
   redis(): Redis | undefined;
+  /** Events recorded but not yet stored. */
+  queueDepth(): number;
+  /** What the trail reports as it works; the metrics route listens here. */
+  readonly telemetry: Telemetry;
 }
 
 export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
@@ -51,12 +56,13 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
   // Whoever awaits ready() sees the failure; nobody awaiting must not make it an unhandled rejection.
   started.catch((error: unknown) => logger.error(`audit trail is not ready: ${messageOf(error)}`));
 
+  const telemetry = new Telemetry();
   const writer = new BatchWriter(
     async (events) => {
       const { models } = await started;
       await models.UserAction.bulkCreate(events.map(toRow));
     },
-    { batchSize: config.batchSize, flushIntervalMs: config.flushIntervalMs, maxRetryDelayMs: 30_000, logger },
+    { batchSize: config.batchSize, flushIntervalMs: config.flushIntervalMs, maxRetryDelayMs: 30_000, logger, telemetry },
   );
   let redis: OpenedRedis | undefined;
   let redisOpened = false;
@@ -65,17 +71,21 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
   return {
     [TRAIL_BRAND]: true,
     config,
+    telemetry,
     ready: async () => {
       await started;
     },
     record(event) {
       if (closing) {
         logger.warn('audit event recorded after close() was dropped', { requestId: event.requestId });
+        telemetry.emit('dropped', { reason: 'closed', count: 1 });
         return;
       }
+      telemetry.emit('recorded', { outcome: event.outcome });
       writer.record(event);
     },
     flush: () => writer.flush(),
+    queueDepth: () => writer.depth,
     store: () => started,
     redis() {
       if (!redisOpened) redis = openRedis(config.redis, logger);
@@ -86,7 +96,10 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
       closing ??= (async () => {
         await flushWithin(writer, config.closeTimeoutMs);
         const unwritten = writer.stop();
-        if (unwritten.length > 0) logger.error(`${unwritten.length} audit event(s) could not be written before close() and were dropped`);
+        if (unwritten.length > 0) {
+          logger.error(`${unwritten.length} audit event(s) could not be written before close() and were dropped`);
+          telemetry.emit('dropped', { reason: 'shutdown_timeout', count: unwritten.length });
+        }
         if (redis?.owned) redis.client.disconnect();
         if (database.owned) await database.sequelize.close();
       })();

@@ -1,12 +1,15 @@
+import { performance } from 'node:perf_hooks';
 import type { AuditEvent } from '../capture/event.js';
 import { messageOf } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { Telemetry } from '../telemetry.js';
 
 export interface BatchWriterOptions {
   readonly batchSize: number;
   readonly flushIntervalMs: number;
   readonly maxRetryDelayMs: number;
   readonly logger: Logger;
+  readonly telemetry: Telemetry;
 }
 
 export type WriteBatch = (events: readonly AuditEvent[]) => Promise<void>;
@@ -69,8 +72,12 @@ export class BatchWriter {
     if (this.writing) return;
     const batch = this.queue.splice(0, this.options.batchSize);
     if (batch.length === 0) return this.settleIdle();
+    const started = performance.now();
     this.writing = this.writeBatch(batch).then(
-      () => this.onWritten(),
+      () => {
+        this.options.telemetry.emit('batch_written', { size: batch.length, durationSeconds: (performance.now() - started) / 1000 });
+        this.onWritten();
+      },
       (error: unknown) => this.onFailed(batch, error),
     );
     await this.writing;
@@ -88,6 +95,7 @@ export class BatchWriter {
     this.writing = undefined;
     this.queue.unshift(...batch);
     this.failures++;
+    this.options.telemetry.emit('write_retried', { error });
     // One line per change of state, not one per try.
     if (this.failures === 1) {
       this.options.logger.warn(`audit write failed, keeping ${this.queue.length} event(s) queued and retrying: ${messageOf(error)}`);

@@ -1,0 +1,57 @@
+import type { Context, Middleware } from 'koa';
+import onFinished from 'on-finished';
+import type { CaptureOptions } from '../src/capture/capture-options.js';
+import { compileTrust, type TrustFn } from '../src/capture/client-ip.js';
+import { mountCapture, trailHandle, type MountInput, type TrailHandle } from '../src/mount.js';
+
+export * from '../src/index.js';
+export type { CaptureOptions } from '../src/capture/capture-options.js';
+export type { MountOptions as KoaAuditOptions } from '../src/mount.js';
+
+export type KoaAuditMiddleware = Middleware & TrailHandle;
+
+/** Koa's `app.proxy` and `app.maxIpsCount`, in trust-proxy terms. */
+function frameworkTrust(ctx: Context, warn: (message: string) => void): TrustFn | undefined {
+  if (!ctx.app.proxy) return undefined;
+  return compileTrust(ctx.app.maxIpsCount > 0 ? ctx.app.maxIpsCount : true, warn);
+}
+
+/** `app.use(auditTrail())`: every request becomes one `user_actions` row. Mount it first. */
+export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions): KoaAuditMiddleware {
+  const { trail, capture } = mountCapture(input, captureOptions);
+  const warn = (message: string) => trail.config.logger.warn(message);
+
+  const middleware: Middleware = async (ctx, next) => {
+    const pending = capture.begin({
+      method: ctx.method,
+      url: ctx.originalUrl,
+      headers: ctx.headers,
+      peer: ctx.req.socket.remoteAddress,
+      frameworkTrust: frameworkTrust(ctx, warn),
+    });
+    if (!pending) return next();
+    ctx.state.requestId = pending.requestId;
+    ctx.set('X-Request-ID', pending.requestId);
+    let error: unknown;
+    onFinished(ctx.res, () =>
+      capture.end(pending, {
+        request: ctx,
+        user: ctx.state.user,
+        body: (ctx.request as { body?: unknown }).body,
+        query: ctx.query,
+        route: (ctx as { _matchedRoute?: string })._matchedRoute,
+        status: ctx.res.headersSent ? ctx.res.statusCode : undefined,
+        error,
+        aborted: !ctx.res.writableFinished,
+      }),
+    );
+    try {
+      await next();
+    } catch (thrown) {
+      error = thrown;
+      throw thrown;
+    }
+  };
+
+  return Object.assign(middleware, trailHandle(trail));
+}

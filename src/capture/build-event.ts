@@ -1,0 +1,67 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { messageOf } from '../errors.js';
+import { clientIp, type TrustFn } from './client-ip.js';
+import { clip, COLUMN_LIMITS } from './columns.js';
+import type { AuditEvent } from './event.js';
+import { outcomeOf } from './outcome.js';
+import { ANONYMOUS, userFromClaims } from './user.js';
+
+/** Everything an adapter saw of one request, in framework-neutral terms. */
+export interface ObservedRequest {
+  readonly startedAt: Date;
+  readonly durationMs: number;
+  readonly method: string;
+  /** The URL path, without the query string. */
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+  /** The socket peer's address. */
+  readonly peer: string | undefined;
+  readonly trust: TrustFn;
+  readonly requestId: string;
+  readonly user: unknown;
+  readonly body: unknown;
+  readonly query: unknown;
+  /** The matched route template, e.g. `/authors/:id`. */
+  readonly route: string | undefined;
+  /** The status sent; undefined when no response went out. */
+  readonly status: number | undefined;
+  readonly error: unknown;
+  readonly aborted: boolean;
+}
+
+export interface EventPolicy {
+  readonly recordAnonymous: boolean;
+  readonly sanitize: (value: unknown) => { value: unknown; truncated: boolean };
+}
+
+const NON_JSON_BODY = '[non-JSON body omitted]';
+
+/** One observed request as one `user_actions` row; undefined for an anonymous request the host opted out of. */
+export function buildEvent(request: ObservedRequest, policy: EventPolicy): AuditEvent | undefined {
+  const user = userFromClaims(request.user) ?? (policy.recordAnonymous ? ANONYMOUS : undefined);
+  if (!user) return undefined;
+  return {
+    timestamp: request.startedAt,
+    userId: clip(user.userId, COLUMN_LIMITS.userId)!,
+    username: clip(user.username, COLUMN_LIMITS.username)!,
+    userRoles: [...user.roles],
+    actionType: clip(request.method, COLUMN_LIMITS.actionType)!,
+    resource: clip(request.path, COLUMN_LIMITS.resource)!,
+    outcome: outcomeOf(request.status, { error: request.error, aborted: request.aborted }),
+    ipAddress: clientIp(request.peer, request.headers, request.trust),
+    userAgent: clip(request.headers['user-agent'], COLUMN_LIMITS.userAgent),
+    requestId: request.requestId,
+    requestData: requestData(request, policy),
+    responseStatus: request.status ?? null,
+    errorMessage: request.error === undefined ? null : clip(messageOf(request.error), COLUMN_LIMITS.errorMessage),
+    durationMs: Math.round(request.durationMs),
+  };
+}
+
+/** `{ body, query, route }`, sanitized together so that one size budget covers the whole column. */
+function requestData(request: ObservedRequest, policy: EventPolicy): unknown {
+  const body = typeof request.body === 'string' ? NON_JSON_BODY : request.body;
+  const { value, truncated } = policy.sanitize({ body, query: request.query, route: request.route });
+  return truncated ? { ...(value as object), truncated: true } : value;
+}
+

@@ -1,0 +1,58 @@
+import { AuditTrailError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { compileTrust, type TrustFn, type TrustProxy } from './client-ip.js';
+import type { SanitizeOptions } from './sanitize.js';
+
+export type SkipRule = string | RegExp;
+
+/** What an adapter mount adds to the trail's options: how requests become events. */
+export interface CaptureOptions {
+  /** Express's `trust proxy` semantics. Default: the framework's own setting, else `false`. */
+  trustProxy?: TrustProxy;
+  /** Who made the request, from the framework's request (Express `req`, Koa `ctx`). Default: `req.user` / `ctx.state.user`. */
+  user?: (request: never) => unknown;
+  /** Record requests that carry no user, as `anonymous`. */
+  recordAnonymous?: boolean;
+  /** Paths never recorded: exact paths (and everything under them) or patterns, or a function of the path. */
+  skip?: SkipRule[] | ((path: string) => boolean);
+  /** Redaction and size caps for the stored request body and query. */
+  sanitize?: SanitizeOptions;
+}
+
+export interface CaptureConfig {
+  readonly trust: TrustFn | undefined;
+  readonly user: ((request: unknown) => unknown) | undefined;
+  readonly recordAnonymous: boolean;
+  readonly skip: (path: string) => boolean;
+  readonly sanitize: SanitizeOptions;
+}
+
+export const CAPTURE_DEFAULTS = Object.freeze({
+  recordAnonymous: true,
+  skip: Object.freeze(['/metrics', '/health', '/healthz', '/livez', '/readyz']) as readonly SkipRule[],
+});
+
+export function resolveCaptureOptions(options: CaptureOptions, logger: Logger): CaptureConfig {
+  if (options.user !== undefined && typeof options.user !== 'function') {
+    throw new AuditTrailError('invalid_option', 'user must be a function (request) => user claims.');
+  }
+  return Object.freeze({
+    trust: options.trustProxy === undefined ? undefined : compileTrust(options.trustProxy, (message) => logger.warn(message)),
+    user: options.user as CaptureConfig['user'],
+    recordAnonymous: options.recordAnonymous ?? CAPTURE_DEFAULTS.recordAnonymous,
+    skip: skipMatcher(options.skip ?? CAPTURE_DEFAULTS.skip),
+    sanitize: options.sanitize ?? {},
+  });
+}
+
+function skipMatcher(skip: readonly SkipRule[] | ((path: string) => boolean)): (path: string) => boolean {
+  if (typeof skip === 'function') return skip;
+  const rules = [...skip];
+  for (const rule of rules) {
+    if (typeof rule !== 'string' && !(rule instanceof RegExp)) {
+      throw new AuditTrailError('invalid_option', 'skip must list path strings or RegExps, or be a function (path) => boolean.');
+    }
+  }
+  return (path) =>
+    rules.some((rule) => (typeof rule === 'string' ? path === rule || path.startsWith(rule.endsWith('/') ? rule : `${rule}/`) : rule.test(path)));
+}

@@ -1,0 +1,104 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { messageOf } from '../errors.js';
+import type { AuditTrail } from '../trail.js';
+import { buildEvent, type EventPolicy, type ObservedRequest } from './build-event.js';
+import { resolveCaptureOptions, type CaptureConfig, type CaptureOptions } from './capture-options.js';
+import type { TrustFn } from './client-ip.js';
+import { resolveRequestId } from './request-id.js';
+import { createSanitizer } from './sanitize.js';
+
+/** What an adapter knows when a request arrives. */
+export interface ArrivingRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly peer: string | undefined;
+  /** The framework's own trust-proxy setting, used when the mount sets none. */
+  readonly frameworkTrust: TrustFn | undefined;
+}
+
+/** What an adapter reads when the response has finished or was aborted. */
+export interface FinishedResponse {
+  readonly request: unknown;
+  readonly user: unknown;
+  readonly body: unknown;
+  readonly query: unknown;
+  readonly route: string | undefined;
+  readonly status: number | undefined;
+  readonly error: unknown;
+  readonly aborted: boolean;
+}
+
+export interface PendingRequest {
+  readonly requestId: string;
+  readonly path: string;
+  readonly arrival: ArrivingRequest;
+  readonly startedAt: Date;
+  readonly startTick: number;
+}
+
+const TRUST_NONE: TrustFn = () => false;
+
+/** The one place where requests become audit events; every adapter drives it the same way. */
+export class RequestCapture {
+  private readonly config: CaptureConfig;
+  private readonly policy: EventPolicy;
+
+  constructor(
+    private readonly trail: AuditTrail,
+    options: CaptureOptions = {},
+  ) {
+    this.config = resolveCaptureOptions(options, trail.config.logger);
+    this.policy = { recordAnonymous: this.config.recordAnonymous, sanitize: createSanitizer(this.config.sanitize) };
+  }
+
+  /** Starts the clock; undefined when the path is not to be recorded. */
+  begin(arrival: ArrivingRequest): PendingRequest | undefined {
+    const path = pathOf(arrival.url);
+    if (this.config.skip(path)) return undefined;
+    this.trail.telemetry.emit('request_started', { method: arrival.method });
+    return {
+      requestId: resolveRequestId(arrival.headers['x-request-id']),
+      path,
+      arrival,
+      startedAt: new Date(),
+      startTick: performance.now(),
+    };
+  }
+
+  /** Turns the finished request into an event and queues it. Never throws into the host. */
+  end(pending: PendingRequest, response: FinishedResponse): void {
+    const durationMs = performance.now() - pending.startTick;
+    const { telemetry } = this.trail;
+    telemetry.emit('request_finished', {
+      method: pending.arrival.method,
+      route: response.route,
+      status: response.status,
+      durationSeconds: durationMs / 1000,
+    });
+    try {
+      const { arrival } = pending;
+      const observed: ObservedRequest = {
+        ...arrival,
+        ...response,
+        path: pending.path,
+        user: this.config.user ? this.config.user(response.request) : response.user,
+        startedAt: pending.startedAt,
+        durationMs,
+        requestId: pending.requestId,
+        trust: this.config.trust ?? arrival.frameworkTrust ?? TRUST_NONE,
+      };
+      const event = buildEvent(observed, this.policy);
+      if (event) this.trail.record(event);
+    } catch (error) {
+      this.trail.config.logger.error(`audit event for request ${pending.requestId} dropped: ${messageOf(error)}`);
+      telemetry.emit('dropped', { reason: 'capture_failed', count: 1 });
+    }
+  }
+}
+
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}

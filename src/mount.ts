@@ -1,0 +1,38 @@
+import { RequestCapture } from './capture/request-capture.js';
+import type { CaptureOptions } from './capture/capture-options.js';
+import type { AuditTrailOptions } from './config.js';
+import { createAuditTrail, isAuditTrail, type AuditTrail } from './trail.js';
+
+export type MountOptions = AuditTrailOptions & CaptureOptions;
+
+/** What every adapter's middleware carries besides being a middleware. */
+export interface TrailHandle {
+  readonly trail: AuditTrail;
+  ready(): Promise<void>;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type MountInput = MountOptions | AuditTrail | TrailHandle;
+
+/** An existing core to share: a trail, or another mount's middleware. */
+function sharedTrail(input: MountInput | undefined): AuditTrail | undefined {
+  if (isAuditTrail(input)) return input;
+  if (input && 'trail' in input && isAuditTrail(input.trail)) return input.trail;
+  return undefined;
+}
+
+export function resolveTrail(input: MountInput | undefined): AuditTrail {
+  return sharedTrail(input) ?? createAuditTrail(input as MountOptions | undefined);
+}
+
+/** A new trail from options, or a shared one; capture options come with the options or on their own. */
+export function mountCapture(input: MountInput | undefined, captureOptions?: CaptureOptions) {
+  const shared = sharedTrail(input);
+  const trail = shared ?? createAuditTrail(input as MountOptions | undefined);
+  return { trail, capture: new RequestCapture(trail, captureOptions ?? (shared ? {} : (input as CaptureOptions | undefined))) };
+}
+
+export function trailHandle(trail: AuditTrail): TrailHandle {
+  return { trail, ready: () => trail.ready(), flush: () => trail.flush(), close: () => trail.close() };
+}

@@ -1,0 +1,20 @@
+import { EventEmitter } from 'node:events';
+import type { Outcome } from './capture/outcome.js';
+
+/** Why an event was not stored; every drop is counted under one of these. */
+export type DropReason = 'closed' | 'unwritable' | 'capture_failed' | 'queue_full' | 'shutdown_timeout';
+
+/**
+ * What the trail reports as it works, for the metrics route and for tests. Listeners must be cheap:
+ * `request_*` events fire on the request path.
+ */
+export interface TelemetryEvents {
+  request_started: [{ method: string }];
+  request_finished: [{ method: string; route: string | undefined; status: number | undefined; durationSeconds: number }];
+  recorded: [{ outcome: Outcome }];
+  batch_written: [{ size: number; durationSeconds: number }];
+  write_retried: [{ error: unknown }];
+  dropped: [{ reason: DropReason; count: number }];
+}
+
+export class Telemetry extends EventEmitter<TelemetryEvents> {}

@@ -1,0 +1,135 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express5 from 'express';
+import express4 from 'express4';
+import Koa3 from 'koa';
+import Koa2 from 'koa2';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import { auditTrail as expressAudit } from '../../adapters/express.js';
+import { auditTrail as koaAudit } from '../../adapters/koa.js';
+import type { CaptureOptions } from '../../src/capture/capture-options.js';
+import type { AuditTrail } from '../../src/trail.js';
+
+/** A running host app with the audit middleware mounted first, as the README tells users to. */
+export interface HostApp {
+  readonly url: string;
+  readonly handle: { flush(): Promise<void> };
+  close(): Promise<void>;
+}
+
+export interface HostAdapter {
+  readonly name: string;
+  start(trail: AuditTrail, options?: CaptureOptions): Promise<HostApp>;
+}
+
+/** A host's auth, faked: the `x-test-user` header carries the claims its token would. */
+function claimsOf(header: string | string[] | undefined): unknown {
+  return typeof header === 'string' ? JSON.parse(header) : undefined;
+}
+
+function circular(): unknown {
+  const value: Record<string, unknown> = { name: 'loop', password: 'hidden' };
+  value.self = value;
+  return value;
+}
+
+async function listen(handler: http.RequestListener): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+function expressAdapter(name: string, express: typeof express5): HostAdapter {
+  return {
+    name,
+    async start(trail, options) {
+      const audit = expressAudit(trail, options);
+      const app = express();
+      app.use(audit);
+      app.use(express.json({ limit: '10mb' }));
+      app.use((req, _res, next) => {
+        (req as { user?: unknown }).user = claimsOf(req.headers['x-test-user']);
+        next();
+      });
+      app.get('/ok', (_req, res) => void res.json({ ok: true }));
+      app.post('/items', (req, res) => void res.status(201).json({ received: true }));
+      app.get('/authors/:id', (req, res) => void res.json({ id: req.params.id }));
+      const nested = express.Router();
+      nested.get('/:id', (req, res) => void res.json({ id: req.params.id }));
+      app.use('/nested', nested);
+      app.get('/status/:code', (req, res) => void res.status(Number(req.params.code)).json({ code: req.params.code }));
+      app.get('/boom', () => {
+        throw new Error('kaboom');
+      });
+      app.get('/slow', (_req, res) => void setTimeout(() => res.json({ late: true }), 1_500));
+      app.post('/circular', (req, _res, next) => {
+        req.body = circular();
+        next();
+      }, (_req, res) => void res.json({ ok: true }));
+      app.get('/metrics', (_req, res) => void res.send('metrics'));
+      app.use(audit.errorHandler);
+      app.use(((_error, _req, res, _next) => void res.status(500).json({ error: 'internal' })) as express5.ErrorRequestHandler);
+      const server = await listen(app);
+      return { ...server, handle: audit };
+    },
+  };
+}
+
+function koaAdapter(name: string, Koa: typeof Koa3): HostAdapter {
+  return {
+    name,
+    async start(trail, options) {
+      const audit = koaAudit(trail, options);
+      const app = new Koa();
+      app.silent = true;
+      const router = new Router();
+      router.get('/ok', (ctx) => void (ctx.body = { ok: true }));
+      router.post('/items', (ctx) => {
+        ctx.status = 201;
+        ctx.body = { received: true };
+      });
+      router.get('/authors/:id', (ctx) => void (ctx.body = { id: ctx.params.id }));
+      router.get('/nested/:id', (ctx) => void (ctx.body = { id: ctx.params.id }));
+      router.get('/status/:code', (ctx) => {
+        ctx.status = Number(ctx.params.code);
+        ctx.body = { code: ctx.params.code };
+      });
+      router.get('/boom', () => {
+        throw new Error('kaboom');
+      });
+      router.get('/slow', async (ctx) => {
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        ctx.body = { late: true };
+      });
+      router.post('/circular', (ctx) => {
+        (ctx.request as { body?: unknown }).body = circular();
+        ctx.body = { ok: true };
+      });
+      router.get('/metrics', (ctx) => void (ctx.body = 'metrics'));
+      app.use(audit);
+      app.use(bodyParser({ jsonLimit: '10mb' }));
+      app.use(async (ctx, next) => {
+        ctx.state.user = claimsOf(ctx.headers['x-test-user']);
+        await next();
+      });
+      app.use(router.routes());
+      const server = await listen(app.callback());
+      return { ...server, handle: audit };
+    },
+  };
+}
+
+export const HOST_ADAPTERS: readonly HostAdapter[] = [
+  expressAdapter('express 4', express4),
+  expressAdapter('express 5', express5),
+  koaAdapter('koa 2', Koa2),
+  koaAdapter('koa 3', Koa3),
+];
