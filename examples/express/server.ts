@@ -1,0 +1,53 @@
+// An existing Express app with auditing added: `npm run example`.
+// With no DATABASE_URL set, rows go to the embedded SQLite file .audit-trail/audit.sqlite.
+import express from 'express';
+import { auditTrail } from 'audit-trail/express';
+
+const app = express();
+const audit = auditTrail({ trustProxy: 'loopback' });
+
+app.use(audit); // first, so the clock starts on arrival
+app.use(express.json());
+
+// Stands in for the host's real auth (e.g. a Keycloak JWT check): a Keycloak-shaped user per request.
+app.use((req, _res, next) => {
+  const username = req.header('x-user');
+  if (username) {
+    (req as { user?: unknown }).user = {
+      sub: `user-${username}`,
+      preferred_username: username,
+      realm_access: { roles: ['get-authors'] },
+      resource_access: { 'authors-api': { roles: username === 'admin' ? ['create-author'] : [] } },
+    };
+  }
+  next();
+});
+
+app.get('/hello', (req, res) => void res.json({ hello: (req as { user?: { preferred_username: string } }).user?.preferred_username ?? 'stranger' }));
+app.post('/login', (_req, res) => void res.json({ ok: true })); // its password field is stored as [REDACTED]
+app.get('/admin', (_req, res) => void res.status(403).json({ error: 'forbidden' }));
+app.get('/boom', () => {
+  throw new Error('something broke');
+});
+
+// The last rows, so you can see what was recorded.
+app.get('/recent', async (_req, res) => {
+  const { models } = await audit.trail.store();
+  res.json(await models.UserAction.findAll({ order: [['id', 'DESC']], limit: 10 }));
+});
+
+app.use(audit.errorHandler); // after the routes: records the error message, then passes it on
+app.use(((error, _req, res, _next) => void res.status(500).json({ error: error.message })) as express.ErrorRequestHandler);
+
+const port = Number(process.env.PORT ?? 3000);
+await audit.ready();
+const server = app.listen(port, () => {
+  console.log(`Express example on http://localhost:${port}, auditing every request. Try:
+  curl -H 'x-user: acika' localhost:${port}/hello
+  curl -H 'content-type: application/json' -d '{"user":"acika","password":"s3cret"}' localhost:${port}/login
+  curl localhost:${port}/admin ; curl localhost:${port}/boom
+  curl localhost:${port}/recent`);
+});
+
+process.once('SIGTERM', () => server.close(() => void audit.close()));
+process.once('SIGINT', () => server.close(() => void audit.close()));

@@ -1,0 +1,49 @@
+// Packs the package as npm would publish it, installs the tarball into a clean temporary app, and checks
+// that every entry point imports under ESM and CJS, that their types resolve, and that the bin runs.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const app = mkdtempSync(path.join(tmpdir(), 'audit-trail-pack-'));
+const ENTRY_POINTS = { 'audit-trail': 'createAuditTrail', 'audit-trail/express': 'auditTrail', 'audit-trail/koa': 'auditTrail' };
+
+function run(command, args, cwd = app) {
+  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+try {
+  const tarball = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', app], root))[0].filename;
+  writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'pack-check', private: true }));
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=optional', path.join(app, tarball)]);
+
+  const checks = Object.entries(ENTRY_POINTS);
+  writeFileSync(
+    path.join(app, 'esm.mjs'),
+    checks.map(([spec, name], i) => `import { ${name} as e${i} } from '${spec}'; if (typeof e${i} !== 'function') throw new Error('${spec}: ${name} missing under ESM');`).join('\n'),
+  );
+  writeFileSync(
+    path.join(app, 'cjs.cjs'),
+    checks.map(([spec, name]) => `if (typeof require('${spec}').${name} !== 'function') throw new Error('${spec}: ${name} missing under CJS');`).join('\n'),
+  );
+  run('node', ['esm.mjs']);
+  run('node', ['cjs.cjs']);
+
+  const typeUse = checks.map(([spec, name], i) => `import { ${name} as t${i} } from '${spec}';\nconst u${i}: Function = t${i};\nvoid u${i};`).join('\n');
+  // The expect-error line fails the check if the types resolved to `any` instead of the real declarations.
+  const optionTypes = (spec) =>
+    `import type { AuditTrailOptions } from '${spec}';\nconst good: AuditTrailOptions = { batchSize: 10 };\n// @ts-expect-error batchSize is a number\nconst bad: AuditTrailOptions = { batchSize: 'ten' };\nvoid good; void bad;\n`;
+  writeFileSync(path.join(app, 'types-esm.mts'), `${typeUse}\n${optionTypes('audit-trail')}`);
+  writeFileSync(path.join(app, 'types-cjs.cts'), `${typeUse}\n${optionTypes('audit-trail/express')}`);
+  run(path.join(root, 'node_modules/.bin/tsc'), [
+    '--noEmit', '--strict', '--skipLibCheck', '--module', 'node16', '--moduleResolution', 'node16',
+    '--types', 'node', '--typeRoots', path.join(root, 'node_modules/@types'), 'types-esm.mts', 'types-cjs.cts',
+  ]);
+
+  const help = run('npx', ['--no-install', 'audit-trail', '--help']);
+  if (!help.includes('migrate up')) throw new Error('the audit-trail bin did not print its help');
+  console.log(`pack check passed: ${tarball} imports under ESM and CJS, its types resolve, and its bin runs`);
+} finally {
+  rmSync(app, { recursive: true, force: true });
+}
