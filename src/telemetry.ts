@@ -15,6 +15,9 @@ export interface TelemetryEvents {
   batch_written: [{ size: number; durationSeconds: number }];
   write_retried: [{ error: unknown }];
   dropped: [{ reason: DropReason; count: number }];
+  events_spilled: [{ count: number }];
+  events_replayed: [{ count: number }];
+  count_cache: [{ result: 'hit' | 'miss' | 'error' }];
 }
 
 export class Telemetry extends EventEmitter<TelemetryEvents> {}
