@@ -6,8 +6,21 @@ import type { AuditEvent } from './event.js';
 import { outcomeOf } from './outcome.js';
 import { ANONYMOUS, userFromClaims } from './user.js';
 
+/** What an adapter reads when the response has finished or was aborted. */
+export interface FinishedResponse {
+  readonly user: unknown;
+  readonly body: unknown;
+  readonly query: unknown;
+  /** The matched route template, e.g. `/authors/:id`. */
+  readonly route: string | undefined;
+  /** The status sent; undefined when no response went out. */
+  readonly status: number | undefined;
+  readonly error: unknown;
+  readonly aborted: boolean;
+}
+
 /** Everything an adapter saw of one request, in framework-neutral terms. */
-export interface ObservedRequest {
+export interface ObservedRequest extends FinishedResponse {
   readonly startedAt: Date;
   readonly durationMs: number;
   readonly method: string;
@@ -18,15 +31,6 @@ export interface ObservedRequest {
   readonly peer: string | undefined;
   readonly trust: TrustFn;
   readonly requestId: string;
-  readonly user: unknown;
-  readonly body: unknown;
-  readonly query: unknown;
-  /** The matched route template, e.g. `/authors/:id`. */
-  readonly route: string | undefined;
-  /** The status sent; undefined when no response went out. */
-  readonly status: number | undefined;
-  readonly error: unknown;
-  readonly aborted: boolean;
 }
 
 export interface EventPolicy {

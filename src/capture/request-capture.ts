@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { messageOf } from '../errors.js';
 import type { AuditTrail } from '../trail.js';
-import { buildEvent, type EventPolicy, type ObservedRequest } from './build-event.js';
+import { buildEvent, type EventPolicy, type FinishedResponse, type ObservedRequest } from './build-event.js';
 import { resolveCaptureOptions, type CaptureConfig, type CaptureOptions } from './capture-options.js';
 import type { TrustFn } from './client-ip.js';
 import { resolveRequestId } from './request-id.js';
@@ -16,18 +16,6 @@ export interface ArrivingRequest {
   readonly peer: string | undefined;
   /** The framework's own trust-proxy setting, used when the mount sets none. */
   readonly frameworkTrust: TrustFn | undefined;
-}
-
-/** What an adapter reads when the response has finished or was aborted. */
-export interface FinishedResponse {
-  readonly request: unknown;
-  readonly user: unknown;
-  readonly body: unknown;
-  readonly query: unknown;
-  readonly route: string | undefined;
-  readonly status: number | undefined;
-  readonly error: unknown;
-  readonly aborted: boolean;
 }
 
 export interface PendingRequest {
@@ -68,7 +56,7 @@ export class RequestCapture {
   }
 
   /** Turns the finished request into an event and queues it. Never throws into the host. */
-  end(pending: PendingRequest, response: FinishedResponse): void {
+  end(pending: PendingRequest, response: FinishedResponse & { readonly request: unknown }): void {
     const durationMs = performance.now() - pending.startTick;
     const { telemetry } = this.trail;
     telemetry.emit('request_finished', {
