@@ -29,7 +29,7 @@ describe.each(AUTHORS_HOSTS)('authors router contract: $name', (adapter) => {
     trail = createAuditTrail({ database: database.url, redis: inject('redisUrl'), logger: false, flushIntervalMs: 20 });
     await trail.ready();
     ({ sequelize } = await trail.store());
-    sequelize.addHook('afterQuery', (_options, query) => void sql.push((query as { sql: string }).sql));
+    sequelize.addHook('afterQuery', (_options, query) => void sql.push((query as unknown as { sql: string }).sql));
     host = await adapter.start(trail);
     redis = new Redis(inject('redisUrl'));
   });
