@@ -2,7 +2,9 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import onFinished from 'on-finished';
 import type { CaptureOptions } from '../src/capture/capture-options.js';
 import type { TrustFn } from '../src/capture/client-ip.js';
+import { metricsEndpoint, type MetricsRouteOptions } from '../src/metrics/endpoint.js';
 import { mountCapture, trailHandle, type MountInput, type TrailHandle } from '../src/mount.js';
+import type { AuditTrail } from '../src/trail.js';
 
 export * from '../src/index.js';
 export type { CaptureOptions } from '../src/capture/capture-options.js';
@@ -52,4 +54,15 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
   };
 
   return Object.assign(middleware, trailHandle(trail), { errorHandler });
+}
+
+/** `app.get('/metrics', metricsRoute(audit))`: the Prometheus exposition of the audit trail's metrics. */
+export function metricsRoute(audit: AuditTrail | TrailHandle, options?: MetricsRouteOptions): RequestHandler {
+  const endpoint = metricsEndpoint(audit, options);
+  return (req, res) => {
+    void endpoint({ method: req.method, headers: req.headers, peer: req.socket.remoteAddress, raw: req }).then((reply) => {
+      // Node's own API: Express 4's res.set() and res.send() would rewrite the registry's content type.
+      res.writeHead(reply.status, reply.headers).end(reply.body);
+    });
+  };
 }

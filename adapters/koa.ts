@@ -2,7 +2,10 @@ import type { Context, Middleware } from 'koa';
 import onFinished from 'on-finished';
 import type { CaptureOptions } from '../src/capture/capture-options.js';
 import { compileTrust, type TrustFn } from '../src/capture/client-ip.js';
+import { AuditTrailError } from '../src/errors.js';
+import { metricsEndpoint, type MetricsRouteOptions } from '../src/metrics/endpoint.js';
 import { mountCapture, trailHandle, type MountInput, type TrailHandle } from '../src/mount.js';
+import type { AuditTrail } from '../src/trail.js';
 
 export * from '../src/index.js';
 export type { CaptureOptions } from '../src/capture/capture-options.js';
@@ -54,4 +57,23 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
   };
 
   return Object.assign(middleware, trailHandle(trail));
+}
+
+export interface KoaMetricsRouteOptions extends MetricsRouteOptions {
+  /** Where the middleware answers. Default: `/metrics`. */
+  path?: string;
+}
+
+/** `app.use(metricsRoute(audit))`: answers `GET /metrics` with the Prometheus exposition; passes anything else on. */
+export function metricsRoute(audit: AuditTrail | TrailHandle, options: KoaMetricsRouteOptions = {}): Middleware {
+  const { path = '/metrics', ...endpointOptions } = options;
+  if (typeof path !== 'string' || !path.startsWith('/')) throw new AuditTrailError('invalid_option', `path must start with "/"; got ${String(path)}.`);
+  const endpoint = metricsEndpoint(audit, endpointOptions);
+  return async (ctx, next) => {
+    if (ctx.path !== path || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
+    const reply = await endpoint({ method: ctx.method, headers: ctx.headers, peer: ctx.req.socket.remoteAddress, raw: ctx });
+    ctx.status = reply.status;
+    ctx.set(reply.headers);
+    ctx.body = reply.body;
+  };
 }

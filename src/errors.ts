@@ -4,6 +4,7 @@ export type AuditTrailErrorCode =
   | 'connection_failed'
   | 'migration_failed'
   | 'driver_missing'
+  | 'peer_missing'
   | 'closed';
 
 export class AuditTrailError extends Error {
