@@ -1,13 +1,24 @@
 // An existing Express app with auditing added: `npm run example`.
 // With no DATABASE_URL set, rows go to the embedded SQLite file .audit-trail/audit.sqlite.
 import express from 'express';
-import { auditTrail } from 'audit-trail/express';
+import { auditTrail, metricsRoute } from 'audit-trail/express';
 
 const app = express();
 const audit = auditTrail({ trustProxy: 'loopback' });
 
 app.use(audit); // first, so the clock starts on arrival
 app.use(express.json());
+
+// Prometheus scrapes here. A public /metrics leaks route names and volumes: set METRICS_PASSWORD to
+// require basic auth (user METRICS_USERNAME, default `prometheus`).
+const metricsPassword = process.env.METRICS_PASSWORD;
+app.get(
+  '/metrics',
+  metricsRoute(audit, {
+    defaultMetrics: true,
+    guard: metricsPassword ? { username: process.env.METRICS_USERNAME ?? 'prometheus', password: metricsPassword } : undefined,
+  }),
+);
 
 // Stands in for the host's real auth (e.g. a Keycloak JWT check): a Keycloak-shaped user per request.
 app.use((req, _res, next) => {
@@ -46,7 +57,8 @@ const server = app.listen(port, () => {
   curl -H 'x-user: acika' localhost:${port}/hello
   curl -H 'content-type: application/json' -d '{"user":"acika","password":"s3cret"}' localhost:${port}/login
   curl localhost:${port}/admin ; curl localhost:${port}/boom
-  curl localhost:${port}/recent`);
+  curl localhost:${port}/recent
+  curl localhost:${port}/metrics`);
 });
 
 process.once('SIGTERM', () => server.close(() => void audit.close()));

@@ -3,7 +3,7 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
-import { auditTrail } from 'audit-trail/koa';
+import { auditTrail, metricsRoute } from 'audit-trail/koa';
 
 const app = new Koa();
 const audit = auditTrail();
@@ -24,6 +24,15 @@ router.get('/recent', async (ctx) => {
 });
 
 app.use(audit); // first: it wraps everything downstream, errors included
+// GET /metrics for Prometheus; set METRICS_PASSWORD to require basic auth (a public /metrics leaks route names).
+const metricsPassword = process.env.METRICS_PASSWORD;
+app.use(
+  metricsRoute(audit, {
+    path: '/metrics',
+    defaultMetrics: true,
+    guard: metricsPassword ? { username: process.env.METRICS_USERNAME ?? 'prometheus', password: metricsPassword } : undefined,
+  }),
+);
 app.use(bodyParser());
 // Stands in for the host's real auth: a Keycloak-shaped user from the x-user header.
 app.use(async (ctx, next) => {
@@ -38,7 +47,8 @@ await audit.ready();
 const server = app.listen(port, () => {
   console.log(`Koa example on http://localhost:${port}, auditing every request. Try:
   curl -H 'x-user: acika' localhost:${port}/hello
-  curl localhost:${port}/admin ; curl localhost:${port}/boom ; curl localhost:${port}/recent`);
+  curl localhost:${port}/admin ; curl localhost:${port}/boom ; curl localhost:${port}/recent
+  curl localhost:${port}/metrics`);
 });
 
 process.once('SIGTERM', () => server.close(() => void audit.close()));

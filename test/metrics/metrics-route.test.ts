@@ -6,32 +6,12 @@ import { useTestDatabase } from '../support/database.js';
 import { parseExposition, promtoolCheckMetrics, sampleValue, which } from '../support/exposition.js';
 import { metricsRoute as expressMetrics } from '../../adapters/express.js';
 import { metricsRoute as koaMetrics } from '../../adapters/koa.js';
+import { PUBLISHED } from './published.js';
 import { get, hammer, METRICS_HOSTS, type MetricsHost, type MetricsHostAdapter } from './metrics-hosts.js';
 
 const database = useTestDatabase();
 const promtool = which('promtool');
 if (!promtool) console.log('promtool not found (Debian package `prometheus`): the promtool checks are skipped');
-
-/** Every metric the issue names, with its type. */
-const PUBLISHED = {
-  db_query_duration_seconds: 'histogram',
-  db_slow_queries_total: 'counter',
-  db_query_errors_total: 'counter',
-  http_requests_total: 'counter',
-  http_request_duration_seconds: 'histogram',
-  http_requests_in_progress: 'gauge',
-  audit_events_total: 'counter',
-  audit_events_written_total: 'counter',
-  audit_events_dropped_total: 'counter',
-  audit_queue_depth: 'gauge',
-  audit_batch_size: 'histogram',
-  audit_write_duration_seconds: 'histogram',
-  audit_write_retries_total: 'counter',
-  audit_events_spilled_total: 'counter',
-  audit_events_replayed_total: 'counter',
-  pagination_count_cache_total: 'counter',
-};
-
 
 describe.each(METRICS_HOSTS)('metricsRoute: $name', (host) => {
   let trail: AuditTrail;
