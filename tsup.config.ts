@@ -12,4 +12,6 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   sourcemap: true,
+  // The CJS build needs import.meta.url too: prom-client, an optional peer, is loaded through createRequire.
+  shims: true,
 });

@@ -6,6 +6,8 @@ import { authorsMount, type AuthorsRouterInput } from '../src/authors/authors-se
 import type { AuthorsRouterOptions } from '../src/authors/options.js';
 import { MATCHED_ROUTE } from '../src/http/types.js';
 import { mountCapture, trailHandle, type MountInput, type TrailHandle } from '../src/mount.js';
+import { metricsEndpoint, type MetricsRouteOptions } from '../src/metrics/endpoint.js';
+import type { AuditTrail } from '../src/trail.js';
 import { mountRoutes } from './express-routes.js';
 
 export * from '../src/index.js';
@@ -76,4 +78,15 @@ export function authorsRouter(
 ): ExpressAuthorsRouter {
   const { trail, config, routes } = authorsMount(input, options);
   return Object.assign(mountRoutes(routes, { logger: trail.config.logger, user: config.user }), trailHandle(trail));
+}
+
+/** `app.get('/metrics', metricsRoute(audit))`: the Prometheus exposition of the audit trail's metrics. */
+export function metricsRoute(audit: AuditTrail | TrailHandle, options?: MetricsRouteOptions): RequestHandler {
+  const endpoint = metricsEndpoint(audit, options);
+  return (req, res) => {
+    void endpoint({ method: req.method, headers: req.headers, peer: req.socket.remoteAddress, raw: req }).then((reply) => {
+      // Node's own API: Express 4's res.set() and res.send() would rewrite the registry's content type.
+      res.writeHead(reply.status, reply.headers).end(reply.body);
+    });
+  };
 }

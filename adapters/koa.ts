@@ -5,6 +5,9 @@ import { compileTrust, type TrustFn } from '../src/capture/client-ip.js';
 import { authorsMount, type AuthorsRouterInput } from '../src/authors/authors-service.js';
 import type { AuthorsRouterOptions } from '../src/authors/options.js';
 import { mountCapture, trailHandle, type MountInput, type TrailHandle } from '../src/mount.js';
+import { AuditTrailError } from '../src/errors.js';
+import { metricsEndpoint, type MetricsRouteOptions } from '../src/metrics/endpoint.js';
+import type { AuditTrail } from '../src/trail.js';
 import { mountRoutes } from './koa-routes.js';
 
 export * from '../src/index.js';
@@ -73,4 +76,23 @@ export function authorsRouter(
   const { trail, config, routes } = authorsMount(input, options);
   const middleware = mountRoutes(routes, { logger: trail.config.logger, prefix: config.prefix, user: config.user });
   return Object.assign(middleware, trailHandle(trail));
+}
+
+export interface KoaMetricsRouteOptions extends MetricsRouteOptions {
+  /** Where the middleware answers. Default: `/metrics`. */
+  path?: string;
+}
+
+/** `app.use(metricsRoute(audit))`: answers `GET /metrics` with the Prometheus exposition; passes anything else on. */
+export function metricsRoute(audit: AuditTrail | TrailHandle, options: KoaMetricsRouteOptions = {}): Middleware {
+  const { path = '/metrics', ...endpointOptions } = options;
+  if (typeof path !== 'string' || !path.startsWith('/')) throw new AuditTrailError('invalid_option', `path must start with "/"; got ${String(path)}.`);
+  const endpoint = metricsEndpoint(audit, endpointOptions);
+  return async (ctx, next) => {
+    if (ctx.path !== path || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
+    const reply = await endpoint({ method: ctx.method, headers: ctx.headers, peer: ctx.req.socket.remoteAddress, raw: ctx });
+    ctx.status = reply.status;
+    ctx.set(reply.headers);
+    ctx.body = reply.body;
+  };
 }

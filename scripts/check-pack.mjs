@@ -30,6 +30,19 @@ try {
   run('node', ['esm.mjs']);
   run('node', ['cjs.cjs']);
 
+  // prom-client is an optional peer, so it is absent here: importing an adapter must work, and metricsRoute
+  // must say what to install, under ESM and CJS alike.
+  const peerCheck = (load) => `${load}
+const trail = createAuditTrail({ database: 'postgres://127.0.0.1:1/none', connectAttempts: 1, logger: false });
+let code;
+try { metricsRoute(trail); } catch (error) { code = error.code; }
+await trail.close();
+if (code !== 'peer_missing') throw new Error('metricsRoute without prom-client: expected peer_missing, got ' + code);`;
+  writeFileSync(path.join(app, 'peer-esm.mjs'), peerCheck("import { createAuditTrail, metricsRoute } from 'audit-trail/express';"));
+  writeFileSync(path.join(app, 'peer-cjs.cjs'), `(async () => {\n${peerCheck("const { createAuditTrail, metricsRoute } = require('audit-trail/koa');")}\n})().catch((error) => { console.error(error); process.exit(1); });`);
+  run('node', ['peer-esm.mjs']);
+  run('node', ['peer-cjs.cjs']);
+
   const typeUse = checks.map(([spec, name], i) => `import { ${name} as t${i} } from '${spec}';\nconst u${i}: Function = t${i};\nvoid u${i};`).join('\n');
   // The expect-error line fails the check if the types resolved to `any` instead of the real declarations.
   const optionTypes = (spec) =>
@@ -43,7 +56,7 @@ try {
 
   const help = run('npx', ['--no-install', 'audit-trail', '--help']);
   if (!help.includes('migrate up')) throw new Error('the audit-trail bin did not print its help');
-  console.log(`pack check passed: ${tarball} imports under ESM and CJS, its types resolve, and its bin runs`);
+  console.log(`pack check passed: ${tarball} imports under ESM and CJS without its optional peers, its types resolve, and its bin runs`);
 } finally {
   rmSync(app, { recursive: true, force: true });
 }

@@ -36,6 +36,8 @@ export interface AuditTrailOptions {
   closeTimeoutMs?: number;
   /** Where the package logs; `false` silences it. */
   logger?: Logger | false;
+  /** Queries on the trail's Sequelize slower than this are logged as a warning and counted. */
+  slowQueryMs?: number;
 }
 
 export type DatabaseTarget =
@@ -59,6 +61,7 @@ export interface AuditTrailConfig {
   readonly flushIntervalMs: number;
   readonly closeTimeoutMs: number;
   readonly logger: Logger;
+  readonly slowQueryMs: number;
 }
 
 export const DEFAULTS = Object.freeze({
@@ -70,6 +73,7 @@ export const DEFAULTS = Object.freeze({
   batchSize: 500,
   flushIntervalMs: 200,
   closeTimeoutMs: 10_000,
+  slowQueryMs: 100,
 });
 
 /** Options and environment become one frozen config; the caller's object is never touched. */
@@ -94,6 +98,7 @@ export function resolveConfig(options: AuditTrailOptions = {}, env: NodeJS.Proce
     flushIntervalMs: requireCount('flushIntervalMs', options.flushIntervalMs ?? DEFAULTS.flushIntervalMs, 1),
     closeTimeoutMs: requireCount('closeTimeoutMs', options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs, 0),
     logger: options.logger === false ? silentLogger : (options.logger ?? consoleLogger),
+    slowQueryMs: requireCount('slowQueryMs', options.slowQueryMs ?? DEFAULTS.slowQueryMs, 0),
   });
 }
 

@@ -15,6 +15,7 @@ export type AuditTrailErrorCode =
   | 'connection_failed'
   | 'migration_failed'
   | 'driver_missing'
+  | 'peer_missing'
   | 'closed'
   | RequestErrorCode;
 

@@ -16,7 +16,7 @@ export interface TrailHandle {
 export type MountInput = MountOptions | AuditTrail | TrailHandle;
 
 /** An existing core to share: a trail, or another mount's middleware. */
-function sharedTrail(input: MountInput | undefined): AuditTrail | undefined {
+export function sharedTrail(input: MountInput | undefined): AuditTrail | undefined {
   if (isAuditTrail(input)) return input;
   if (input && 'trail' in input && isAuditTrail(input.trail)) return input.trail;
   return undefined;

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Outcome } from './capture/outcome.js';
+import type { QueryOperation } from './metrics/statement.js';
 
 /** Why an event was not stored; every drop is counted under one of these. */
 export type DropReason = 'closed' | 'unwritable' | 'capture_failed' | 'queue_full' | 'shutdown_timeout';
@@ -18,6 +19,10 @@ export interface TelemetryEvents {
   events_spilled: [{ count: number }];
   events_replayed: [{ count: number }];
   count_cache: [{ result: 'hit' | 'miss' | 'error' }];
+  /** One query on the trail's Sequelize, the host's own queries included when it is shared. */
+  db_query: [{ operation: QueryOperation; durationSeconds: number; slow: boolean; failed: boolean }];
+  /** close() has finished; listeners detach here. */
+  closed: [];
 }
 
 export class Telemetry extends EventEmitter<TelemetryEvents> {}

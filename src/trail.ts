@@ -3,6 +3,7 @@ import type { Sequelize } from 'sequelize';
 import type { AuditEvent } from './capture/event.js';
 import { resolveConfig, type AuditTrailConfig, type AuditTrailOptions } from './config.js';
 import { messageOf } from './errors.js';
+import { monitorQueries } from './metrics/query-monitor.js';
 import { openRedis, type OpenedRedis } from './redis.js';
 import { connectWithRetry, openDatabase } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
@@ -57,6 +58,7 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
   started.catch((error: unknown) => logger.error(`audit trail is not ready: ${messageOf(error)}`));
 
   const telemetry = new Telemetry();
+  const stopQueryMonitor = monitorQueries(database.sequelize, { telemetry, logger, slowQueryMs: config.slowQueryMs });
   const writer = new BatchWriter(
     async (events) => {
       const { models } = await started;
@@ -101,8 +103,9 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
           telemetry.emit('dropped', { reason: 'shutdown_timeout', count: unwritten.length });
         }
         if (redis?.owned) redis.client.disconnect();
+        stopQueryMonitor();
         if (database.owned) await database.sequelize.close();
-      })();
+      })().finally(() => telemetry.emit('closed'));
       return closing;
     },
   };

@@ -1,13 +1,24 @@
 // An existing Express app with auditing added: `npm run example`.
 // With no DATABASE_URL set, rows go to the embedded SQLite file .audit-trail/audit.sqlite.
 import express from 'express';
-import { auditTrail, authorsRouter } from 'audit-trail/express';
+import { auditTrail, authorsRouter, metricsRoute } from 'audit-trail/express';
 
 const app = express();
 const audit = auditTrail({ trustProxy: 'loopback' });
 
 app.use(audit); // first, so the clock starts on arrival
 app.use(express.json());
+
+// Prometheus scrapes here. A public /metrics leaks route names and volumes: set METRICS_PASSWORD to
+// require basic auth (user METRICS_USERNAME, default `prometheus`).
+const metricsPassword = process.env.METRICS_PASSWORD;
+app.get(
+  '/metrics',
+  metricsRoute(audit, {
+    defaultMetrics: true,
+    guard: metricsPassword ? { username: process.env.METRICS_USERNAME ?? 'prometheus', password: metricsPassword } : undefined,
+  }),
+);
 
 // Stands in for the host's real auth (e.g. a Keycloak JWT check): a Keycloak-shaped user per request.
 app.use((req, _res, next) => {
@@ -52,7 +63,8 @@ const server = app.listen(port, () => {
   curl -H 'x-user: admin' -H 'content-type: application/json' -d '{"name":"Ursula K. Le Guin"}' localhost:${port}/authors
   curl -H 'x-user: acika' 'localhost:${port}/authors?search=le&per_page=5'
   curl localhost:${port}/admin ; curl localhost:${port}/boom
-  curl localhost:${port}/recent`);
+  curl localhost:${port}/recent
+  curl localhost:${port}/metrics`);
 });
 
 process.once('SIGTERM', () => server.close(() => void audit.close()));

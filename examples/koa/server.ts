@@ -3,7 +3,7 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
-import { auditTrail, authorsRouter } from 'audit-trail/koa';
+import { auditTrail, authorsRouter, metricsRoute } from 'audit-trail/koa';
 
 const app = new Koa();
 const audit = auditTrail();
@@ -24,6 +24,15 @@ router.get('/recent', async (ctx) => {
 });
 
 app.use(audit); // first: it wraps everything downstream, errors included
+// GET /metrics for Prometheus; set METRICS_PASSWORD to require basic auth (a public /metrics leaks route names).
+const metricsPassword = process.env.METRICS_PASSWORD;
+app.use(
+  metricsRoute(audit, {
+    path: '/metrics',
+    defaultMetrics: true,
+    guard: metricsPassword ? { username: process.env.METRICS_USERNAME ?? 'prometheus', password: metricsPassword } : undefined,
+  }),
+);
 app.use(bodyParser());
 // Stands in for the host's real auth: a Keycloak-shaped user from the x-user header.
 app.use(async (ctx, next) => {
@@ -42,7 +51,8 @@ const server = app.listen(port, () => {
   curl -H 'x-user: acika' localhost:${port}/hello
   curl -H 'content-type: application/json' -d '{"name":"Ursula K. Le Guin"}' localhost:${port}/authors
   curl 'localhost:${port}/authors?search=le'
-  curl localhost:${port}/admin ; curl localhost:${port}/boom ; curl localhost:${port}/recent`);
+  curl localhost:${port}/admin ; curl localhost:${port}/boom ; curl localhost:${port}/recent
+  curl localhost:${port}/metrics`);
 });
 
 process.once('SIGTERM', () => server.close(() => void audit.close()));
