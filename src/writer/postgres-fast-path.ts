@@ -7,7 +7,7 @@ import type { RowWriter } from './row-writer.js';
 
 /** Each column with the array type its values travel as, and how to read it from an event. */
 const COLUMNS: ReadonlyArray<readonly [name: string, type: string, value: (event: AuditEvent) => unknown]> = [
-  ['timestamp', 'timestamptz', (e) => e.timestamp],
+  ['timestamp', 'timestamptz', (e) => e.timestamp.toISOString()],
   ['user_id', 'varchar', (e) => e.userId],
   ['username', 'varchar', (e) => e.username],
   ['user_roles', 'jsonb', (e) => JSON.stringify(e.userRoles)],
