@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 export interface Load {
   /** Request ids the server answered with a 2xx. */
   readonly acknowledged: string[];
+  /** When each of them was answered (performance.now()). */
+  readonly acknowledgedAt: number[];
   /** Requests that failed at the HTTP level (the test decides whether that is allowed). */
   readonly failed: number;
   stop(): Promise<void>;
@@ -11,6 +13,7 @@ export interface Load {
 
 export function startLoad(url: string, concurrency: number, pauseMs = 0): Load {
   const acknowledged: string[] = [];
+  const acknowledgedAt: number[] = [];
   let failed = 0;
   let running = true;
   const client = async () => {
@@ -19,7 +22,10 @@ export function startLoad(url: string, concurrency: number, pauseMs = 0): Load {
       try {
         const response = await fetch(url, { headers: { 'x-request-id': requestId } });
         await response.arrayBuffer();
-        if (response.ok) acknowledged.push(requestId);
+        if (response.ok) {
+          acknowledged.push(requestId);
+          acknowledgedAt.push(performance.now());
+        }
         else failed++;
       } catch {
         failed++;
@@ -30,6 +36,7 @@ export function startLoad(url: string, concurrency: number, pauseMs = 0): Load {
   const clients = Array.from({ length: concurrency }, client);
   return {
     acknowledged,
+    acknowledgedAt,
     get failed() {
       return failed;
     },
