@@ -5,8 +5,8 @@ import { isDataError } from './data-error.js';
 import type { QueuedEvent } from './queue.js';
 import type { RowWriter } from './row-writer.js';
 
-/** Each column with the array type its values travel as, and how to read it from an event. */
-const COLUMNS: ReadonlyArray<readonly [name: string, type: string, value: (event: AuditEvent) => unknown]> = [
+/** Each column but event_id, with the array type its values travel as, and how to read it from an event. */
+export const COLUMNS: ReadonlyArray<readonly [name: string, type: string, value: (event: AuditEvent) => unknown]> = [
   ['timestamp', 'timestamptz', (e) => e.timestamp.toISOString()],
   ['user_id', 'varchar', (e) => e.userId],
   ['username', 'varchar', (e) => e.username],
