@@ -3,11 +3,12 @@ import type { AuditEvent } from '../capture/event.js';
 import { messageOf } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Telemetry } from '../telemetry.js';
-import { retryDelayMs } from './backoff.js';
 import type { DropLog } from './drop-log.js';
 import { newEventId } from './event-id.js';
+import { Outage } from './outage.js';
 import { Overflow, type OverflowPolicy } from './overflow.js';
 import { EventQueue, settle, type QueuedEvent } from './queue.js';
+import { replaySegments, type ReplayTarget } from './replay.js';
 import type { SpillFile } from './spill.js';
 import { storeBatch, type StoreContext } from './store-batch.js';
 
@@ -42,9 +43,7 @@ export class Writer {
   private timer: NodeJS.Timeout | undefined;
   private overdue = false;
   private pumpQueued = false;
-  private failures = 0;
-  private failingSince = 0;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly outage: Outage;
   private replaying: Promise<void> | undefined;
   private replayWaiter: (() => void) | undefined;
   private spilling = 0;
@@ -61,6 +60,7 @@ export class Writer {
       drop: (entries) => this.drop(entries),
       admitted: () => this.kick(),
     });
+    this.outage = new Outage(options);
   }
 
   get depth(): number {
@@ -71,8 +71,8 @@ export class Writer {
   record(event: AuditEvent): void | Promise<void> {
     const entry: QueuedEvent = { id: newEventId(), event };
     const durable = this.options.strict ? new Promise<void>((resolve) => (entry.durable = resolve)) : undefined;
-    if (this.options.strict && this.failures > 0) {
-      this.spillOut([entry]); // in an outage, the spill file is the fastest durable place
+    if (this.options.strict && this.outage.failing) {
+      this.spillOut([entry]);
     } else if (this.queue.length >= this.options.maxQueue) {
       const waiting = this.overflow.accept(entry);
       return durable ?? waiting;
@@ -96,7 +96,7 @@ export class Writer {
   replaySpilled(always = true): void {
     if (this.replaying || this.closed) return;
     if (!always && !this.options.spill.holdsEvents) return;
-    this.replaying = this.replay()
+    this.replaying = replaySegments(this.options.spill, this.options.batchSize, this.options.telemetry, this.replayTarget)
       .then((finished) => {
         this.replaying = undefined;
         if (finished && this.options.spill.holdsEvents) this.replaySpilled(false);
@@ -110,7 +110,7 @@ export class Writer {
   /** Writes what it can within the deadline, spills the rest (in-flight batches too: replay skips what landed). */
   async close(timeoutMs: number): Promise<void> {
     this.draining = true;
-    if (this.failures === 0) {
+    if (!this.outage.failing) {
       this.schedulePump();
       let timer: NodeJS.Timeout | undefined;
       const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
@@ -119,7 +119,7 @@ export class Writer {
     }
     this.closed = true;
     clearTimeout(this.timer);
-    clearTimeout(this.retryTimer);
+    this.outage.stop();
     const left = [...this.overflow.drain(), ...[...this.inFlight].flat(), ...this.queue.drain()];
     if (left.length > 0) {
       await this.options.spill.append(left).then(
@@ -163,8 +163,8 @@ export class Writer {
     this.pumpQueued = false;
     if (this.closed) return;
     // In an outage a single batch probes the database; the rest wait.
-    const slots = this.failures > 0 ? 1 : this.options.maxInFlight;
-    while (this.busy < slots && this.retryTimer === undefined) {
+    const slots = this.outage.failing ? 1 : this.options.maxInFlight;
+    while (this.busy < slots && !this.outage.waiting) {
       if (this.replayWaiter) {
         const go = this.replayWaiter;
         this.replayWaiter = undefined;
@@ -205,57 +205,41 @@ export class Writer {
     const started = performance.now();
     const stored = batch.length - (await storeBatch(this.store, batch));
     this.options.telemetry.emit('batch_written', { size: stored, durationSeconds: (performance.now() - started) / 1000 });
-    if (this.failures > 0) {
-      const seconds = ((Date.now() - this.failingSince) / 1000).toFixed(1);
-      this.options.logger.info(`audit writes recovered after ${this.failures} failed attempt(s) over ${seconds} s`);
-      this.failures = 0;
-    }
+    this.outage.succeeded();
     this.replaySpilled(false);
     return stored;
   }
 
   private failed(error: unknown): void {
-    this.failures++;
-    this.options.telemetry.emit('write_retried', { error });
-    if (this.failures === 1) {
-      this.failingSince = Date.now();
-      const keeping = this.options.strict ? 'spilling events to disk' : `keeping ${this.queue.length} event(s) queued`;
-      this.options.logger.warn(`audit writes are failing (${messageOf(error)}); ${keeping} and retrying with backoff`);
-    }
-    if (this.options.strict) this.spillOut(this.queue.drain());
-    this.retryTimer ??= setTimeout(() => {
-      this.retryTimer = undefined;
-      this.overdue = true;
-      this.pump();
-      if (this.queue.length === 0) this.replaySpilled(); // with nothing queued, the replay is the probe
-    }, retryDelayMs(this.failures, this.options.flushIntervalMs, this.options.maxRetryDelayMs)).unref();
+    const { strict } = this.options;
+    this.outage.failed(
+      error,
+      () => (strict ? 'spilling events to disk' : `keeping ${this.queue.length} event(s) queued`),
+      () => {
+        this.overdue = true;
+        this.pump();
+        if (this.queue.length === 0) this.replaySpilled(); // with nothing queued, the replay is the probe
+      },
+    );
+    if (strict) this.spillOut(this.queue.drain()); // in an outage, the spill file is the fastest durable place
   }
 
-  /** Replays closed segments in order; false when it stopped early (an outage, or close()). */
-  private async replay(): Promise<boolean> {
-    const { spill, batchSize, telemetry } = this.options;
-    await spill.rotate();
-    for (const file of await spill.replayable()) {
-      for await (const batch of spill.read(file, batchSize)) {
-        if (this.closed || this.draining) return false;
-        await new Promise<void>((resolve) => {
-          this.replayWaiter = resolve;
-          this.schedulePump();
-        });
-        try {
-          telemetry.emit('events_replayed', { count: await this.write(batch) });
-        } catch (error) {
-          if (!this.closed) this.failed(error);
-          return false;
-        } finally {
-          this.busy--;
-          this.schedulePump();
-        }
-      }
-      await spill.remove(file);
-    }
-    return true;
-  }
+  private readonly replayTarget: ReplayTarget = {
+    acquire: () =>
+      new Promise((resolve) => {
+        this.replayWaiter = resolve;
+        this.schedulePump();
+      }),
+    release: () => {
+      this.busy--;
+      this.schedulePump();
+    },
+    write: (batch) => this.write(batch),
+    failed: (error) => {
+      if (!this.closed) this.failed(error);
+    },
+    stopping: () => this.closed || this.draining,
+  };
 
   private spillOut(entries: readonly QueuedEvent[]): void {
     if (entries.length === 0) return;
