@@ -144,6 +144,29 @@ async function endToEnd(options: AuditTrailOptions, count: number): Promise<numb
   return rate;
 }
 
+/** Strict mode: `clients` concurrent requests, each waiting for its row to be durable before the next one. */
+async function strictWait(databaseUrl: string, clients: number, seconds: number) {
+  const spillDir = mkdtempSync(path.join(tmpdir(), 'audit-bench-spill-'));
+  const trail = createAuditTrail({ database: databaseUrl, logger: false, spillDir, mode: 'strict' });
+  await trail.ready();
+  const waits: number[] = [];
+  const until = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      for (let i = client; performance.now() < until; i += clients) {
+        const started = performance.now();
+        await trail.record(event(i));
+        waits.push(performance.now() - started);
+      }
+    }),
+  );
+  await trail.close();
+  rmSync(spillDir, { recursive: true, force: true });
+  waits.sort((a, b) => a - b);
+  const at = (q: number) => waits[Math.floor(q * (waits.length - 1))]!.toFixed(1);
+  console.log(`  strict, ${clients} concurrent requests: ${Math.round(waits.length / seconds).toLocaleString('en-US')} rows/s; wait for durable p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`);
+}
+
 const row = (label: string, rate: number) => {
   console.log(`  ${label.padEnd(64)} ${Math.round(rate).toLocaleString('en-US').padStart(8)} rows/s`);
 };
@@ -179,6 +202,7 @@ try {
 
   console.log('\nrecord() to durable, through the whole trail (defaults: batches of 500, 200 ms):');
   row('PostgreSQL fast path (unnest, 2 batches in flight)', await endToEnd({ database: database.url }, ROWS * 2));
+  await strictWait(database.url, 64, 5);
   const sqliteDir = mkdtempSync(path.join(tmpdir(), 'audit-bench-sqlite-'));
   row('SQLite portable path (bulkCreate)', await endToEnd({ database: `sqlite:${path.join(sqliteDir, 'bench.sqlite')}` }, ROWS));
   rmSync(sqliteDir, { recursive: true, force: true });
