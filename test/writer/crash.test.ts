@@ -32,9 +32,9 @@ afterAll(async () => {
   await proxy.close();
 });
 
-async function startHost(mode: string, spillDir: string, databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
+async function startHost(mode: string, spillDir: string, databaseUrl: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', HOST], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, SPILL_DIR: spillDir, AUDIT_MODE: mode },
+    env: { ...process.env, DATABASE_URL: databaseUrl, SPILL_DIR: spillDir, AUDIT_MODE: mode, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
@@ -97,5 +97,17 @@ describe('kill -9 mid-load', () => {
     );
     expect(run.duplicated).toEqual([]);
     expect([...(await rowCounts(direct)).values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('W53 handleSignals: SIGTERM right after the load closes the trail, then exits; every request is stored', async () => {
+    await direct.query('TRUNCATE user_actions');
+    const host = await startHost('default', mkdtempSync(path.join(tmpdir(), 'audit-spill-')), database.url, { HANDLE_SIGNALS: '1' });
+    const load = startLoad(`${host.url}/ok`, 16);
+    await sleep(1_000);
+    await load.stop();
+    host.child.kill('SIGTERM');
+    const [code, signal] = (await once(host.child, 'exit')) as [number | null, string | null];
+    expect(signal ?? code).toBe('SIGTERM');
+    expect(await missingAndDuplicated(direct, load.acknowledged)).toEqual({ missing: [], duplicated: [] });
   });
 });
