@@ -168,7 +168,7 @@ async function strictWait(databaseUrl: string, clients: number, seconds: number)
 }
 
 const row = (label: string, rate: number) => {
-  console.log(`  ${label.padEnd(64)} ${Math.round(rate).toLocaleString('en-US').padStart(8)} rows/s`);
+  console.log(`  ${label.padEnd(72)} ${Math.round(rate).toLocaleString('en-US').padStart(8)} rows/s`);
 };
 
 const database = await scratchDatabase();
