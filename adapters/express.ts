@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import onFinished from 'on-finished';
 import type { CaptureOptions } from '../src/capture/capture-options.js';
 import type { TrustFn } from '../src/capture/client-ip.js';
@@ -43,18 +43,18 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
     if (!pending) return next();
     req.id = pending.requestId;
     res.setHeader('X-Request-ID', pending.requestId);
-    onFinished(res, () =>
-      capture.end(pending, {
-        request: req,
-        user: req.user,
-        body: req.body,
-        query: req.query,
-        route: routeOf(req),
-        status: res.headersSent ? res.statusCode : undefined,
-        error: req[FORWARDED_ERROR],
-        aborted: !res.writableFinished,
-      }),
-    );
+    const finished = (aborted: boolean) => ({
+      request: req,
+      user: req.user,
+      body: req.body,
+      query: req.query,
+      route: routeOf(req),
+      status: aborted && !res.headersSent ? undefined : res.statusCode,
+      error: req[FORWARDED_ERROR],
+      aborted,
+    });
+    onFinished(res, () => capture.end(pending, finished(!res.writableFinished)));
+    if (capture.holdsResponses) holdLastByte(res, () => capture.hold(pending, finished(false)));
     next();
   };
 
@@ -89,4 +89,16 @@ export function metricsRoute(audit: AuditTrail | TrailHandle, options?: MetricsR
       res.writeHead(reply.status, reply.headers).end(reply.body);
     });
   };
+}
+
+/** Strict mode and `block`: `res.end()` waits for the trail before the last byte goes out. */
+function holdLastByte(res: Response, hold: () => Promise<void> | undefined): void {
+  const end = res.end;
+  res.end = function heldEnd(this: Response, ...args: Parameters<Response['end']>) {
+    res.end = end;
+    const waiting = hold();
+    if (!waiting) return end.apply(this, args);
+    void waiting.then(() => end.apply(this, args));
+    return this;
+  } as Response['end'];
 }

@@ -23,6 +23,14 @@ function frameworkTrust(ctx: Context, warn: (message: string) => void): TrustFn 
   return compileTrust(ctx.app.maxIpsCount > 0 ? ctx.app.maxIpsCount : true, warn);
 }
 
+/** The status Koa's own error handling will send for a thrown error. */
+function statusOfThrown(thrown: unknown): number {
+  const { status, statusCode, code } = (thrown ?? {}) as { status?: unknown; statusCode?: unknown; code?: unknown };
+  const candidate = status ?? statusCode;
+  if (typeof candidate === 'number' && candidate >= 400 && candidate < 600) return candidate;
+  return code === 'ENOENT' ? 404 : 500;
+}
+
 /** `app.use(auditTrail())`: every request becomes one `user_actions` row. Mount it first. */
 export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions): KoaAuditMiddleware {
   const { trail, capture } = mountCapture(input, captureOptions);
@@ -40,24 +48,28 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
     ctx.state.requestId = pending.requestId;
     ctx.set('X-Request-ID', pending.requestId);
     let error: unknown;
+    const finished = (status: number | undefined, aborted: boolean) => ({
+      request: ctx,
+      user: ctx.state.user,
+      body: (ctx.request as { body?: unknown }).body,
+      query: ctx.query,
+      route: (ctx as { _matchedRoute?: string })._matchedRoute,
+      status,
+      error,
+      aborted,
+    });
     onFinished(ctx.res, () =>
-      capture.end(pending, {
-        request: ctx,
-        user: ctx.state.user,
-        body: (ctx.request as { body?: unknown }).body,
-        query: ctx.query,
-        route: (ctx as { _matchedRoute?: string })._matchedRoute,
-        status: ctx.res.headersSent ? ctx.res.statusCode : undefined,
-        error,
-        aborted: !ctx.res.writableFinished,
-      }),
+      capture.end(pending, finished(ctx.res.headersSent ? ctx.res.statusCode : undefined, !ctx.res.writableFinished)),
     );
     try {
       await next();
     } catch (thrown) {
       error = thrown;
+      // Strict mode and `block`: Koa writes the response after this middleware settles, so wait here.
+      if (capture.holdsResponses) await capture.hold(pending, finished(statusOfThrown(thrown), false));
       throw thrown;
     }
+    if (capture.holdsResponses) await capture.hold(pending, finished(ctx.status, false));
   };
 
   return Object.assign(middleware, trailHandle(trail));

@@ -3,6 +3,10 @@ import type { Sequelize } from 'sequelize';
 import type { Redis } from 'ioredis';
 import { AuditTrailError } from './errors.js';
 import { consoleLogger, silentLogger, type Logger } from './logger.js';
+import { OVERFLOW_POLICIES, type OverflowPolicy } from './writer/overflow.js';
+
+export type { OverflowPolicy } from './writer/overflow.js';
+export type WriteMode = 'default' | 'strict';
 
 export interface PoolOptions {
   /** Most connections open at once. The reference runs 20 plus 10 overflow. */
@@ -32,8 +36,22 @@ export interface AuditTrailOptions {
   batchSize?: number;
   /** Longest an event waits in memory before its batch is written. */
   flushIntervalMs?: number;
-  /** How long `close()` may spend writing what is still queued. */
+  /** How long `close()` may spend writing what is still queued; what is left goes to the spill file. */
   closeTimeoutMs?: number;
+  /** `strict` holds each response until its row is durable (stored, or spilled and fsync'd). */
+  mode?: WriteMode;
+  /** Most events held in memory; beyond it `onOverflow` applies. */
+  maxQueue?: number;
+  /** What happens to an event that finds the queue full. */
+  onOverflow?: OverflowPolicy;
+  /** Under `block`, how long a response waits for queue space before its event is dropped. */
+  blockTimeoutMs?: number;
+  /** Where events beyond memory, and those close() could not write, are kept until replayed. */
+  spillDir?: string;
+  /** Batches written at once on PostgreSQL, each on its own pooled connection (SQLite: always 1). */
+  writeConcurrency?: number;
+  /** Install SIGTERM and SIGINT handlers that close() the trail, then let the signal take its course. */
+  handleSignals?: boolean;
   /** Where the package logs; `false` silences it. */
   logger?: Logger | false;
   /** Queries on the trail's Sequelize slower than this are logged as a warning and counted. */
@@ -60,6 +78,13 @@ export interface AuditTrailConfig {
   readonly batchSize: number;
   readonly flushIntervalMs: number;
   readonly closeTimeoutMs: number;
+  readonly mode: WriteMode;
+  readonly maxQueue: number;
+  readonly onOverflow: OverflowPolicy;
+  readonly blockTimeoutMs: number;
+  readonly spillDir: string;
+  readonly writeConcurrency: number;
+  readonly handleSignals: boolean;
   readonly logger: Logger;
   readonly slowQueryMs: number;
 }
@@ -74,6 +99,13 @@ export const DEFAULTS = Object.freeze({
   flushIntervalMs: 200,
   closeTimeoutMs: 10_000,
   slowQueryMs: 100,
+  mode: 'default' as WriteMode,
+  maxQueue: 100_000,
+  onOverflow: 'spill' as OverflowPolicy,
+  blockTimeoutMs: 5_000,
+  spillDir: path.join('.audit-trail', 'spill'),
+  writeConcurrency: 2,
+  handleSignals: false,
 });
 
 /** Options and environment become one frozen config; the caller's object is never touched. */
@@ -97,6 +129,13 @@ export function resolveConfig(options: AuditTrailOptions = {}, env: NodeJS.Proce
     batchSize: requireCount('batchSize', options.batchSize ?? DEFAULTS.batchSize, 1),
     flushIntervalMs: requireCount('flushIntervalMs', options.flushIntervalMs ?? DEFAULTS.flushIntervalMs, 1),
     closeTimeoutMs: requireCount('closeTimeoutMs', options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs, 0),
+    mode: requireOneOf('mode', options.mode ?? DEFAULTS.mode, ['default', 'strict']),
+    maxQueue: requireCount('maxQueue', options.maxQueue ?? DEFAULTS.maxQueue, 1),
+    onOverflow: requireOneOf('onOverflow', options.onOverflow ?? DEFAULTS.onOverflow, OVERFLOW_POLICIES),
+    blockTimeoutMs: requireCount('blockTimeoutMs', options.blockTimeoutMs ?? DEFAULTS.blockTimeoutMs, 0),
+    spillDir: path.resolve(options.spillDir ?? DEFAULTS.spillDir),
+    writeConcurrency: requireCount('writeConcurrency', options.writeConcurrency ?? DEFAULTS.writeConcurrency, 1),
+    handleSignals: options.handleSignals ?? DEFAULTS.handleSignals,
     logger: options.logger === false ? silentLogger : (options.logger ?? consoleLogger),
     slowQueryMs: requireCount('slowQueryMs', options.slowQueryMs ?? DEFAULTS.slowQueryMs, 0),
   });
@@ -129,6 +168,13 @@ function redisTarget(redis: AuditTrailOptions['redis'], env: NodeJS.ProcessEnv):
 export function requireCount(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min) {
     throw new AuditTrailError('invalid_option', `${name} must be an integer of at least ${min}; got ${String(value)}.`);
+  }
+  return value;
+}
+
+function requireOneOf<T extends string>(name: string, value: T, allowed: readonly T[]): T {
+  if (!allowed.includes(value)) {
+    throw new AuditTrailError('invalid_option', `${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; got ${String(value)}.`);
   }
   return value;
 }

@@ -1,5 +1,5 @@
 export { createAuditTrail, type AuditTrail, type Store } from './trail.js';
-export { DEFAULTS, type AuditTrailOptions, type AuditTrailConfig, type PoolOptions } from './config.js';
+export { DEFAULTS, type AuditTrailOptions, type AuditTrailConfig, type PoolOptions, type OverflowPolicy, type WriteMode } from './config.js';
 export { AuditTrailError, type AuditTrailErrorCode } from './errors.js';
 export type { Logger } from './logger.js';
 export type { AuditEvent } from './capture/event.js';

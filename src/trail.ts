@@ -8,9 +8,13 @@ import { openRedis, type OpenedRedis } from './redis.js';
 import { connectWithRetry, openDatabase } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
 import { defineModels, type Models } from './store/models.js';
-import { toRow } from './store/user-action-row.js';
 import { Telemetry } from './telemetry.js';
-import { BatchWriter } from './writer/batch-writer.js';
+import { DropLog } from './writer/drop-log.js';
+import { portablePath } from './writer/portable-path.js';
+import { postgresFastPath } from './writer/postgres-fast-path.js';
+import { closeOnSignals } from './writer/signals.js';
+import { SpillFile } from './writer/spill.js';
+import { Writer } from './writer/writer.js';
 
 export interface Store {
   readonly sequelize: Sequelize;
@@ -30,11 +34,14 @@ export interface AuditTrail {
   readonly config: AuditTrailConfig;
   /** Resolves when the database answers and every pending migration has run. */
   ready(): Promise<void>;
-  /** Queues one event for writing; never waits. */
-  record(event: AuditEvent): void;
+  /**
+   * Queues one event for writing; never waits on I/O. In strict mode it returns a promise that resolves
+   * once the event is durable; under `onOverflow: 'block'`, one that resolves once the queue took it.
+   */
+  record(event: AuditEvent): void | Promise<void>;
   /** Resolves when everything recorded so far is stored. */
   flush(): Promise<void>;
-  /** Flushes, then releases only what the trail opened itself. */
+  /** Stops intake, writes what is queued within closeTimeoutMs, spills the rest, then releases only what the trail opened itself. */
   close(): Promise<void>;
   /** The database and our models, once ready. */
   store(): Promise<Store>;
@@ -59,18 +66,30 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
 
   const telemetry = new Telemetry();
   const stopQueryMonitor = monitorQueries(database.sequelize, { telemetry, logger, slowQueryMs: config.slowQueryMs });
-  const writer = new BatchWriter(
-    async (events) => {
-      const { models } = await started;
-      await models.UserAction.bulkCreate(events.map(toRow));
+  const drops = new DropLog(logger, telemetry);
+  const postgres = database.sequelize.getDialect() === 'postgres';
+  const writeRows = started.then((store) => (postgres ? postgresFastPath(store.sequelize) : portablePath(store.models)));
+  writeRows.catch(() => {}); // reported once, by `started`
+  const writer = new Writer(
+    { write: async (entries) => (await writeRows)(entries), logger, drops },
+    {
+      ...config,
+      strict: config.mode === 'strict',
+      maxInFlight: postgres ? config.writeConcurrency : 1,
+      maxRetryDelayMs: 30_000,
+      logger,
+      telemetry,
+      spill: new SpillFile(config.spillDir, logger, telemetry),
+      drops,
     },
-    { batchSize: config.batchSize, flushIntervalMs: config.flushIntervalMs, maxRetryDelayMs: 30_000, logger, telemetry },
   );
+  // A process that died with events in the spill directory left them for this one.
+  started.then(() => writer.replaySpilled(), () => {});
   let redis: OpenedRedis | undefined;
   let redisOpened = false;
   let closing: Promise<void> | undefined;
 
-  return {
+  const trail: AuditTrail = {
     [TRAIL_BRAND]: true,
     config,
     telemetry,
@@ -78,13 +97,9 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
       await started;
     },
     record(event) {
-      if (closing) {
-        logger.warn('audit event recorded after close() was dropped', { requestId: event.requestId });
-        telemetry.emit('dropped', { reason: 'closed', count: 1 });
-        return;
-      }
+      if (closing) return drops.count('closed', 1);
       telemetry.emit('recorded', { outcome: event.outcome });
-      writer.record(event);
+      return writer.record(event);
     },
     flush: () => writer.flush(),
     queueDepth: () => writer.depth,
@@ -96,12 +111,7 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
     },
     close() {
       closing ??= (async () => {
-        await flushWithin(writer, config.closeTimeoutMs);
-        const unwritten = writer.stop();
-        if (unwritten.length > 0) {
-          logger.error(`${unwritten.length} audit event(s) could not be written before close() and were dropped`);
-          telemetry.emit('dropped', { reason: 'shutdown_timeout', count: unwritten.length });
-        }
+        await writer.close(config.closeTimeoutMs);
         if (redis?.owned) redis.client.disconnect();
         stopQueryMonitor();
         if (database.owned) await database.sequelize.close();
@@ -109,11 +119,6 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
       return closing;
     },
   };
-}
-
-async function flushWithin(writer: BatchWriter, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-  await Promise.race([writer.flush(), deadline]);
-  clearTimeout(timer);
+  if (config.handleSignals) closeOnSignals(() => trail.close(), logger);
+  return trail;
 }

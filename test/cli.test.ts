@@ -28,10 +28,10 @@ describe('audit-trail migrate', () => {
   it('applies, reports, reverts and re-applies migrations', async () => {
     const db = ['--database', database.url];
     expect(await cli(['migrate', 'status', ...db])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^pending {2}94cef3eb6eae/m) });
-    expect((await cli(['migrate', 'up', ...db])).stdout).toBe('applied 94cef3eb6eae_add_user_actions_table\napplied b857e3e16921_add_author_table\n');
+    expect((await cli(['migrate', 'up', ...db])).stdout).toBe('applied 94cef3eb6eae_add_user_actions_table\napplied b857e3e16921_add_author_table\napplied 2c5e8f1a9d34_add_event_id\n');
     expect((await cli(['migrate', 'up', ...db])).stdout).toBe('already up to date\n');
     expect((await cli(['migrate', 'history', ...db])).stdout).toMatch(/^\d{4}-\d\d-\d\dT.* {2}94cef3eb6eae_add_user_actions_table$/m);
-    expect((await cli(['migrate', 'down', '--to', '94cef3eb6eae', ...db])).stdout).toBe('reverted b857e3e16921_add_author_table\n');
+    expect((await cli(['migrate', 'down', '--to', '94cef3eb6eae', ...db])).stdout).toBe('reverted 2c5e8f1a9d34_add_event_id\nreverted b857e3e16921_add_author_table\n');
     expect((await cli(['migrate', 'status'], { DATABASE_URL: database.url })).stdout).toMatch(/^pending {2}b857e3e16921/m);
     expect((await cli(['migrate', 'down', '--to', '0', ...db])).stdout).toBe('reverted 94cef3eb6eae_add_user_actions_table\n');
     expect((await cli(['migrate', 'up', ...db])).code).toBe(0);

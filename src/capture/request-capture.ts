@@ -26,12 +26,21 @@ export interface PendingRequest {
   readonly startTick: number;
 }
 
+/** The finished response as an adapter hands it over, with the framework's request for the `user` option. */
+export type AdapterResponse = FinishedResponse & { readonly request: unknown };
+
 const TRUST_NONE: TrustFn = () => false;
 
 /** The one place where requests become audit events; every adapter drives it the same way. */
 export class RequestCapture {
   private readonly config: CaptureConfig;
   private readonly policy: EventPolicy;
+  /**
+   * Strict mode (the row must be durable) and `onOverflow: 'block'` (the queue must have room) both make
+   * the response wait: adapters then call hold() before the last byte goes out.
+   */
+  readonly holdsResponses: boolean;
+  private readonly held = new WeakSet<PendingRequest>();
 
   constructor(
     private readonly trail: AuditTrail,
@@ -39,6 +48,7 @@ export class RequestCapture {
   ) {
     this.config = resolveCaptureOptions(options, trail.config.logger);
     this.policy = { recordAnonymous: this.config.recordAnonymous, sanitize: createSanitizer(this.config.sanitize) };
+    this.holdsResponses = trail.config.mode === 'strict' || trail.config.onOverflow === 'block';
   }
 
   /** Starts the clock; undefined when the path is not to be recorded. */
@@ -56,7 +66,21 @@ export class RequestCapture {
   }
 
   /** Turns the finished request into an event and queues it. Never throws into the host. */
-  end(pending: PendingRequest, response: FinishedResponse & { readonly request: unknown }): void {
+  end(pending: PendingRequest, response: AdapterResponse): void {
+    if (this.holdsResponses && this.held.has(pending)) return;
+    void this.record(pending, response);
+  }
+
+  /**
+   * Records the request as its response is about to complete; the adapter sends the last byte once the
+   * promise resolves (it never rejects). Undefined when there is nothing to wait for.
+   */
+  hold(pending: PendingRequest, response: AdapterResponse): Promise<void> | undefined {
+    this.held.add(pending);
+    return this.record(pending, response) ?? undefined;
+  }
+
+  private record(pending: PendingRequest, response: AdapterResponse): void | Promise<void> {
     const durationMs = performance.now() - pending.startTick;
     const { telemetry } = this.trail;
     telemetry.emit('request_finished', {
@@ -78,7 +102,7 @@ export class RequestCapture {
         trust: this.config.trust ?? arrival.frameworkTrust ?? TRUST_NONE,
       };
       const event = buildEvent(observed, this.policy);
-      if (event) this.trail.record(event);
+      if (event) return this.trail.record(event);
     } catch (error) {
       this.trail.config.logger.error(`audit event for request ${pending.requestId} dropped: ${messageOf(error)}`);
       telemetry.emit('dropped', { reason: 'capture_failed', count: 1 });

@@ -18,6 +18,8 @@ export interface UserActionRow {
   response_status: number | null;
   error_message: string | null;
   duration_ms: number | null;
+  /** Unique when set; NULL on rows written before migration 2c5e8f1a9d34. */
+  event_id?: string | null;
 }
 
 export interface AuthorRow {
@@ -37,7 +39,7 @@ export interface Models {
 const USER_ACTION = 'AuditTrailUserAction';
 const AUTHOR = 'AuditTrailAuthor';
 
-/** The reference's indexes: six single-column ones, named as Alembic names them, and two composites. */
+/** The reference's indexes (six single-column ones, named as Alembic names them, and two composites), and ours. */
 export const USER_ACTION_INDEXES = [
   ...['timestamp', 'user_id', 'username', 'action_type', 'outcome', 'request_id'].map((column) => ({
     name: `ix_user_actions_${column}`,
@@ -45,6 +47,8 @@ export const USER_ACTION_INDEXES = [
   })),
   { name: 'idx_user_timestamp', fields: ['user_id', 'timestamp'] },
   { name: 'idx_user_action', fields: ['user_id', 'action_type'] },
+  // Ours, not the reference's: what makes retried and replayed inserts idempotent.
+  { name: 'ux_user_actions_event_id', fields: ['event_id'], unique: true },
 ];
 
 /** The schema itself belongs to the migrations; these models only map it, and a test keeps them in step. */
@@ -75,6 +79,7 @@ function defineUserAction(sequelize: Sequelize) {
       response_status: { type: DataTypes.INTEGER },
       error_message: { type: DataTypes.TEXT },
       duration_ms: { type: DataTypes.INTEGER },
+      event_id: { type: DataTypes.UUID },
     },
     { tableName: 'user_actions', timestamps: false, freezeTableName: true, indexes: USER_ACTION_INDEXES },
   );

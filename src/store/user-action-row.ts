@@ -1,7 +1,8 @@
 import type { AuditEvent } from '../capture/event.js';
 import type { UserActionRow } from './models.js';
 
-export function toRow(event: AuditEvent): UserActionRow {
+/** `eventId` makes the row idempotent: a retried or replayed insert of the same event is skipped. */
+export function toRow(event: AuditEvent, eventId: string): UserActionRow {
   return {
     timestamp: event.timestamp,
     user_id: event.userId,
@@ -17,5 +18,6 @@ export function toRow(event: AuditEvent): UserActionRow {
     response_status: event.responseStatus,
     error_message: event.errorMessage,
     duration_ms: event.durationMs,
+    event_id: eventId,
   };
 }

@@ -18,7 +18,7 @@ afterAll(() => sequelize.close());
 describe('migration list', () => {
   it('has unique revision ids, each carried in the migration name', () => {
     const ids = MIGRATIONS.map((m) => m.name.split('_')[0]);
-    expect(ids).toEqual(['94cef3eb6eae', 'b857e3e16921']);
+    expect(ids).toEqual(['94cef3eb6eae', 'b857e3e16921', '2c5e8f1a9d34']);
     expect(new Set(MIGRATIONS.map((m) => m.name)).size).toBe(MIGRATIONS.length);
   });
 
@@ -36,7 +36,7 @@ describe('migrations on PostgreSQL', () => {
     const migrator = createMigrator(sequelize, silentLogger);
     expect(await migrateToLatest(sequelize, silentLogger, 10_000)).toEqual(MIGRATIONS.map((m) => m.name));
     const first = await catalogSnapshot(sequelize);
-    expect(first.columns.length).toBe(17);
+    expect(first.columns.length).toBe(18);
 
     await migrator.down({ to: 0 });
     const empty = await catalogSnapshot(sequelize);
@@ -76,6 +76,7 @@ describe('migrations on PostgreSQL', () => {
       ['response_status', 'integer', null, 'YES'],
       ['error_message', 'text', null, 'YES'],
       ['duration_ms', 'integer', null, 'YES'],
+      ['event_id', 'uuid', null, 'YES'],
     ]);
   });
 

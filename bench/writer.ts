@@ -1,0 +1,211 @@
+// Writer throughput: `npm run bench:writer`. Prints rows/s for each way of inserting a batch into
+// PostgreSQL, the cost of exactly-once (event id + ON CONFLICT), and sustained rows/s from record() to
+// durable through the whole trail, on PostgreSQL (fast path) and on SQLite (portable path).
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { AuditEvent } from '../src/capture/event.js';
+import { createAuditTrail, type AuditTrailOptions } from '../src/index.js';
+import { newEventId } from '../src/writer/event-id.js';
+import { COLUMNS, columnsOf } from '../src/writer/postgres-fast-path.js';
+import type { QueuedEvent } from '../src/writer/queue.js';
+import { toRow } from '../src/store/user-action-row.js';
+
+const SERVER = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ROWS = Number(process.env.BENCH_ROWS ?? 50_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+function event(i: number): AuditEvent {
+  return {
+    timestamp: new Date(),
+    userId: `user-${i % 97}`,
+    username: `someone-${i % 97}`,
+    userRoles: ['reader', 'get-authors'],
+    actionType: i % 3 === 0 ? 'POST' : 'GET',
+    resource: `/authors/${i % 1000}`,
+    outcome: 'success',
+    ipAddress: '203.0.113.7',
+    userAgent: 'Mozilla/5.0 (X11; Linux x86_64) bench/1.0',
+    requestId: randomBytes(16).toString('hex'),
+    requestData: { body: { name: 'Ada', password: '[REDACTED]', tags: ['a', 'b'] }, query: { page: '2' }, route: '/authors/:id' },
+    responseStatus: 200,
+    errorMessage: null,
+    durationMs: 3,
+  };
+}
+
+const entries = (count: number): QueuedEvent[] => Array.from({ length: count }, (_, i) => ({ id: newEventId(), event: event(i) }));
+
+async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `audit_trail_bench_${randomBytes(4).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: SERVER });
+    await client.connect();
+    await client.query(sql).finally(() => client.end());
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(SERVER);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+type Insert = (client: pg.PoolClient, batch: QueuedEvent[]) => Promise<unknown>;
+
+const names = COLUMNS.map(([name]) => name).join(', ');
+const arrays = COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+
+const unnestIdempotent: Insert = (client, batch) =>
+  client.query(
+    `INSERT INTO user_actions (${names}, event_id) SELECT * FROM unnest(${arrays}, $${COLUMNS.length + 1}::uuid[]) ON CONFLICT (event_id) DO NOTHING`,
+    columnsOf(batch),
+  );
+
+const unnestPlain: Insert = (client, batch) =>
+  client.query(`INSERT INTO user_actions_plain (${names}) SELECT * FROM unnest(${arrays})`, columnsOf(batch).slice(0, COLUMNS.length));
+
+/** One JSON document per batch, expanded by PostgreSQL into rows of the table's own type. */
+const jsonRecordset: Insert = (client, batch) =>
+  client.query(
+    `INSERT INTO user_actions (${names}, event_id) SELECT ${names}, event_id FROM json_populate_recordset(NULL::user_actions, $1) ON CONFLICT (event_id) DO NOTHING`,
+    [JSON.stringify(batch.map(({ id, event }) => toRow(event, id)))],
+  );
+
+/** A multi-row VALUES statement, as bulkCreate builds it, with bound parameters. */
+const valuesIdempotent: Insert = (client, batch) => {
+  const width = COLUMNS.length + 1;
+  const rows = batch.map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`);
+  const values = batch.flatMap(({ id, event }) => [...COLUMNS.map(([, , value]) => value(event)), id]);
+  return client.query(`INSERT INTO user_actions (${names}, event_id) VALUES ${rows.join(', ')} ON CONFLICT (event_id) DO NOTHING`, values);
+};
+
+const copyText = (value: unknown): string =>
+  value === null || value === undefined ? '\\N' : String(value).replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
+
+/** COPY cannot skip rows already stored, so it could only be exactly-once through a staging table. */
+const copy: Insert = (client, batch) =>
+  new Promise((resolve, reject) => {
+    const stream = client.query(copyFrom(`COPY user_actions (${names}, event_id) FROM STDIN`));
+    stream.on('finish', resolve).on('error', reject);
+    stream.end(copyLines(batch));
+  });
+
+function copyLines(batch: QueuedEvent[]): string {
+  return batch.map(({ id, event }) => `${[...COLUMNS.map(([, , value]) => copyText(value(event))), id].join('\t')}\n`).join('');
+}
+
+/** COPY made exactly-once: into a temporary table, then INSERT … SELECT … ON CONFLICT, in one transaction. */
+const copyStaged: Insert = async (client, batch) => {
+  await client.query('BEGIN');
+  await client.query('CREATE TEMP TABLE IF NOT EXISTS staging (LIKE user_actions INCLUDING DEFAULTS) ON COMMIT DELETE ROWS');
+  await new Promise((resolve, reject) => {
+    const stream = client.query(copyFrom(`COPY staging (${names}, event_id) FROM STDIN`));
+    stream.on('finish', resolve).on('error', reject);
+    stream.end(copyLines(batch));
+  });
+  await client.query(`INSERT INTO user_actions (${names}, event_id) SELECT ${names}, event_id FROM staging ON CONFLICT (event_id) DO NOTHING`);
+  await client.query('COMMIT');
+};
+
+/** Rows/s inserting ROWS rows in batches of `size`, `inFlight` batches at once, each on its own connection. */
+async function measure(pool: pg.Pool, insert: Insert, size: number, inFlight: number): Promise<number> {
+  const batches: QueuedEvent[][] = [];
+  for (let i = 0; i < ROWS; i += size) batches.push(entries(Math.min(size, ROWS - i)));
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      const client = await pool.connect();
+      for (let batch = batches.shift(); batch; batch = batches.shift()) await insert(client, batch);
+      client.release();
+    }),
+  );
+  return ROWS / ((performance.now() - started) / 1000);
+}
+
+/** Sustained rows/s through the trail: record() ROWS events, as fast as a host could, until all are stored. */
+async function endToEnd(options: AuditTrailOptions, count: number): Promise<number> {
+  const spillDir = mkdtempSync(path.join(tmpdir(), 'audit-bench-spill-'));
+  const trail = createAuditTrail({ logger: false, spillDir, ...options });
+  await trail.ready();
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    trail.record(event(i));
+    if (i % 1_000 === 999) await new Promise((resolve) => setImmediate(resolve)); // a host's event loop turns
+  }
+  await trail.flush();
+  const rate = count / ((performance.now() - started) / 1000);
+  await trail.close();
+  rmSync(spillDir, { recursive: true, force: true });
+  return rate;
+}
+
+/** Strict mode: `clients` concurrent requests, each waiting for its row to be durable before the next one. */
+async function strictWait(databaseUrl: string, clients: number, seconds: number) {
+  const spillDir = mkdtempSync(path.join(tmpdir(), 'audit-bench-spill-'));
+  const trail = createAuditTrail({ database: databaseUrl, logger: false, spillDir, mode: 'strict' });
+  await trail.ready();
+  const waits: number[] = [];
+  const until = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      for (let i = client; performance.now() < until; i += clients) {
+        const started = performance.now();
+        await trail.record(event(i));
+        waits.push(performance.now() - started);
+      }
+    }),
+  );
+  await trail.close();
+  rmSync(spillDir, { recursive: true, force: true });
+  waits.sort((a, b) => a - b);
+  const at = (q: number) => waits[Math.floor(q * (waits.length - 1))]!.toFixed(1);
+  console.log(`  strict, ${clients} concurrent requests: ${Math.round(waits.length / seconds).toLocaleString('en-US')} rows/s; wait for durable p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`);
+}
+
+const row = (label: string, rate: number) => {
+  console.log(`  ${label.padEnd(72)} ${Math.round(rate).toLocaleString('en-US').padStart(8)} rows/s`);
+};
+
+const database = await scratchDatabase();
+try {
+  const migrate = createAuditTrail({ database: database.url, logger: false });
+  await migrate.ready();
+  await migrate.close();
+  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  // user_actions without our event id and its unique index: what exactly-once costs.
+  await pool.query('CREATE TABLE user_actions_plain (LIKE user_actions INCLUDING DEFAULTS)');
+  for (const [name, fields] of [['timestamp'], ['user_id'], ['username'], ['action_type'], ['outcome'], ['request_id'], ['user_id', 'timestamp'], ['user_id', 'action_type']].entries()) {
+    await pool.query(`CREATE INDEX plain_${name} ON user_actions_plain (${fields.map((f) => `"${f}"`).join(', ')})`);
+  }
+  const variants: Array<[string, Insert, number, number]> = [
+    ['unnest + ON CONFLICT (event_id), batches of 500, 1 connection', unnestIdempotent, 500, 1],
+    ['unnest + ON CONFLICT (event_id), batches of 500, 2 in flight', unnestIdempotent, 500, 2],
+    ['unnest, no event id nor unique index, batches of 500, 2 in flight', unnestPlain, 500, 2],
+    ['json_populate_recordset + ON CONFLICT, batches of 500, 2 in flight', jsonRecordset, 500, 2],
+    ['COPY (no ON CONFLICT: not exactly-once), batches of 2,000, 2 in flight', copy, 2_000, 2],
+    ['COPY to a temp table + INSERT … ON CONFLICT, 2,000, 2 in flight', copyStaged, 2_000, 2],
+    ["multi-row VALUES + ON CONFLICT (bulkCreate's), 500, 1 connection", valuesIdempotent, 500, 1],
+  ];
+  // Alternating rounds and medians: on a shared 2-core machine single runs vary by 2x.
+  const rates = variants.map((): number[] => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, [, insert, size, inFlight]] of variants.entries()) rates[i]!.push(await measure(pool, insert, size, inFlight));
+  }
+  console.log(`PostgreSQL statements, ${ROWS.toLocaleString('en-US')} rows each, median of ${ROUNDS} alternating rounds:`);
+  for (const [i, [label]] of variants.entries()) row(label, median(rates[i]!));
+  await pool.end();
+
+  console.log('\nrecord() to durable, through the whole trail (defaults: batches of 500, 200 ms):');
+  row('PostgreSQL fast path (unnest, 2 batches in flight)', await endToEnd({ database: database.url }, ROWS * 2));
+  await strictWait(database.url, 64, 5);
+  const sqliteDir = mkdtempSync(path.join(tmpdir(), 'audit-bench-sqlite-'));
+  row('SQLite portable path (bulkCreate)', await endToEnd({ database: `sqlite:${path.join(sqliteDir, 'bench.sqlite')}` }, ROWS));
+  rmSync(sqliteDir, { recursive: true, force: true });
+} finally {
+  await database.drop();
+}
