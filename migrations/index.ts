@@ -1,5 +1,6 @@
 import { addUserActionsTable } from './94cef3eb6eae_add_user_actions_table.js';
 import { addAuthorTable } from './b857e3e16921_add_author_table.js';
+import { protectUserActions } from './7d1b3e9f0a62_protect_user_actions.js';
 import type { Migration } from './migration.js';
 
 export type { Migration, MigrationContext } from './migration.js';
@@ -9,4 +10,4 @@ export type { Migration, MigrationContext } from './migration.js';
  * runs them the same under ESM and CJS. Append only: a new column on user_actions must be nullable
  * or have a default, so that the reference's columns alone always make a valid row.
  */
-export const MIGRATIONS: readonly Migration[] = [addUserActionsTable, addAuthorTable];
+export const MIGRATIONS: readonly Migration[] = [addUserActionsTable, addAuthorTable, protectUserActions];

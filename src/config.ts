@@ -3,6 +3,7 @@ import type { Sequelize } from 'sequelize';
 import type { Redis } from 'ioredis';
 import { AuditTrailError } from './errors.js';
 import { consoleLogger, silentLogger, type Logger } from './logger.js';
+import { resolveRetention, type RetentionConfig, type RetentionOptions } from './query/retention.js';
 
 export interface PoolOptions {
   /** Most connections open at once. The reference runs 20 plus 10 overflow. */
@@ -36,6 +37,8 @@ export interface AuditTrailOptions {
   closeTimeoutMs?: number;
   /** Where the package logs; `false` silences it. */
   logger?: Logger | false;
+  /** Prune rows older than `olderThan` every `every` (default `1h`), one instance at a time. Default: keep everything. */
+  retention?: RetentionOptions;
 }
 
 export type DatabaseTarget =
@@ -59,6 +62,7 @@ export interface AuditTrailConfig {
   readonly flushIntervalMs: number;
   readonly closeTimeoutMs: number;
   readonly logger: Logger;
+  readonly retention: RetentionConfig | undefined;
 }
 
 export const DEFAULTS = Object.freeze({
@@ -94,6 +98,7 @@ export function resolveConfig(options: AuditTrailOptions = {}, env: NodeJS.Proce
     flushIntervalMs: requireCount('flushIntervalMs', options.flushIntervalMs ?? DEFAULTS.flushIntervalMs, 1),
     closeTimeoutMs: requireCount('closeTimeoutMs', options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs, 0),
     logger: options.logger === false ? silentLogger : (options.logger ?? consoleLogger),
+    retention: resolveRetention(options.retention),
   });
 }
 

@@ -4,7 +4,8 @@ export type AuditTrailErrorCode =
   | 'connection_failed'
   | 'migration_failed'
   | 'driver_missing'
-  | 'closed';
+  | 'closed'
+  | 'invalid_query';
 
 export class AuditTrailError extends Error {
   override readonly name = 'AuditTrailError';
