@@ -1,25 +1,12 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../migrations/index.js';
+import { cli } from './support/cli.js';
 import { useTestDatabase } from './support/database.js';
 
-const run = promisify(execFile);
 const database = useTestDatabase();
 
-/** Runs the CLI from source as a user would run the bin; resolves to its exit code and output. */
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const { DATABASE_URL: _ignored, ...inherited } = process.env;
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env: { ...inherited, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
-
-describe('audit-trail migrate', () => {
+// Each case starts the CLI several times under tsx: seconds apiece on a busy machine.
+describe('audit-trail migrate', { timeout: 90_000 }, () => {
   it('prints help with exit code 0', async () => {
     const result = await cli(['--help']);
     expect(result.code).toBe(0);
