@@ -2,11 +2,16 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import onFinished from 'on-finished';
 import type { CaptureOptions } from '../src/capture/capture-options.js';
 import type { TrustFn } from '../src/capture/client-ip.js';
+import { authorsMount, type AuthorsRouterInput } from '../src/authors/authors-service.js';
+import type { AuthorsRouterOptions } from '../src/authors/options.js';
+import { MATCHED_ROUTE } from '../src/http/types.js';
 import { mountCapture, trailHandle, type MountInput, type TrailHandle } from '../src/mount.js';
+import { mountRoutes } from './express-routes.js';
 
 export * from '../src/index.js';
 export type { CaptureOptions } from '../src/capture/capture-options.js';
 export type { MountOptions as ExpressAuditOptions } from '../src/mount.js';
+export type { AuthorsRouterOptions, AuthorRouteName } from '../src/authors/options.js';
 
 export interface ExpressAuditMiddleware extends RequestHandler, TrailHandle {
   /** Mount after your routes: records the error passed to `next(err)`, then passes it on. */
@@ -14,7 +19,12 @@ export interface ExpressAuditMiddleware extends RequestHandler, TrailHandle {
 }
 
 const FORWARDED_ERROR = Symbol('audit-trail.error');
-type AuditedRequest = Request & { id?: string; user?: unknown; [FORWARDED_ERROR]?: unknown };
+type AuditedRequest = Request & { id?: string; user?: unknown; [FORWARDED_ERROR]?: unknown; [MATCHED_ROUTE]?: string };
+
+/** The matched template: from our own route tables, else from Express's router. */
+function routeOf(req: AuditedRequest): string | undefined {
+  return req[MATCHED_ROUTE] ?? (req.route ? `${req.baseUrl}${String(req.route.path)}` : undefined);
+}
 
 /** `app.use(auditTrail())`: every request becomes one `user_actions` row. Mount it first. */
 export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions): ExpressAuditMiddleware {
@@ -37,7 +47,7 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
         user: req.user,
         body: req.body,
         query: req.query,
-        route: req.route ? `${req.baseUrl}${String(req.route.path)}` : undefined,
+        route: routeOf(req),
         status: res.headersSent ? res.statusCode : undefined,
         error: req[FORWARDED_ERROR],
         aborted: !res.writableFinished,
@@ -52,4 +62,18 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
   };
 
   return Object.assign(middleware, trailHandle(trail), { errorHandler });
+}
+
+export type ExpressAuthorsRouter = RequestHandler & TrailHandle;
+
+/**
+ * `app.use('/authors', authorsRouter(audit))`: the authors API on the trail's database and Redis.
+ * Given options instead of a trail, it opens its own.
+ */
+export function authorsRouter(
+  input?: AuthorsRouterInput,
+  options?: AuthorsRouterOptions,
+): ExpressAuthorsRouter {
+  const { trail, config, routes } = authorsMount(input, options);
+  return Object.assign(mountRoutes(routes, { logger: trail.config.logger, user: config.user }), trailHandle(trail));
 }

@@ -2,11 +2,15 @@ import type { Context, Middleware } from 'koa';
 import onFinished from 'on-finished';
 import type { CaptureOptions } from '../src/capture/capture-options.js';
 import { compileTrust, type TrustFn } from '../src/capture/client-ip.js';
+import { authorsMount, type AuthorsRouterInput } from '../src/authors/authors-service.js';
+import type { AuthorsRouterOptions } from '../src/authors/options.js';
 import { mountCapture, trailHandle, type MountInput, type TrailHandle } from '../src/mount.js';
+import { mountRoutes } from './koa-routes.js';
 
 export * from '../src/index.js';
 export type { CaptureOptions } from '../src/capture/capture-options.js';
 export type { MountOptions as KoaAuditOptions } from '../src/mount.js';
+export type { AuthorsRouterOptions, AuthorRouteName } from '../src/authors/options.js';
 
 export type KoaAuditMiddleware = Middleware & TrailHandle;
 
@@ -53,5 +57,20 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
     }
   };
 
+  return Object.assign(middleware, trailHandle(trail));
+}
+
+export type KoaAuthorsRouter = Middleware & TrailHandle;
+
+/**
+ * `app.use(authorsRouter(audit, { prefix: '/authors' }))`: the authors API on the trail's database and
+ * Redis. Given options instead of a trail, it opens its own.
+ */
+export function authorsRouter(
+  input?: AuthorsRouterInput,
+  options?: AuthorsRouterOptions,
+): KoaAuthorsRouter {
+  const { trail, config, routes } = authorsMount(input, options);
+  const middleware = mountRoutes(routes, { logger: trail.config.logger, prefix: config.prefix, user: config.user });
   return Object.assign(middleware, trailHandle(trail));
 }

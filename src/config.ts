@@ -126,7 +126,7 @@ function redisTarget(redis: AuditTrailOptions['redis'], env: NodeJS.ProcessEnv):
   return url ? { kind: 'url', url } : { kind: 'none' };
 }
 
-function requireCount(name: string, value: number, min: number): number {
+export function requireCount(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min) {
     throw new AuditTrailError('invalid_option', `${name} must be an integer of at least ${min}; got ${String(value)}.`);
   }

@@ -1,3 +1,14 @@
+/** What a route answers a client with when the request itself is at fault; src/http/errors.ts gives each its status. */
+export type RequestErrorCode =
+  | 'invalid_body'
+  | 'invalid_query'
+  | 'invalid_id'
+  | 'not_found'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'payload_too_large'
+  | 'unsupported_media_type';
+
 /** Every failure the package reports on purpose has one of these codes. */
 export type AuditTrailErrorCode =
   | 'invalid_option'
@@ -5,7 +16,7 @@ export type AuditTrailErrorCode =
   | 'migration_failed'
   | 'driver_missing'
   | 'closed'
-  | 'invalid_query';
+  | RequestErrorCode;
 
 export class AuditTrailError extends Error {
   override readonly name = 'AuditTrailError';

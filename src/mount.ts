@@ -27,11 +27,19 @@ export function resolveTrail(input: MountInput | undefined): AuditTrail {
   return sharedTrail(input) ?? createAuditTrail(input as MountOptions | undefined);
 }
 
-/** A new trail from options, or a shared one; capture options come with the options or on their own. */
+/**
+ * A new trail from options, or a shared one, and the mount's own options: they come with the trail
+ * options (`mount({ database, ...own })`) or on their own (`mount(trail, own)`).
+ */
+export function resolveMount<Own extends object>(input: AuditTrailOptions | AuditTrail | TrailHandle | undefined, own?: Own) {
+  const shared = sharedTrail(input as MountInput | undefined);
+  const trail = shared ?? createAuditTrail(input as AuditTrailOptions | undefined);
+  return { trail, options: own ?? ((shared ? {} : (input ?? {})) as Own) };
+}
+
 export function mountCapture(input: MountInput | undefined, captureOptions?: CaptureOptions) {
-  const shared = sharedTrail(input);
-  const trail = shared ?? createAuditTrail(input as MountOptions | undefined);
-  return { trail, capture: new RequestCapture(trail, captureOptions ?? (shared ? {} : (input as CaptureOptions | undefined))) };
+  const { trail, options } = resolveMount(input, captureOptions);
+  return { trail, capture: new RequestCapture(trail, options) };
 }
 
 export function trailHandle(trail: AuditTrail): TrailHandle {

@@ -1,7 +1,7 @@
 // An existing Express app with auditing added: `npm run example`.
 // With no DATABASE_URL set, rows go to the embedded SQLite file .audit-trail/audit.sqlite.
 import express from 'express';
-import { auditTrail } from 'audit-trail/express';
+import { auditTrail, authorsRouter } from 'audit-trail/express';
 
 const app = express();
 const audit = auditTrail({ trustProxy: 'loopback' });
@@ -22,6 +22,10 @@ app.use((req, _res, next) => {
   }
   next();
 });
+
+// The authors API on the trail's own database (and Redis, when REDIS_URL is set), listing open to
+// holders of get-authors and creating to holders of create-author.
+app.use('/authors', authorsRouter(audit, { roles: { list: ['get-authors'], get: ['get-authors'], create: ['create-author'] } }));
 
 app.get('/hello', (req, res) => void res.json({ hello: (req as { user?: { preferred_username: string } }).user?.preferred_username ?? 'stranger' }));
 app.post('/login', (_req, res) => void res.json({ ok: true })); // its password field is stored as [REDACTED]
@@ -45,6 +49,8 @@ const server = app.listen(port, () => {
   console.log(`Express example on http://localhost:${port}, auditing every request. Try:
   curl -H 'x-user: acika' localhost:${port}/hello
   curl -H 'content-type: application/json' -d '{"user":"acika","password":"s3cret"}' localhost:${port}/login
+  curl -H 'x-user: admin' -H 'content-type: application/json' -d '{"name":"Ursula K. Le Guin"}' localhost:${port}/authors
+  curl -H 'x-user: acika' 'localhost:${port}/authors?search=le&per_page=5'
   curl localhost:${port}/admin ; curl localhost:${port}/boom
   curl localhost:${port}/recent`);
 });

@@ -3,7 +3,7 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
-import { auditTrail } from 'audit-trail/koa';
+import { auditTrail, authorsRouter } from 'audit-trail/koa';
 
 const app = new Koa();
 const audit = auditTrail();
@@ -32,12 +32,16 @@ app.use(async (ctx, next) => {
   await next();
 });
 app.use(router.routes());
+// The authors API on the trail's own database (and Redis, when REDIS_URL is set); open, for the example.
+app.use(authorsRouter(audit, { prefix: '/authors' }));
 
 const port = Number(process.env.PORT ?? 3001);
 await audit.ready();
 const server = app.listen(port, () => {
   console.log(`Koa example on http://localhost:${port}, auditing every request. Try:
   curl -H 'x-user: acika' localhost:${port}/hello
+  curl -H 'content-type: application/json' -d '{"name":"Ursula K. Le Guin"}' localhost:${port}/authors
+  curl 'localhost:${port}/authors?search=le'
   curl localhost:${port}/admin ; curl localhost:${port}/boom ; curl localhost:${port}/recent`);
 });
 
