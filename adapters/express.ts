@@ -6,12 +6,15 @@ import { authorsMount, type AuthorsRouterInput } from '../src/authors/authors-se
 import type { AuthorsRouterOptions } from '../src/authors/options.js';
 import { MATCHED_ROUTE } from '../src/http/types.js';
 import { mountCapture, trailHandle, type MountInput, type TrailHandle } from '../src/mount.js';
+import { auditLogMount, type AuditLogRouterInput } from '../src/query/routes.js';
+import type { AuditLogRouterOptions } from '../src/query/router-options.js';
 import { mountRoutes } from './express-routes.js';
 
 export * from '../src/index.js';
 export type { CaptureOptions } from '../src/capture/capture-options.js';
 export type { MountOptions as ExpressAuditOptions } from '../src/mount.js';
 export type { AuthorsRouterOptions, AuthorRouteName } from '../src/authors/options.js';
+export type { AuditLogRouterOptions, AuditLogRequest } from '../src/query/router-options.js';
 
 export interface ExpressAuditMiddleware extends RequestHandler, TrailHandle {
   /** Mount after your routes: records the error passed to `next(err)`, then passes it on. */
@@ -75,5 +78,13 @@ export function authorsRouter(
   options?: AuthorsRouterOptions,
 ): ExpressAuthorsRouter {
   const { trail, config, routes } = authorsMount(input, options);
+  return Object.assign(mountRoutes(routes, { logger: trail.config.logger, user: config.user }), trailHandle(trail));
+}
+
+export type ExpressAuditLogRouter = RequestHandler & TrailHandle;
+
+/** `app.use('/audit-log', auditLogRouter(audit, { authorize }))`: the trail, read over HTTP by those you authorize. */
+export function auditLogRouter(input: AuditLogRouterInput, options?: AuditLogRouterOptions): ExpressAuditLogRouter {
+  const { trail, config, routes } = auditLogMount(input, options);
   return Object.assign(mountRoutes(routes, { logger: trail.config.logger, user: config.user }), trailHandle(trail));
 }

@@ -5,12 +5,15 @@ import { compileTrust, type TrustFn } from '../src/capture/client-ip.js';
 import { authorsMount, type AuthorsRouterInput } from '../src/authors/authors-service.js';
 import type { AuthorsRouterOptions } from '../src/authors/options.js';
 import { mountCapture, trailHandle, type MountInput, type TrailHandle } from '../src/mount.js';
+import { auditLogMount, type AuditLogRouterInput } from '../src/query/routes.js';
+import type { AuditLogRouterOptions } from '../src/query/router-options.js';
 import { mountRoutes } from './koa-routes.js';
 
 export * from '../src/index.js';
 export type { CaptureOptions } from '../src/capture/capture-options.js';
 export type { MountOptions as KoaAuditOptions } from '../src/mount.js';
 export type { AuthorsRouterOptions, AuthorRouteName } from '../src/authors/options.js';
+export type { AuditLogRouterOptions, AuditLogRequest } from '../src/query/router-options.js';
 
 export type KoaAuditMiddleware = Middleware & TrailHandle;
 
@@ -71,6 +74,15 @@ export function authorsRouter(
   options?: AuthorsRouterOptions,
 ): KoaAuthorsRouter {
   const { trail, config, routes } = authorsMount(input, options);
+  const middleware = mountRoutes(routes, { logger: trail.config.logger, prefix: config.prefix, user: config.user });
+  return Object.assign(middleware, trailHandle(trail));
+}
+
+export type KoaAuditLogRouter = Middleware & TrailHandle;
+
+/** `app.use(auditLogRouter(audit, { authorize, prefix: '/audit-log' }))`: the trail, read over HTTP by those you authorize. */
+export function auditLogRouter(input: AuditLogRouterInput, options?: AuditLogRouterOptions): KoaAuditLogRouter {
+  const { trail, config, routes } = auditLogMount(input, options);
   const middleware = mountRoutes(routes, { logger: trail.config.logger, prefix: config.prefix, user: config.user });
   return Object.assign(middleware, trailHandle(trail));
 }
