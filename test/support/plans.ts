@@ -1,14 +1,16 @@
 import type { Sequelize } from 'sequelize';
+import type { AuditTrail } from '../../src/trail.js';
 
 /**
  * `count` realistic rows in one INSERT … SELECT: 1,000 users, five methods, nine in ten successful, a
- * unique request id each, spread evenly over the last `days` days in id order, as a live table would be.
+ * unique request id each, spread evenly over `days` days ending `endDaysAgo` ago, in id order as a live
+ * table would be.
  */
-export async function generateRows(sequelize: Sequelize, count: number, days = 30): Promise<void> {
+export async function generateRows(sequelize: Sequelize, count: number, { days = 30, endDaysAgo = 0 } = {}): Promise<void> {
   await sequelize.query(
     `INSERT INTO user_actions (timestamp, user_id, username, user_roles, action_type, resource, outcome, ip_address,
        user_agent, request_id, request_data, response_status, error_message, duration_ms)
-     SELECT date_trunc('milliseconds', now() - (:count - g) * (:days * interval '1 day' / :count)),
+     SELECT date_trunc('milliseconds', now() - :endDaysAgo * interval '1 day' - (:count - g) * (:days * interval '1 day' / :count)),
        'user-' || (g * 7919 % 1000), 'name-' || (g * 7919 % 1000), '["get-authors"]'::jsonb,
        (ARRAY['GET','GET','GET','POST','DELETE'])[g % 5 + 1],
        CASE WHEN g % 3 = 0 THEN '/books/' ELSE '/authors/' END || (g % 5000),
@@ -17,7 +19,7 @@ export async function generateRows(sequelize: Sequelize, count: number, days = 3
        CASE WHEN g % 20 = 0 THEN 500 WHEN g % 20 = 1 THEN 403 ELSE 200 END,
        CASE WHEN g % 20 = 0 THEN 'kaboom' END, (g * 37) % 2000
      FROM generate_series(1, :count) AS g`,
-    { replacements: { count, days } },
+    { replacements: { count, days, endDaysAgo } },
   );
   await sequelize.query('ANALYZE user_actions');
 }
@@ -60,3 +62,39 @@ export function sqlRecorder(): { logging: (sql: string) => void; last(): string 
     last: () => last,
   };
 }
+
+const USER_INDEXES = ['idx_user_timestamp', 'idx_user_action', 'ix_user_actions_user_id'];
+const TIMESTAMP = ['ix_user_actions_timestamp'];
+
+export interface FilterCase {
+  readonly name: string;
+  readonly run: (trail: AuditTrail) => Promise<unknown>;
+  /**
+   * The reference indexes that may serve it, or 'unindexed' for a column the reference leaves without
+   * one: its filter narrows what the timestamp index yields, and for a rare value PostgreSQL may rightly
+   * prefer one sequential scan.
+   */
+  readonly indexes: readonly string[] | 'unindexed';
+}
+
+/** Every filter and report, over rows made by generateRows. */
+export const FILTER_CASES: readonly FilterCase[] = [
+  { name: 'userId', run: (t) => t.query({ userId: 'user-42' }), indexes: USER_INDEXES },
+  { name: 'username', run: (t) => t.query({ username: 'name-42' }), indexes: ['ix_user_actions_username', ...TIMESTAMP] },
+  { name: 'actionType', run: (t) => t.query({ actionType: 'DELETE' }), indexes: ['ix_user_actions_action_type', ...TIMESTAMP] },
+  { name: 'outcome', run: (t) => t.query({ outcome: ['error', 'permission_denied'] }), indexes: ['ix_user_actions_outcome', ...TIMESTAMP] },
+  { name: 'requestId', run: (t) => t.query({ requestId: 'req-4242' }), indexes: ['ix_user_actions_request_id'] },
+  { name: 'from/to', run: (t) => t.query({ from: '3d', to: '1d' }), indexes: TIMESTAMP },
+  { name: 'cursor', run: async (t) => t.query({ cursor: (await t.query({ limit: 5 })).nextCursor! }), indexes: TIMESTAMP },
+  { name: 'resource prefix', run: (t) => t.query({ resource: '/books/*' }), indexes: 'unindexed' },
+  { name: 'ip', run: (t) => t.query({ ip: '10.0.42.42' }), indexes: 'unindexed' },
+  { name: 'minDurationMs', run: (t) => t.query({ minDurationMs: 1500 }), indexes: 'unindexed' },
+  { name: 'statusCode', run: (t) => t.query({ statusCode: 403 }), indexes: 'unindexed' },
+  {
+    name: 'failedActions',
+    run: (t) => t.failedActions({ username: 'name-42', since: '7d' }),
+    indexes: ['ix_user_actions_username', 'ix_user_actions_outcome', ...TIMESTAMP],
+  },
+  { name: 'slowOperations', run: (t) => t.slowOperations({ since: '1d' }), indexes: TIMESTAMP },
+  { name: 'activityTimeline', run: (t) => t.activityTimeline({ userId: 'user-42', since: '7d' }), indexes: USER_INDEXES },
+];
