@@ -11,7 +11,7 @@ export async function generateRows(sequelize: Sequelize, count: number, { days =
     `INSERT INTO user_actions (timestamp, user_id, username, user_roles, action_type, resource, outcome, ip_address,
        user_agent, request_id, request_data, response_status, error_message, duration_ms)
      SELECT date_trunc('milliseconds', now() - :endDaysAgo * interval '1 day' - (:count - g) * (:days * interval '1 day' / :count)),
-       'user-' || (g * 7919 % 1000), 'name-' || (g * 7919 % 1000), '["get-authors"]'::jsonb,
+       'user-' || (g::bigint * 7919 % 1000), 'name-' || (g::bigint * 7919 % 1000), '["get-authors"]'::jsonb,
        (ARRAY['GET','GET','GET','POST','DELETE'])[g % 5 + 1],
        CASE WHEN g % 3 = 0 THEN '/books/' ELSE '/authors/' END || (g % 5000),
        CASE WHEN g % 20 = 0 THEN 'error' WHEN g % 20 = 1 THEN 'permission_denied' ELSE 'success' END,
