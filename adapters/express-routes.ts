@@ -36,7 +36,8 @@ export function mountRoutes(table: RouteTable, options: MountRoutesOptions): Req
         body: async () => (req.body = await readJsonBody(req, req.headers, req.body)),
         raw: req,
       })
-      .then((response) => send(res, response), next);
+      .then((response) => send(res, response))
+      .catch(next);
   };
 }
 

@@ -17,9 +17,12 @@ export class MemoryCountCache implements CountCache {
   ) {}
 
   async read(key: string) {
-    const stored = this.entries.get(key);
-    if (stored && stored.expiresAt <= this.now()) this.entries.delete(key);
-    const count = stored && stored.expiresAt > this.now() ? decodeEntry(stored.entry, this.generation) : undefined;
+    let stored = this.entries.get(key);
+    if (stored && stored.expiresAt <= this.now()) {
+      this.entries.delete(key);
+      stored = undefined;
+    }
+    const count = decodeEntry(stored?.entry, this.generation);
     return count === undefined ? { generation: this.generation } : { count };
   }
 
