@@ -26,7 +26,8 @@ Commands:
     --user NAME  --user-id ID  --action METHOD  --outcome error[,permission_denied]
     --resource PATH (a prefix if it ends in *)  --request-id ID  --ip ADDRESS  --status CODE
     --min-duration MS  --since 24h|ISO  --until 1h|ISO  --limit N (1-1000, default 50)  --cursor C
-  report failed              error and permission_denied entries    [--user NAME] [--user-id ID] [--since 24h] [--limit N]
+  report failed              error and permission_denied entries    [--user NAME] [--user-id ID] [--since 24h]
+                                                                    [--limit N] [--cursor C]
   report slow                per method: average, max and count     [--min-duration 1000] [--since 7d]
   report timeline            events, errors and denials per bucket  [--user-id ID] [--since 24h]
                                                                     [--bucket minute|hour|day|week|month]
@@ -45,7 +46,7 @@ const READ = ['since', 'json'];
 const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   migrate: ['to'],
   logs: [...READ, 'user', 'user-id', 'action', 'outcome', 'resource', 'request-id', 'ip', 'status', 'min-duration', 'until', 'limit', 'cursor'],
-  'report failed': [...READ, 'user', 'user-id', 'limit'],
+  'report failed': [...READ, 'user', 'user-id', 'limit', 'cursor'],
   'report slow': [...READ, 'min-duration'],
   'report timeline': [...READ, 'user-id', 'bucket'],
   prune: ['older-than', 'dry-run', 'batch-size'],

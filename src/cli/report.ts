@@ -1,7 +1,7 @@
 import type { Bucket } from '../query/buckets.js';
 import { activityTimeline, failedActions, slowOperations, type SlowOperation, type TimelineBucket } from '../query/reports.js';
 import type { Store } from '../trail.js';
-import { ENTRY_COLUMNS } from './logs.js';
+import { printPage } from './logs.js';
 import { printRows, type Columns, type Output } from './output.js';
 import { count, text, time, type CliValues } from './read-options.js';
 import { UsageError } from './usage-error.js';
@@ -29,8 +29,8 @@ export async function runReportCommand(store: Store, report: string | undefined,
   const since = time(values, 'since');
   switch (report) {
     case 'failed': {
-      const query = given({ username: text(values, 'user'), userId: text(values, 'user-id'), since, limit: count(values, 'limit') });
-      printRows((await failedActions(store, query)).data, ENTRY_COLUMNS, json, output);
+      const query = given({ username: text(values, 'user'), userId: text(values, 'user-id'), since, limit: count(values, 'limit'), cursor: text(values, 'cursor') });
+      printPage(await failedActions(store, query), json, output);
       return 0;
     }
     case 'slow':
