@@ -1,7 +1,7 @@
 import { Op, Sequelize } from 'sequelize';
 import type { Store } from '../trail.js';
 import { bucketStart, type Bucket } from './buckets.js';
-import { requireCount, whereOf } from './filters.js';
+import { whereOf } from './filters.js';
 import { queryLog, type AuditLogPage } from './query.js';
 import type { TimeArgument } from './time.js';
 
@@ -59,7 +59,7 @@ export async function slowOperations(store: Store, { minDurationMs = 1000, since
   const average = fn('AVG', col('duration_ms'));
   const rows = (await store.models.UserAction.findAll({
     attributes: ['action_type', [average, 'avg'], [fn('MAX', col('duration_ms')), 'max'], [fn('COUNT', literal('*')), 'count']],
-    where: { [Op.and]: whereOf({ minDurationMs: requireCount('minDurationMs', minDurationMs), from: since }) },
+    where: { [Op.and]: whereOf({ minDurationMs, from: since }) },
     group: ['action_type'],
     order: [
       [average, 'DESC'],
