@@ -8,12 +8,15 @@ import { MATCHED_ROUTE } from '../src/http/types.js';
 import { mountCapture, trailHandle, type MountInput, type TrailHandle } from '../src/mount.js';
 import { metricsEndpoint, type MetricsRouteOptions } from '../src/metrics/endpoint.js';
 import type { AuditTrail } from '../src/trail.js';
+import { auditLogMount, type AuditLogRouterInput } from '../src/query/routes.js';
+import type { AuditLogRouterOptions } from '../src/query/router-options.js';
 import { mountRoutes } from './express-routes.js';
 
 export * from '../src/index.js';
 export type { CaptureOptions } from '../src/capture/capture-options.js';
 export type { MountOptions as ExpressAuditOptions } from '../src/mount.js';
 export type { AuthorsRouterOptions, AuthorRouteName } from '../src/authors/options.js';
+export type { AuditLogRouterOptions, AuditLogRequest } from '../src/query/router-options.js';
 
 export interface ExpressAuditMiddleware extends RequestHandler, TrailHandle {
   /** Mount after your routes: records the error passed to `next(err)`, then passes it on. */
@@ -77,6 +80,14 @@ export function authorsRouter(
   options?: AuthorsRouterOptions,
 ): ExpressAuthorsRouter {
   const { trail, config, routes } = authorsMount(input, options);
+  return Object.assign(mountRoutes(routes, { logger: trail.config.logger, user: config.user }), trailHandle(trail));
+}
+
+export type ExpressAuditLogRouter = RequestHandler & TrailHandle;
+
+/** `app.use('/audit-log', auditLogRouter(audit, { authorize }))`: the trail, read over HTTP by those you authorize. */
+export function auditLogRouter(input: AuditLogRouterInput, options?: AuditLogRouterOptions): ExpressAuditLogRouter {
+  const { trail, config, routes } = auditLogMount(input, options);
   return Object.assign(mountRoutes(routes, { logger: trail.config.logger, user: config.user }), trailHandle(trail));
 }
 

@@ -8,12 +8,15 @@ import { mountCapture, trailHandle, type MountInput, type TrailHandle } from '..
 import { AuditTrailError } from '../src/errors.js';
 import { metricsEndpoint, type MetricsRouteOptions } from '../src/metrics/endpoint.js';
 import type { AuditTrail } from '../src/trail.js';
+import { auditLogMount, type AuditLogRouterInput } from '../src/query/routes.js';
+import type { AuditLogRouterOptions } from '../src/query/router-options.js';
 import { mountRoutes } from './koa-routes.js';
 
 export * from '../src/index.js';
 export type { CaptureOptions } from '../src/capture/capture-options.js';
 export type { MountOptions as KoaAuditOptions } from '../src/mount.js';
 export type { AuthorsRouterOptions, AuthorRouteName } from '../src/authors/options.js';
+export type { AuditLogRouterOptions, AuditLogRequest } from '../src/query/router-options.js';
 
 export type KoaAuditMiddleware = Middleware & TrailHandle;
 
@@ -86,6 +89,15 @@ export function authorsRouter(
   options?: AuthorsRouterOptions,
 ): KoaAuthorsRouter {
   const { trail, config, routes } = authorsMount(input, options);
+  const middleware = mountRoutes(routes, { logger: trail.config.logger, prefix: config.prefix, user: config.user });
+  return Object.assign(middleware, trailHandle(trail));
+}
+
+export type KoaAuditLogRouter = Middleware & TrailHandle;
+
+/** `app.use(auditLogRouter(audit, { authorize, prefix: '/audit-log' }))`: the trail, read over HTTP by those you authorize. */
+export function auditLogRouter(input: AuditLogRouterInput, options?: AuditLogRouterOptions): KoaAuditLogRouter {
+  const { trail, config, routes } = auditLogMount(input, options);
   const middleware = mountRoutes(routes, { logger: trail.config.logger, prefix: config.prefix, user: config.user });
   return Object.assign(middleware, trailHandle(trail));
 }

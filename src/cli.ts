@@ -4,7 +4,14 @@ import { resolveConfig } from './config.js';
 import { AuditTrailError, messageOf } from './errors.js';
 import { consoleLogger, type Logger } from './logger.js';
 import { connectWithRetry, openDatabase } from './store/database.js';
+import { defineModels } from './store/models.js';
+import type { Store } from './trail.js';
+import { runLogsCommand } from './cli/logs.js';
 import { runMigrateCommand } from './cli/migrate.js';
+import type { Output } from './cli/output.js';
+import { text, type CliValues } from './cli/read-options.js';
+import { runPruneCommand } from './cli/prune.js';
+import { runReportCommand } from './cli/report.js';
 import { UsageError } from './cli/usage-error.js';
 
 const USAGE = `Usage: audit-trail <command> [options]
@@ -15,39 +22,83 @@ Commands:
   migrate status             list every migration as applied or pending
   migrate history            list applied migrations with when they were applied
 
+  logs                       the newest audit entries, as a table (JSON lines with --json)
+    --user NAME  --user-id ID  --action METHOD  --outcome error[,permission_denied]
+    --resource PATH (a prefix if it ends in *)  --request-id ID  --ip ADDRESS  --status CODE
+    --min-duration MS  --since 24h|ISO  --until 1h|ISO  --limit N (1-1000, default 50)  --cursor C
+  report failed              error and permission_denied entries    [--user NAME] [--user-id ID] [--since 24h]
+                                                                    [--limit N] [--cursor C]
+  report slow                per method: average, max and count     [--min-duration 1000] [--since 7d]
+  report timeline            events, errors and denials per bucket  [--user-id ID] [--since 24h]
+                                                                    [--bucket minute|hour|day|week|month]
+  prune --older-than 365d    delete older entries in batches of 10,000  [--dry-run] [--batch-size N]
+
 Options:
   --database URL   the database (default: the DATABASE_URL environment variable)
+  --json           logs and reports: one JSON object per line
   -h, --help       show this help
 
+Times are durations back from now (30s, 15m, 24h, 365d) or ISO 8601 timestamps.
 Exit codes: 0 success, 1 the operation failed, 2 a usage error.`;
 
-async function main(argv: string[]): Promise<number> {
-  let parsed;
+const READ = ['since', 'json'];
+/** The options each command takes, besides --database and --help. */
+const COMMAND_OPTIONS: Record<string, readonly string[]> = {
+  migrate: ['to'],
+  logs: [...READ, 'user', 'user-id', 'action', 'outcome', 'resource', 'request-id', 'ip', 'status', 'min-duration', 'until', 'limit', 'cursor'],
+  'report failed': [...READ, 'user', 'user-id', 'limit', 'cursor'],
+  'report slow': [...READ, 'min-duration'],
+  'report timeline': [...READ, 'user-id', 'bucket'],
+  prune: ['older-than', 'dry-run', 'batch-size'],
+};
+const FLAGS = new Set(['json', 'dry-run', 'help']);
+const OPTIONS: Record<string, { type: 'string' | 'boolean'; short?: string }> = Object.fromEntries(
+  ['database', ...new Set(Object.values(COMMAND_OPTIONS).flat())].map((name) => [name, { type: FLAGS.has(name) ? 'boolean' : 'string' }]),
+);
+OPTIONS.help = { type: 'boolean', short: 'h' };
+
+function parse(argv: string[]): { values: CliValues; positionals: string[]; given: string[] } {
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { database: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
+    const { values, positionals, tokens } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS, tokens: true });
+    const given = tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : []));
+    return { values: values as CliValues, positionals, given };
   } catch (error) {
     throw new UsageError(messageOf(error));
   }
-  const { values, positionals } = parsed;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals, given } = parse(argv);
   if (values.help) {
     console.log(USAGE);
     return 0;
   }
   const [command, action] = positionals;
-  if (command !== 'migrate' || !action) throw new UsageError(command ? `unknown command: ${positionals.join(' ')}` : 'no command given');
-  const database = values.database ?? process.env.DATABASE_URL;
+  if (!command) throw new UsageError('no command given');
+  const key = command === 'report' && action ? `report ${action}` : command;
+  const allowed = COMMAND_OPTIONS[key] ?? (command === 'report' ? [] : undefined);
+  if (!allowed) throw new UsageError(`unknown command: ${positionals.join(' ')}`);
+  if (command === 'migrate' && !action) throw new UsageError('migrate needs an action: up, down, status or history');
+  const misplaced = given.find((name) => name !== 'database' && !allowed.includes(name));
+  if (misplaced) throw new UsageError(`--${misplaced} does not apply to ${key}`);
+  const database = text(values, 'database') ?? process.env.DATABASE_URL;
   if (!database) throw new UsageError('no database: pass --database URL or set DATABASE_URL');
 
   const logger: Logger = { ...consoleLogger, info: () => {} };
   const config = resolveConfig({ database, connectAttempts: 1, logger });
   const opened = openDatabase(config);
+  const output: Output = { out: console.log, note: console.error };
   try {
     await connectWithRetry(opened, config);
-    return await runMigrateCommand(opened.sequelize, action, values.to, { logger, out: console.log });
+    const { sequelize } = opened;
+    if (command === 'migrate') return await runMigrateCommand(sequelize, action!, text(values, 'to'), { logger, out: console.log });
+    if (!(await sequelize.getQueryInterface().tableExists('user_actions'))) {
+      throw new AuditTrailError('migration_failed', `no user_actions table at ${opened.label}: run 'audit-trail migrate up' first`);
+    }
+    const store: Store = { sequelize, models: defineModels(sequelize) };
+    if (command === 'logs') return await runLogsCommand(store, values, output);
+    if (command === 'report') return await runReportCommand(store, action, values, output);
+    return await runPruneCommand(store, values, output);
   } finally {
     await opened.sequelize.close();
   }
@@ -56,7 +107,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (error: unknown) => {
-    const usage = error instanceof UsageError || (error instanceof AuditTrailError && error.code === 'invalid_option');
+    const usage = error instanceof UsageError || (error instanceof AuditTrailError && (error.code === 'invalid_option' || error.code === 'invalid_query'));
     console.error(`audit-trail: ${messageOf(error)}`);
     if (error instanceof UsageError) console.error("Run 'audit-trail --help' for usage.");
     process.exitCode = usage ? 2 : 1;

@@ -7,6 +7,7 @@ import { OVERFLOW_POLICIES, type OverflowPolicy } from './writer/overflow.js';
 
 export type { OverflowPolicy } from './writer/overflow.js';
 export type WriteMode = 'default' | 'strict';
+import { resolveRetention, type RetentionConfig, type RetentionOptions } from './query/retention.js';
 
 export interface PoolOptions {
   /** Most connections open at once. The reference runs 20 plus 10 overflow. */
@@ -56,6 +57,8 @@ export interface AuditTrailOptions {
   logger?: Logger | false;
   /** Queries on the trail's Sequelize slower than this are logged as a warning and counted. */
   slowQueryMs?: number;
+  /** Prune rows older than `olderThan` every `every` (default `1h`), one instance at a time. Default: keep everything. */
+  retention?: RetentionOptions;
 }
 
 export type DatabaseTarget =
@@ -87,6 +90,7 @@ export interface AuditTrailConfig {
   readonly handleSignals: boolean;
   readonly logger: Logger;
   readonly slowQueryMs: number;
+  readonly retention: RetentionConfig | undefined;
 }
 
 export const DEFAULTS = Object.freeze({
@@ -138,6 +142,7 @@ export function resolveConfig(options: AuditTrailOptions = {}, env: NodeJS.Proce
     handleSignals: options.handleSignals ?? DEFAULTS.handleSignals,
     logger: options.logger === false ? silentLogger : (options.logger ?? consoleLogger),
     slowQueryMs: requireCount('slowQueryMs', options.slowQueryMs ?? DEFAULTS.slowQueryMs, 0),
+    retention: resolveRetention(options.retention),
   });
 }
 

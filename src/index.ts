@@ -7,3 +7,18 @@ export type { Outcome } from './capture/outcome.js';
 export type { UserActionRow, AuthorRow } from './store/models.js';
 export type { MetricsRouteOptions } from './metrics/endpoint.js';
 export type { MetricsGuard, MetricsRequest, BasicAuthCredentials } from './metrics/guard.js';
+export type { TrailReader } from './query/reader.js';
+export type { AuditLogEntry } from './query/entry.js';
+export type { AuditLogFilters } from './query/filters.js';
+export type { AuditLogQuery, AuditLogPage } from './query/query.js';
+export type { TimeArgument } from './query/time.js';
+export type { Bucket } from './query/buckets.js';
+export type { PruneOptions, PruneResult } from './query/prune.js';
+export type { RetentionOptions } from './query/retention.js';
+export type {
+  FailedActionsQuery,
+  SlowOperationsQuery,
+  SlowOperation,
+  ActivityTimelineQuery,
+  TimelineBucket,
+} from './query/reports.js';

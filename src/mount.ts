@@ -1,12 +1,13 @@
 import { RequestCapture } from './capture/request-capture.js';
 import type { CaptureOptions } from './capture/capture-options.js';
 import type { AuditTrailOptions } from './config.js';
+import { forwardReader, type TrailReader } from './query/reader.js';
 import { createAuditTrail, isAuditTrail, type AuditTrail } from './trail.js';
 
 export type MountOptions = AuditTrailOptions & CaptureOptions;
 
 /** What every adapter's middleware carries besides being a middleware. */
-export interface TrailHandle {
+export interface TrailHandle extends TrailReader {
   readonly trail: AuditTrail;
   ready(): Promise<void>;
   flush(): Promise<void>;
@@ -42,5 +43,5 @@ export function mountCapture(input: MountInput | undefined, captureOptions?: Cap
 }
 
 export function trailHandle(trail: AuditTrail): TrailHandle {
-  return { trail, ready: () => trail.ready(), flush: () => trail.flush(), close: () => trail.close() };
+  return { trail, ready: () => trail.ready(), flush: () => trail.flush(), close: () => trail.close(), ...forwardReader(trail) };
 }

@@ -4,6 +4,8 @@ import type { AuditEvent } from './capture/event.js';
 import { resolveConfig, type AuditTrailConfig, type AuditTrailOptions } from './config.js';
 import { messageOf } from './errors.js';
 import { monitorQueries } from './metrics/query-monitor.js';
+import { readerOf, type TrailReader } from './query/reader.js';
+import { startRetention } from './query/retention.js';
 import { openRedis, type OpenedRedis } from './redis.js';
 import { connectWithRetry, openDatabase } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
@@ -29,7 +31,7 @@ export function isAuditTrail(value: unknown): value is AuditTrail {
 }
 
 /** The framework-neutral core: one per database, shared by every mount. */
-export interface AuditTrail {
+export interface AuditTrail extends TrailReader {
   readonly [TRAIL_BRAND]: true;
   readonly config: AuditTrailConfig;
   /** Resolves when the database answers and every pending migration has run. */
@@ -88,6 +90,7 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
   let redis: OpenedRedis | undefined;
   let redisOpened = false;
   let closing: Promise<void> | undefined;
+  const retention = config.retention && startRetention(() => started, config.retention, logger);
 
   const trail: AuditTrail = {
     [TRAIL_BRAND]: true,
@@ -104,6 +107,7 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
     flush: () => writer.flush(),
     queueDepth: () => writer.depth,
     store: () => started,
+    ...readerOf(() => started),
     redis() {
       if (!redisOpened) redis = openRedis(config.redis, logger);
       redisOpened = true;
@@ -111,6 +115,7 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
     },
     close() {
       closing ??= (async () => {
+        await retention?.stop();
         await writer.close(config.closeTimeoutMs);
         if (redis?.owned) redis.client.disconnect();
         stopQueryMonitor();

@@ -1,7 +1,7 @@
 // An existing Express app with auditing added: `npm run example`.
 // With no DATABASE_URL set, rows go to the embedded SQLite file .audit-trail/audit.sqlite.
 import express from 'express';
-import { auditTrail, authorsRouter, metricsRoute } from 'audit-trail/express';
+import { auditLogRouter, auditTrail, authorsRouter, metricsRoute } from 'audit-trail/express';
 
 const app = express();
 const audit = auditTrail({ trustProxy: 'loopback' });
@@ -27,7 +27,7 @@ app.use((req, _res, next) => {
     (req as { user?: unknown }).user = {
       sub: `user-${username}`,
       preferred_username: username,
-      realm_access: { roles: ['get-authors'] },
+      realm_access: { roles: username === 'admin' ? ['get-authors', 'audit-reader'] : ['get-authors'] },
       resource_access: { 'authors-api': { roles: username === 'admin' ? ['create-author'] : [] } },
     };
   }
@@ -37,6 +37,9 @@ app.use((req, _res, next) => {
 // The authors API on the trail's own database (and Redis, when REDIS_URL is set), listing open to
 // holders of get-authors and creating to holders of create-author.
 app.use('/authors', authorsRouter(audit, { roles: { list: ['get-authors'], get: ['get-authors'], create: ['create-author'] } }));
+
+// The trail itself, for holders of audit-reader; anyone else gets a 403, itself recorded.
+app.use('/audit-log', auditLogRouter(audit, { authorize: ({ roles }) => roles.includes('audit-reader') }));
 
 app.get('/hello', (req, res) => void res.json({ hello: (req as { user?: { preferred_username: string } }).user?.preferred_username ?? 'stranger' }));
 app.post('/login', (_req, res) => void res.json({ ok: true })); // its password field is stored as [REDACTED]
@@ -64,7 +67,10 @@ const server = app.listen(port, () => {
   curl -H 'x-user: acika' 'localhost:${port}/authors?search=le&per_page=5'
   curl localhost:${port}/admin ; curl localhost:${port}/boom
   curl localhost:${port}/recent
-  curl localhost:${port}/metrics`);
+  curl localhost:${port}/metrics
+  curl -H 'x-user: admin' 'localhost:${port}/audit-log?outcome=error,permission_denied&from=1h'
+  curl -H 'x-user: admin' 'localhost:${port}/audit-log/reports/timeline?bucket=minute'
+  curl -H 'x-user: acika' localhost:${port}/audit-log   # 403, and recorded as permission_denied`);
 });
 
 process.once('SIGTERM', () => server.close(() => void audit.close()));

@@ -34,3 +34,20 @@ export async function withAdvisoryLock<T>(sequelize: Sequelize, options: LockOpt
     return work();
   });
 }
+
+/**
+ * Runs `work` only if the lock is free right now, for jobs where one instance doing them is enough:
+ * an instance that finds the lock taken skips the round rather than waiting. Resolves to whether it ran.
+ */
+export async function ifAdvisoryLockFree(sequelize: Sequelize, key: number, work: () => Promise<void>): Promise<boolean> {
+  if (sequelize.getDialect() !== 'postgres') {
+    await work();
+    return true;
+  }
+  return sequelize.transaction(async (transaction) => {
+    const [rows] = await sequelize.query('SELECT pg_try_advisory_xact_lock(:key) AS locked', { replacements: { key }, transaction });
+    if (!(rows as Array<{ locked: boolean }>)[0]?.locked) return false;
+    await work();
+    return true;
+  });
+}

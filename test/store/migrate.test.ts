@@ -18,7 +18,7 @@ afterAll(() => sequelize.close());
 describe('migration list', () => {
   it('has unique revision ids, each carried in the migration name', () => {
     const ids = MIGRATIONS.map((m) => m.name.split('_')[0]);
-    expect(ids).toEqual(['94cef3eb6eae', 'b857e3e16921', '2c5e8f1a9d34']);
+    expect(ids).toEqual(['94cef3eb6eae', 'b857e3e16921', '2c5e8f1a9d34', '7d1b3e9f0a62']);
     expect(new Set(MIGRATIONS.map((m) => m.name)).size).toBe(MIGRATIONS.length);
   });
 
@@ -37,11 +37,15 @@ describe('migrations on PostgreSQL', () => {
     expect(await migrateToLatest(sequelize, silentLogger, 10_000)).toEqual(MIGRATIONS.map((m) => m.name));
     const first = await catalogSnapshot(sequelize);
     expect(first.columns.length).toBe(18);
+    expect(first.triggers).toHaveLength(2); // user_actions_append_only, on UPDATE and on DELETE
+    expect(first.functions).toHaveLength(1);
 
     await migrator.down({ to: 0 });
     const empty = await catalogSnapshot(sequelize);
     expect(empty.columns).toEqual([]);
     expect(empty.indexes).toEqual([]);
+    expect(empty.triggers).toEqual([]);
+    expect(empty.functions).toEqual([]);
 
     await migrateToLatest(sequelize, silentLogger, 10_000);
     expect(await catalogSnapshot(sequelize)).toEqual(first);

@@ -1,6 +1,6 @@
 import type { Sequelize } from 'sequelize';
 
-/** Columns and indexes of the public schema as PostgreSQL's catalog describes them. */
+/** Columns, indexes, triggers and functions of the public schema as PostgreSQL's catalog describes them. */
 export async function catalogSnapshot(sequelize: Sequelize) {
   const [columns] = await sequelize.query(`
     SELECT table_name, column_name, data_type, character_maximum_length, is_nullable, column_default
@@ -10,5 +10,12 @@ export async function catalogSnapshot(sequelize: Sequelize) {
     SELECT tablename, indexname, indexdef FROM pg_indexes
     WHERE schemaname = 'public' AND tablename <> 'audit_trail_migrations'
     ORDER BY tablename, indexname`);
-  return { columns, indexes };
+  const [triggers] = await sequelize.query(`
+    SELECT event_object_table, trigger_name, event_manipulation, action_timing, action_orientation, action_statement
+    FROM information_schema.triggers WHERE trigger_schema = 'public'
+    ORDER BY event_object_table, trigger_name, event_manipulation`);
+  const [functions] = await sequelize.query(`
+    SELECT proname, prosecdef, pg_get_functiondef(p.oid) AS definition FROM pg_proc p
+    JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' ORDER BY proname`);
+  return { columns, indexes, triggers, functions };
 }

@@ -1,0 +1,68 @@
+import { Op, QueryTypes, type Transaction } from 'sequelize';
+import { PRUNE_DOOR_TABLE, PRUNE_SETTING } from '../../migrations/7d1b3e9f0a62_protect_user_actions.js';
+import { AuditTrailError } from '../errors.js';
+import type { Store } from '../trail.js';
+import { toInstant, type TimeArgument } from './time.js';
+
+export const DEFAULT_PRUNE_BATCH = 10_000;
+
+export interface PruneOptions {
+  /** Rows older than this go: a Date, an ISO timestamp, or a duration such as `365d`. */
+  olderThan: TimeArgument;
+  /** Rows per transaction; default 10,000, so no transaction holds its locks for long. */
+  batchSize?: number;
+  /** Count what would go, delete nothing. */
+  dryRun?: boolean;
+  /** Stops between batches; what was deleted stays deleted. */
+  signal?: AbortSignal;
+}
+
+export interface PruneResult {
+  deleted: number;
+  /** Rows before this moment were (or, in a dry run, would be) deleted. */
+  cutoff: Date;
+  /** Dry runs only: how many rows a real run would delete now. */
+  wouldDelete?: number;
+}
+
+/**
+ * Deletes old rows in bounded batches, each in its own transaction through the prune door that the
+ * append-only triggers leave: a transaction-local setting on PostgreSQL, a door row on SQLite.
+ * New rows are never blocked: a batch locks only the old rows it deletes.
+ */
+export async function prune(store: Store, options: PruneOptions): Promise<PruneResult> {
+  if (options?.olderThan === undefined) throw new AuditTrailError('invalid_query', 'prune needs olderThan, such as { olderThan: "365d" }.');
+  const cutoff = toInstant(options.olderThan, 'olderThan');
+  const batchSize = options.batchSize ?? DEFAULT_PRUNE_BATCH;
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
+    throw new AuditTrailError('invalid_query', `batchSize must be a positive integer; got ${JSON.stringify(batchSize)}.`);
+  }
+  if (options.dryRun) {
+    return { deleted: 0, cutoff, wouldDelete: await store.models.UserAction.count({ where: { timestamp: { [Op.lt]: cutoff } } }) };
+  }
+  let deleted = 0;
+  for (;;) {
+    if (options.signal?.aborted) break;
+    const batch = await store.sequelize.transaction((transaction) => deleteBatch(store, transaction, cutoff, batchSize));
+    deleted += batch;
+    if (batch < batchSize) break;
+  }
+  return { deleted, cutoff };
+}
+
+async function deleteBatch({ sequelize }: Store, transaction: Transaction, cutoff: Date, batchSize: number): Promise<number> {
+  const select = (sql: string) =>
+    sequelize.query<{ deleted: number | string }>(sql, { type: QueryTypes.SELECT, transaction, replacements: { cutoff, batchSize } });
+  const run = (sql: string) => sequelize.query(sql, { transaction });
+  const oldRows = `SELECT id FROM user_actions WHERE "timestamp" < :cutoff LIMIT :batchSize`;
+  if (sequelize.getDialect() === 'postgres') {
+    await run(`SET LOCAL ${PRUNE_SETTING} = 'on'`);
+    const [row] = await select(`WITH gone AS (DELETE FROM user_actions WHERE id IN (${oldRows}) RETURNING 1) SELECT count(*) AS deleted FROM gone`);
+    return Number(row?.deleted ?? 0);
+  }
+  await run(`INSERT INTO ${PRUNE_DOOR_TABLE} (opened) VALUES (1)`);
+  await sequelize.query(`DELETE FROM user_actions WHERE id IN (${oldRows})`, { transaction, replacements: { cutoff, batchSize } });
+  const [row] = await select('SELECT changes() AS deleted');
+  await run(`DELETE FROM ${PRUNE_DOOR_TABLE}`);
+  return Number(row?.deleted ?? 0);
+}

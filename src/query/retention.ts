@@ -1,0 +1,72 @@
+import { AuditTrailError, messageOf } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { ifAdvisoryLockFree, LOCK_KEYS } from '../store/advisory-lock.js';
+import type { Store } from '../trail.js';
+import { prune } from './prune.js';
+import { durationMs } from './time.js';
+
+export interface RetentionOptions {
+  /** How long rows are kept: a duration such as `365d`. */
+  olderThan: string;
+  /** How often to prune; default `1h`. */
+  every?: string;
+}
+
+export interface RetentionConfig {
+  readonly olderThan: string;
+  readonly everyMs: number;
+}
+
+export function resolveRetention(options: RetentionOptions | undefined): RetentionConfig | undefined {
+  if (options === undefined) return undefined;
+  const check = (name: string, value: unknown) => {
+    try {
+      return durationMs(String(value), name);
+    } catch {
+      throw new AuditTrailError('invalid_option', `retention.${name} must be a duration such as 30s, 15m, 24h or 365d; got ${JSON.stringify(value)}.`);
+    }
+  };
+  check('olderThan', options.olderThan);
+  return Object.freeze({ olderThan: options.olderThan, everyMs: Math.max(1_000, check('every', options.every ?? '1h')) });
+}
+
+/**
+ * Prunes now and then every `everyMs`, inside the app. Several instances may run it: each round, the one
+ * that takes the advisory lock prunes and the others skip. The timer never keeps the process alive.
+ */
+export function startRetention(store: () => Promise<Store>, retention: RetentionConfig, logger: Logger): { stop(): Promise<void> } {
+  const stopping = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+
+  const round = async () => {
+    try {
+      const opened = await store();
+      const ran = await ifAdvisoryLockFree(opened.sequelize, LOCK_KEYS.retention, async () => {
+        const { deleted, cutoff } = await prune(opened, { olderThan: retention.olderThan, signal: stopping.signal });
+        if (deleted > 0) logger.info(`retention: pruned ${deleted} audit row(s) older than ${cutoff.toISOString()}`);
+      });
+      if (!ran) logger.debug('retention: another instance is pruning; skipped this round');
+    } catch (error) {
+      logger.error(`retention: pruning audit rows failed: ${messageOf(error)}`);
+    }
+  };
+  const schedule = (delayMs: number) => {
+    timer = setTimeout(() => {
+      running = round().finally(() => {
+        running = undefined;
+        if (!stopping.signal.aborted) schedule(retention.everyMs);
+      });
+    }, delayMs);
+    timer.unref();
+  };
+  schedule(0);
+
+  return {
+    async stop() {
+      stopping.abort();
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

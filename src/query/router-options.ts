@@ -1,0 +1,45 @@
+import { AuditTrailError } from '../errors.js';
+
+/** What `authorize` sees of a request to the audit-log routes. */
+export interface AuditLogRequest {
+  /** The host's user, as the audit rows read it (`req.user`, `ctx.state.user`, or your `user` function). */
+  readonly user: unknown;
+  /** That user's roles, Keycloak realm and client roles included; empty for no user. */
+  readonly roles: readonly string[];
+  readonly method: string;
+  /** The path under the mount point, e.g. `/reports/slow`. */
+  readonly path: string;
+  /** Express `req` or Koa `ctx`, for anything else. */
+  readonly raw: unknown;
+}
+
+export interface AuditLogRouterOptions {
+  /** Required: who may read the trail. Anything but `true` answers 403; a throw answers 500. Either way nothing is read. */
+  authorize: (request: AuditLogRequest) => boolean | Promise<boolean>;
+  /** Koa only: the path the routes live under, e.g. `/audit-log`. Express takes the `app.use` mount path. */
+  prefix?: string;
+  /** `(req)` (Express) or `(ctx)` (Koa) → the user's claims. Default: `req.user` / `ctx.state.user`. */
+  user?: (request: never) => unknown;
+}
+
+export interface AuditLogRouterConfig {
+  readonly authorize: AuditLogRouterOptions['authorize'];
+  readonly prefix: string;
+  readonly user: ((request: unknown) => unknown) | undefined;
+}
+
+/** Reading the trail is privileged: without an authorize function the router refuses to mount. */
+export function resolveAuditLogOptions(options: Partial<AuditLogRouterOptions> | undefined): AuditLogRouterConfig {
+  if (typeof options?.authorize !== 'function') {
+    throw new AuditTrailError(
+      'invalid_option',
+      'auditLogRouter needs { authorize }: reading the audit trail is privileged. For example ' +
+        "{ authorize: ({ roles }) => roles.includes('audit-reader') }; pass () => true only to open it on purpose.",
+    );
+  }
+  const prefix = options.prefix ?? '';
+  if (prefix !== '' && (!prefix.startsWith('/') || prefix.endsWith('/'))) {
+    throw new AuditTrailError('invalid_option', `prefix must start with "/" and not end with one, e.g. "/audit-log"; got "${prefix}".`);
+  }
+  return Object.freeze({ authorize: options.authorize, prefix, user: options.user as AuditLogRouterConfig['user'] });
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLogRouter as expressAuditLog } from '../../adapters/express.js';
+import { auditLogRouter as koaAuditLog } from '../../adapters/koa.js';
+import { createAuditTrail, type AuditTrail } from '../../src/index.js';
+import type { AuthorsHost } from '../authors/host-apps.js';
+import { useTestDatabase } from '../support/database.js';
+import { rowOf } from '../support/rows.js';
+import { insertRows, newestFirst, seedRows } from '../support/seed-actions.js';
+import { AUDIT_LOG_HOSTS, AUDIT_LOG_MOUNT, AUDITOR, OUTSIDER } from './audit-log-hosts.js';
+
+const database = useTestDatabase();
+const seededAt = Date.now();
+const rows = seedRows(seededAt);
+/** Only the seeded rows: the requests these tests make are audited too, and land after this. */
+const TO = `to=${encodeURIComponent(new Date(seededAt).toISOString())}`;
+let trail: AuditTrail;
+
+beforeAll(async () => {
+  trail = createAuditTrail({ database: database.url, logger: false, flushIntervalMs: 20 });
+  await insertRows(trail, rows);
+});
+afterAll(() => trail.close());
+
+/** What the API answers, as JSON, for the same question asked of the trail. */
+const asJson = (value: unknown) => JSON.parse(JSON.stringify(value));
+
+describe.each(AUDIT_LOG_HOSTS)('audit-log router: $name', (adapter) => {
+  let host: AuthorsHost;
+  beforeAll(async () => {
+    host = await adapter.start(trail);
+  });
+  afterAll(() => host.close());
+
+  async function get(path: string, user: object | null = AUDITOR) {
+    const requestId = randomUUID();
+    const headers: Record<string, string> = { 'x-request-id': requestId, ...(user ? { 'x-test-user': JSON.stringify(user) } : {}) };
+    const response = await fetch(`${host.url}${AUDIT_LOG_MOUNT}${path}`, { headers });
+    return { status: response.status, body: (await response.json()) as any, requestId };
+  }
+
+  it('A01 GET / lists entries newest first, in camelCase, with the filters of trail.query', async () => {
+    const { status, body } = await get(`/?${TO}&username=bora&outcome=error&outcome=permission_denied&resource=/authors/*&from=10d`);
+    expect(status).toBe(200);
+    const wanted = newestFirst(rows.filter((r) => r.username === 'bora' && r.outcome !== 'success' && r.resource.startsWith('/authors/')));
+    expect(body.data.map((e: { id: number }) => e.id)).toEqual(wanted.map((r) => r.id));
+    expect(body.data[0]).toEqual(asJson((await trail.query({ requestId: wanted[0]!.request_id! })).data[0]));
+    expect(body.nextCursor).toBeNull();
+  });
+
+  it('A02 pages through everything with nextCursor', async () => {
+    const seen: number[] = [];
+    let path = `/?${TO}&limit=25`;
+    for (;;) {
+      const { body } = await get(path);
+      seen.push(...body.data.map((e: { id: number }) => e.id));
+      if (!body.nextCursor) break;
+      path = `/?${TO}&limit=25&cursor=${body.nextCursor}`;
+    }
+    expect(seen).toEqual(newestFirst(rows).map((r) => r.id));
+  });
+
+  it('A03 GET /:id answers the entry, 404 when missing, 400 for a non-id', async () => {
+    expect(await get('/5')).toMatchObject({ status: 200, body: asJson((await trail.query({ requestId: 'req-4' })).data[0]) });
+    expect(await get('/999999')).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+    expect(await get('/abc')).toMatchObject({ status: 400, body: { error: { code: 'invalid_id' } } });
+  });
+
+  it('A04 serves the three reports as trail methods give them', async () => {
+    expect((await get('/reports/failed?username=cvija&since=72h')).body).toEqual(asJson(await trail.failedActions({ username: 'cvija', since: '72h' })));
+    expect((await get('/reports/slow?since=10d&minDurationMs=2000')).body).toEqual({ data: await trail.slowOperations({ since: '10d', minDurationMs: 2000 }) });
+    const timeline = await get('/reports/timeline?userId=u-1&since=10d&bucket=day');
+    expect(timeline.body).toEqual({ data: asJson(await trail.activityTimeline({ userId: 'u-1', since: '10d', bucket: 'day' })) });
+    expect(timeline.body.data.length).toBeGreaterThan(5);
+  });
+
+  it('A05 refuses readers without the right with 403, and the refusal is itself audited', async () => {
+    for (const user of [OUTSIDER, null]) {
+      const { status, body, requestId } = await get('/', user);
+      expect(status).toBe(403);
+      expect(body).toEqual({ error: { code: 'forbidden', message: expect.any(String) } });
+      await trail.flush();
+      const { sequelize } = await trail.store();
+      expect(await rowOf(sequelize, requestId)).toMatchObject({ outcome: 'permission_denied', response_status: 403, resource: `${AUDIT_LOG_MOUNT}/` });
+    }
+    expect((await get('/1', OUTSIDER)).status).toBe(403);
+    expect((await get('/reports/slow', OUTSIDER)).status).toBe(403);
+  });
+
+  it('A06 answers bad parameters with 400 invalid_query', async () => {
+    for (const query of ['?limit=5000', '?cursor=forged', '?from=yesterday', '?outcome=maybe', '?perPage=5', '?statusCode=abc']) {
+      expect(await get(`/${query}`), query).toMatchObject({ status: 400, body: { error: { code: 'invalid_query' } } });
+    }
+    expect((await get('/reports/timeline?bucket=fortnight')).status).toBe(400);
+  });
+});
+
+describe('mounting the audit-log router', () => {
+  it('A07 refuses to mount without an authorize function, on both frameworks', () => {
+    for (const mount of [expressAuditLog, koaAuditLog]) {
+      expect(() => mount(trail, {} as never)).toThrow(/auditLogRouter needs \{ authorize \}/);
+      expect(() => mount(trail)).toThrow(expect.objectContaining({ code: 'invalid_option' }));
+    }
+  });
+});

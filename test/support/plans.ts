@@ -1,0 +1,100 @@
+import type { Sequelize } from 'sequelize';
+import type { AuditTrail } from '../../src/trail.js';
+
+/**
+ * `count` realistic rows in one INSERT … SELECT: 1,000 users, five methods, nine in ten successful, a
+ * unique request id each, spread evenly over `days` days ending `endDaysAgo` ago, in id order as a live
+ * table would be.
+ */
+export async function generateRows(sequelize: Sequelize, count: number, { days = 30, endDaysAgo = 0 } = {}): Promise<void> {
+  await sequelize.query(
+    `INSERT INTO user_actions (timestamp, user_id, username, user_roles, action_type, resource, outcome, ip_address,
+       user_agent, request_id, request_data, response_status, error_message, duration_ms)
+     SELECT date_trunc('milliseconds', now() - :endDaysAgo * interval '1 day' - (:count - g) * (:days * interval '1 day' / :count)),
+       'user-' || (g::bigint * 7919 % 1000), 'name-' || (g::bigint * 7919 % 1000), '["get-authors"]'::jsonb,
+       (ARRAY['GET','GET','GET','POST','DELETE'])[g % 5 + 1],
+       CASE WHEN g % 3 = 0 THEN '/books/' ELSE '/authors/' END || (g % 5000),
+       CASE WHEN g % 20 = 0 THEN 'error' WHEN g % 20 = 1 THEN 'permission_denied' ELSE 'success' END,
+       '10.0.' || (g % 250) || '.' || (g % 200), 'bench/1.0', 'req-' || g, NULL,
+       CASE WHEN g % 20 = 0 THEN 500 WHEN g % 20 = 1 THEN 403 ELSE 200 END,
+       CASE WHEN g % 20 = 0 THEN 'kaboom' END, (g * 37) % 2000
+     FROM generate_series(1, :count) AS g`,
+    { replacements: { count, days, endDaysAgo } },
+  );
+  await sequelize.query('ANALYZE user_actions');
+}
+
+export interface PlanSummary {
+  /** Index names the plan reads user_actions through. */
+  readonly indexes: string[];
+  readonly seqScan: boolean;
+  readonly text: string;
+}
+
+/**
+ * What PostgreSQL would do with `sql`: which indexes, and whether it reads the whole table. With
+ * `withoutSeqScan`, sequential scans are priced out, which shows whether an index path exists at all.
+ */
+export async function planOf(sequelize: Sequelize, sql: string, { withoutSeqScan = false } = {}): Promise<PlanSummary> {
+  const rows = await sequelize.transaction(async (transaction) => {
+    if (withoutSeqScan) await sequelize.query('SET LOCAL enable_seqscan = off', { transaction });
+    return (await sequelize.query(`EXPLAIN (FORMAT JSON) ${sql}`, { transaction }))[0];
+  });
+  const plan = (rows as Array<{ 'QUERY PLAN': unknown }>)[0]!['QUERY PLAN'];
+  const indexes = new Set<string>();
+  let seqScan = false;
+  const walk = (node: Record<string, unknown>) => {
+    if (typeof node['Index Name'] === 'string') indexes.add(node['Index Name']);
+    if (node['Node Type'] === 'Seq Scan' && node['Relation Name'] === 'user_actions') seqScan = true;
+    for (const child of (node.Plans as Array<Record<string, unknown>> | undefined) ?? []) walk(child);
+  };
+  walk((plan as Array<{ Plan: Record<string, unknown> }>)[0]!.Plan);
+  return { indexes: [...indexes], seqScan, text: JSON.stringify(plan) };
+}
+
+/** Collects the SQL that Sequelize sends, with values inlined; pass as the `logging` option. */
+export function sqlRecorder(): { logging: (sql: string) => void; last(): string } {
+  let last = '';
+  return {
+    logging: (sql) => {
+      last = sql.replace(/^Executing \([^)]*\): /, '');
+    },
+    last: () => last,
+  };
+}
+
+const USER_INDEXES = ['idx_user_timestamp', 'idx_user_action', 'ix_user_actions_user_id'];
+const TIMESTAMP = ['ix_user_actions_timestamp'];
+
+export interface FilterCase {
+  readonly name: string;
+  readonly run: (trail: AuditTrail) => Promise<unknown>;
+  /**
+   * The reference indexes that may serve it, or 'unindexed' for a column the reference leaves without
+   * one: its filter narrows what the timestamp index yields, and for a rare value PostgreSQL may rightly
+   * prefer one sequential scan.
+   */
+  readonly indexes: readonly string[] | 'unindexed';
+}
+
+/** Every filter and report, over rows made by generateRows. */
+export const FILTER_CASES: readonly FilterCase[] = [
+  { name: 'userId', run: (t) => t.query({ userId: 'user-42' }), indexes: USER_INDEXES },
+  { name: 'username', run: (t) => t.query({ username: 'name-42' }), indexes: ['ix_user_actions_username', ...TIMESTAMP] },
+  { name: 'actionType', run: (t) => t.query({ actionType: 'DELETE' }), indexes: ['ix_user_actions_action_type', ...TIMESTAMP] },
+  { name: 'outcome', run: (t) => t.query({ outcome: ['error', 'permission_denied'] }), indexes: ['ix_user_actions_outcome', ...TIMESTAMP] },
+  { name: 'requestId', run: (t) => t.query({ requestId: 'req-4242' }), indexes: ['ix_user_actions_request_id'] },
+  { name: 'from/to', run: (t) => t.query({ from: '3d', to: '1d' }), indexes: TIMESTAMP },
+  { name: 'cursor', run: async (t) => t.query({ cursor: (await t.query({ limit: 5 })).nextCursor! }), indexes: TIMESTAMP },
+  { name: 'resource prefix', run: (t) => t.query({ resource: '/books/*' }), indexes: 'unindexed' },
+  { name: 'ip', run: (t) => t.query({ ip: '10.0.42.42' }), indexes: 'unindexed' },
+  { name: 'minDurationMs', run: (t) => t.query({ minDurationMs: 1500 }), indexes: 'unindexed' },
+  { name: 'statusCode', run: (t) => t.query({ statusCode: 403 }), indexes: 'unindexed' },
+  {
+    name: 'failedActions',
+    run: (t) => t.failedActions({ username: 'name-42', since: '7d' }),
+    indexes: ['ix_user_actions_username', 'ix_user_actions_outcome', ...TIMESTAMP],
+  },
+  { name: 'slowOperations', run: (t) => t.slowOperations({ since: '1d' }), indexes: TIMESTAMP },
+  { name: 'activityTimeline', run: (t) => t.activityTimeline({ userId: 'user-42', since: '7d' }), indexes: USER_INDEXES },
+];
