@@ -67,10 +67,10 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
   started.catch((error: unknown) => logger.error(`audit trail is not ready: ${messageOf(error)}`));
 
   const telemetry = new Telemetry();
-  const stopQueryMonitor = monitorQueries(database.sequelize, { telemetry, logger, slowQueryMs: config.slowQueryMs });
+  const queryMonitor = monitorQueries(database.sequelize, { telemetry, logger, slowQueryMs: config.slowQueryMs });
   const drops = new DropLog(logger, telemetry);
   const postgres = database.sequelize.getDialect() === 'postgres';
-  const writeRows = started.then((store) => (postgres ? postgresFastPath(store.sequelize) : portablePath(store.models)));
+  const writeRows = started.then((store) => (postgres ? postgresFastPath(store.sequelize, queryMonitor.report) : portablePath(store.models)));
   writeRows.catch(() => {}); // reported once, by `started`
   const writer = new Writer(
     { write: async (entries) => (await writeRows)(entries), logger, drops },
@@ -118,7 +118,7 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
         await retention?.stop();
         await writer.close(config.closeTimeoutMs);
         if (redis?.owned) redis.client.disconnect();
-        stopQueryMonitor();
+        queryMonitor.stop();
         if (database.owned) await database.sequelize.close();
       })().finally(() => telemetry.emit('closed'));
       return closing;

@@ -13,18 +13,40 @@ type Runnable = { run(...args: unknown[]): Promise<unknown>; sql?: unknown };
 
 let monitors = 0;
 
+export interface QueryMonitor {
+  /** Reports a query that did not go through Sequelize, such as the writer's own INSERT. */
+  report(statement: string, durationMs: number, failed: boolean): void;
+  /** Removes the hooks. */
+  stop(): void;
+}
+
 /**
  * Times every query on `sequelize` through named `beforeQuery`/`afterQuery` hooks (not the instance-wide
  * `benchmark`/`logging` options, which would change the host's Sequelize), reports each as `db_query`
- * and logs the slow ones. Returns the function that removes the hooks.
+ * and logs the slow ones.
  */
 export function monitorQueries(
   sequelize: Sequelize,
   { telemetry, logger, slowQueryMs }: { telemetry: Telemetry; logger: Logger; slowQueryMs: number },
-): () => void {
+): QueryMonitor {
   // Unique per monitor: two trails sharing one host Sequelize must not remove each other's hooks.
   const name = `audit-trail.query-monitor.${++monitors}`;
   const timings = new WeakMap<object, QueryTiming>();
+
+  const report = (statement: string, durationMs: number, failed: boolean, queryType?: unknown) => {
+    try {
+      const operation = operationOf(statement, queryType);
+      const slow = durationMs > slowQueryMs;
+      if (slow) {
+        logger.warn(
+          `Slow query detected: ${(durationMs / 1000).toFixed(3)}s [${operation}] Statement: ${loggableStatement(statement)}`,
+        );
+      }
+      telemetry.emit('db_query', { operation, durationSeconds: durationMs / 1000, slow, failed });
+    } catch {
+      // A metric or a log line is never worth failing the host's query over.
+    }
+  };
 
   sequelize.addHook('beforeQuery', name, (_options, query) => {
     const timing: QueryTiming = { startTick: performance.now(), failed: false };
@@ -46,25 +68,15 @@ export function monitorQueries(
   sequelize.addHook('afterQuery', name, (options, query) => {
     const timing = timings.get(query);
     if (!timing) return; // began before the hooks were added
-    try {
-      const durationMs = performance.now() - timing.startTick;
-      const sql = (query as unknown as Runnable).sql;
-      const statement = typeof sql === 'string' ? sql : '';
-      const operation = operationOf(statement, options.type);
-      const slow = durationMs > slowQueryMs;
-      if (slow) {
-        logger.warn(
-          `Slow query detected: ${(durationMs / 1000).toFixed(3)}s [${operation}] Statement: ${loggableStatement(statement)}`,
-        );
-      }
-      telemetry.emit('db_query', { operation, durationSeconds: durationMs / 1000, slow, failed: timing.failed });
-    } catch {
-      // A metric or a log line is never worth failing the host's query over.
-    }
+    const sql = (query as unknown as Runnable).sql;
+    report(typeof sql === 'string' ? sql : '', performance.now() - timing.startTick, timing.failed, options.type);
   });
 
-  return () => {
-    sequelize.removeHook('beforeQuery', name);
-    sequelize.removeHook('afterQuery', name);
+  return {
+    report,
+    stop() {
+      sequelize.removeHook('beforeQuery', name);
+      sequelize.removeHook('afterQuery', name);
+    },
   };
 }

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import type { Sequelize } from 'sequelize';
 import type { AuditEvent } from '../capture/event.js';
@@ -45,20 +46,26 @@ export function columnsOf(entries: readonly QueuedEvent[]): unknown[][] {
   return [...columns, ids];
 }
 
+/** Told of every INSERT, which bypasses Sequelize's query hooks. */
+export type QueryReport = (statement: string, durationMs: number, failed: boolean) => void;
+
 /** The PostgreSQL writer: a raw client borrowed from the trail's own Sequelize pool. */
-export function postgresFastPath(sequelize: Sequelize): RowWriter {
+export function postgresFastPath(sequelize: Sequelize, report: QueryReport): RowWriter {
   const connections = sequelize.connectionManager;
   return async (entries) => {
     const values = columnsOf(entries);
     const client = (await connections.getConnection({ type: 'write' })) as unknown as pg.PoolClient;
+    let succeeded = false;
     let healthy = false;
+    const started = performance.now();
     try {
       await client.query({ text: INSERT, values, query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig);
-      healthy = true;
+      succeeded = healthy = true;
     } catch (error) {
       healthy = isDataError(error);
       throw error;
     } finally {
+      report(INSERT, performance.now() - started, !succeeded);
       // A connection that failed mid-statement may still be busy or half-closed: never lend it again.
       if (healthy) connections.releaseConnection(client as never);
       else await connections.destroyConnection(client as never).catch(() => {});
