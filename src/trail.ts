@@ -60,11 +60,14 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
   const { logger } = config;
   const database = openDatabase(config);
   const models = defineModels(database.sequelize);
-  const started = connectWithRetry(database, config)
+  const stopping = new AbortController();
+  const started = connectWithRetry(database, config, stopping.signal)
     .then(() => migrateToLatest(database.sequelize, logger, config.migrationLockTimeoutMs))
     .then((): Store => ({ sequelize: database.sequelize, models }));
   // Whoever awaits ready() sees the failure; nobody awaiting must not make it an unhandled rejection.
-  started.catch((error: unknown) => logger.error(`audit trail is not ready: ${messageOf(error)}`));
+  started.catch((error: unknown) => {
+    if (!stopping.signal.aborted) logger.error(`audit trail is not ready: ${messageOf(error)}`);
+  });
 
   const telemetry = new Telemetry();
   const queryMonitor = monitorQueries(database.sequelize, { telemetry, logger, slowQueryMs: config.slowQueryMs });
@@ -115,10 +118,12 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
     },
     close() {
       closing ??= (async () => {
+        stopping.abort();
         await retention?.stop();
         await writer.close(config.closeTimeoutMs);
         if (redis?.owned) redis.client.disconnect();
         queryMonitor.stop();
+        await started.catch(() => {}); // a connection or migration under way finishes before the pool closes
         if (database.owned) await database.sequelize.close();
       })().finally(() => telemetry.emit('closed'));
       return closing;

@@ -31,9 +31,11 @@ export function openDatabase(config: AuditTrailConfig): OpenedDatabase {
 }
 
 /** `ready()` waits on this: the first answer from the database, after as many attempts as configured. */
-export async function connectWithRetry(database: OpenedDatabase, config: AuditTrailConfig): Promise<void> {
+export async function connectWithRetry(database: OpenedDatabase, config: AuditTrailConfig, signal?: AbortSignal): Promise<void> {
   const { connectAttempts: attempts, connectRetryDelayMs: delayMs, logger } = config;
   for (let attempt = 1; ; attempt++) {
+    // A trail closed while still connecting must not open a connection after its pool is gone.
+    if (signal?.aborted) throw new AuditTrailError('closed', `closed before the database at ${database.label} answered`);
     try {
       await database.sequelize.authenticate({ logging: false });
       if (attempt > 1) logger.info(`connected to the database at ${database.label} on attempt ${attempt}`);
@@ -48,7 +50,7 @@ export async function connectWithRetry(database: OpenedDatabase, config: AuditTr
         );
       }
       logger.warn(`database connection attempt ${attempt}/${attempts} to ${database.label} failed: ${reason}; retrying in ${delayMs} ms`);
-      await sleep(delayMs);
+      await sleep(delayMs, undefined, { signal }).catch(() => {});
     }
   }
 }
