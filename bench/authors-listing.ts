@@ -18,7 +18,7 @@ import { AuthorRepository } from '../src/authors/repository.js';
 import { authorRoutes } from '../src/authors/routes.js';
 import { createAuditTrail } from '../src/index.js';
 import { silentLogger } from '../src/logger.js';
-import { listen } from '../test/authors/host-apps.js';
+import { listen } from '../test/support/listen.js';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -9,6 +9,7 @@ import { auditTrail as expressAudit, authorsRouter as expressAuthors } from '../
 import { auditTrail as koaAudit, authorsRouter as koaAuthors } from '../../adapters/koa.js';
 import type { AuthorsRouterOptions } from '../../src/authors/options.js';
 import type { AuditTrail } from '../../src/trail.js';
+import { listen, claimsOf } from '../support/listen.js';
 
 /** The mounts every host app has, so one suite can run on each framework. */
 export const MOUNTS = {
@@ -36,25 +37,6 @@ export interface AuthorsHost {
 export interface AuthorsHostAdapter {
   readonly name: string;
   start(trail: AuditTrail): Promise<AuthorsHost>;
-}
-
-/** A host's auth, faked: the `x-test-user` header carries the claims its token would. */
-function claimsOf(header: string | string[] | undefined): unknown {
-  return typeof header === 'string' ? JSON.parse(header) : undefined;
-}
-
-export async function listen(handler: http.RequestListener): Promise<AuthorsHost> {
-  const server = http.createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 function expressHost(name: string, express: typeof express5): AuthorsHostAdapter {

@@ -7,7 +7,8 @@ import { authorsRouter, type ExpressAuthorsRouter } from '../../adapters/express
 import { createAuditTrail, type AuditTrail } from '../../src/index.js';
 import { useTestDatabase } from '../support/database.js';
 import { memoryLogger } from '../support/memory-logger.js';
-import { listen, type AuthorsHost } from './host-apps.js';
+import type { AuthorsHost } from './host-apps.js';
+import { listen } from '../support/listen.js';
 
 const database = useTestDatabase();
 

@@ -10,6 +10,7 @@ import { auditTrail as expressAudit } from '../../adapters/express.js';
 import { auditTrail as koaAudit } from '../../adapters/koa.js';
 import type { CaptureOptions } from '../../src/capture/capture-options.js';
 import type { AuditTrail } from '../../src/trail.js';
+import { listen, claimsOf } from '../support/listen.js';
 
 /** A running host app with the audit middleware mounted first, as the README tells users to. */
 export interface HostApp {
@@ -23,28 +24,10 @@ export interface HostAdapter {
   start(trail: AuditTrail, options?: CaptureOptions): Promise<HostApp>;
 }
 
-/** A host's auth, faked: the `x-test-user` header carries the claims its token would. */
-function claimsOf(header: string | string[] | undefined): unknown {
-  return typeof header === 'string' ? JSON.parse(header) : undefined;
-}
-
 function circular(): unknown {
   const value: Record<string, unknown> = { name: 'loop', password: 'hidden' };
   value.self = value;
   return value;
-}
-
-async function listen(handler: http.RequestListener): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
 }
 
 function expressAdapter(name: string, express: typeof express5): HostAdapter {

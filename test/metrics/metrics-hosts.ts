@@ -9,6 +9,7 @@ import { auditTrail as expressAudit, metricsRoute as expressMetrics } from '../.
 import { auditTrail as koaAudit, metricsRoute as koaMetrics } from '../../adapters/koa.js';
 import type { MetricsRouteOptions } from '../../src/metrics/endpoint.js';
 import type { AuditTrail } from '../../src/trail.js';
+import { listen } from '../support/listen.js';
 
 /** A running host app with the audit middleware first and the metrics route at `/metrics`. */
 export interface MetricsHost {
@@ -19,20 +20,6 @@ export interface MetricsHost {
 export interface MetricsHostAdapter {
   readonly name: string;
   start(trail: AuditTrail, options?: MetricsRouteOptions): Promise<MetricsHost>;
-}
-
-export async function listen(handler: http.RequestListener): Promise<MetricsHost> {
-  const server = http.createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 function expressHost(name: string, express: typeof express5): MetricsHostAdapter {

@@ -6,18 +6,14 @@ import { auditLogRouter as expressAuditLog, auditTrail as expressAudit } from '.
 import { auditLogRouter as koaAuditLog, auditTrail as koaAudit } from '../../adapters/koa.js';
 import type { AuditLogRequest } from '../../src/query/router-options.js';
 import type { AuditTrail } from '../../src/trail.js';
-import { listen, type AuthorsHost } from '../authors/host-apps.js';
+import type { AuthorsHost } from '../authors/host-apps.js';
+import { listen, claimsOf } from '../support/listen.js';
 
 export const AUDIT_LOG_MOUNT = '/audit-log';
 export const AUDITOR = { sub: 'u-auditor', preferred_username: 'auditor', realm_access: { roles: ['audit-reader'] } };
 export const OUTSIDER = { sub: 'u-outsider', preferred_username: 'outsider', realm_access: { roles: ['get-authors'] } };
 
 const authorize = ({ roles }: AuditLogRequest) => roles.includes('audit-reader');
-
-/** A host's auth, faked: the `x-test-user` header carries the claims its token would. */
-function claimsOf(header: string | string[] | undefined): unknown {
-  return typeof header === 'string' ? JSON.parse(header) : undefined;
-}
 
 export interface AuditLogHostAdapter {
   readonly name: string;
