@@ -14,6 +14,8 @@ export interface ServerSummary {
   readonly rows: number | undefined;
   readonly failures: number;
   readonly peakRssMiB: number;
+  readonly serverCpuMicros: number;
+  readonly postgresCpuMicros: number;
 }
 
 export function summarize(samples: readonly RunSample[]): ServerSummary[] {
@@ -34,13 +36,15 @@ export function summarize(samples: readonly RunSample[]): ServerSummary[] {
       rows: rows.includes(undefined) ? undefined : sum(rows as number[]),
       failures: sum(own.map((sample) => sample.load.failures)),
       peakRssMiB: Math.max(...own.map((sample) => sample.peakRssMiB)),
+      serverCpuMicros: median(own.map((sample) => sample.serverCpuMicros)),
+      postgresCpuMicros: median(own.map((sample) => sample.postgresCpuMicros)),
     };
   });
 }
 
 export function httpTable(summaries: readonly ServerSummary[]): string {
   return markdownTable(
-    ['server', 'req/s', '× bare', 'p50 ms', 'p99 ms', 'requests', 'rows stored', 'peak RSS MiB'],
+    ['server', 'req/s', '× bare', 'p50 ms', 'p99 ms', 'requests', 'rows stored', 'peak RSS MiB', 'CPU µs/req', 'PG CPU µs/req'],
     summaries.map((s) => [
       SERVER_LABELS[s.kind],
       String(Math.round(s.requestsPerSecond)),
@@ -50,6 +54,8 @@ export function httpTable(summaries: readonly ServerSummary[]): string {
       String(s.requests),
       s.rows === undefined ? '–' : String(s.rows),
       s.peakRssMiB.toFixed(0),
+      s.serverCpuMicros.toFixed(0),
+      s.rows === undefined ? '–' : s.postgresCpuMicros.toFixed(0),
     ]),
   );
 }
@@ -73,6 +79,20 @@ export function targetLines(summaries: readonly ServerSummary[]): string[] {
   const failures = sum(summaries.map((s) => s.failures));
   if (failures > 0) lines.push(check(false, `${failures} client errors, timeouts or non-2xx answers: figures are suspect`));
   return lines;
+}
+
+/**
+ * CPU per request is steadier than req/s when other work shares the cores: what auditing costs, with the
+ * PostgreSQL backends that store its rows counted in.
+ */
+export function costLine(summaries: readonly ServerSummary[]): string {
+  const cost = (kind: ServerKind) => {
+    const s = summaries.find((summary) => summary.kind === kind)!;
+    return s.serverCpuMicros + s.postgresCpuMicros;
+  };
+  const bare = cost('express');
+  const share = (kind: ServerKind) => `${cost(kind).toFixed(0)} µs (${((cost(kind) / bare - 1) * 100).toFixed(0)}% over bare)`;
+  return `  · CPU per request: bare Express ${bare.toFixed(0)} µs, pino-http ${share('express-pino')}, auditTrail ${share('express-audit')} incl. PostgreSQL`;
 }
 
 function sum(values: readonly number[]): number {

@@ -1,5 +1,5 @@
 import { isAudited, SERVER_KINDS, type ServerKind } from './apps/bench-app.js';
-import type { BenchDatabase } from './bench-database.js';
+import { cpuSpent, type BenchDatabase } from './bench-database.js';
 import { load, type LoadResult, type LoadShape } from './load.js';
 import { ServerProcess } from './server-process.js';
 
@@ -12,6 +12,10 @@ export interface RunSample {
   /** user_actions rows after the writer flushed; undefined for servers that do not audit. */
   readonly rows: number | undefined;
   readonly peakRssMiB: number;
+  /** CPU time per request of the server process, writer included. */
+  readonly serverCpuMicros: number;
+  /** CPU time per request of the PostgreSQL backends storing its rows (0 for servers that do not audit). */
+  readonly postgresCpuMicros: number;
 }
 
 export interface RoundsSettings extends LoadShape {
@@ -51,15 +55,19 @@ async function measure(server: ServerProcess, round: number, database: BenchData
   const audited = isAudited(server.kind);
   if (audited) await database.truncate();
   const before = await server.flush();
+  const postgresBefore = await database.backendCpu();
   const result = await load(server.url, shape);
   const after = await server.flush();
+  const requests = after.requests - before.requests;
   return {
     kind: server.kind,
     round,
     load: result,
-    requests: after - before,
+    requests,
     rows: audited ? await database.rows() : undefined,
     peakRssMiB: server.memory().peakMiB,
+    serverCpuMicros: (after.cpuMicros - before.cpuMicros) / requests,
+    postgresCpuMicros: audited ? cpuSpent(postgresBefore, await database.backendCpu()) / requests : 0,
   };
 }
 
@@ -68,8 +76,10 @@ function rotate<T>(items: readonly T[], by: number): T[] {
   return [...items.slice(start), ...items.slice(0, start)];
 }
 
-function progressLine({ kind, round, load, requests, rows }: RunSample, rounds: number): string {
+function progressLine(sample: RunSample, rounds: number): string {
+  const { kind, round, load, requests, rows } = sample;
   const stored = rows === undefined ? '' : `, ${rows} rows`;
   const failures = load.failures > 0 ? `, ${load.failures} FAILED` : '';
-  return `  round ${round}/${rounds} ${kind.padEnd(13)} ${Math.round(load.requestsPerSecond)} req/s, p99 ${load.p99Ms.toFixed(2)} ms, ${requests} requests${stored}${failures}`;
+  const cpu = `${Math.round(sample.serverCpuMicros + sample.postgresCpuMicros)} µs CPU/req`;
+  return `  round ${round}/${rounds} ${kind.padEnd(13)} ${Math.round(load.requestsPerSecond)} req/s, p99 ${load.p99Ms.toFixed(2)} ms, ${cpu}, ${requests} requests${stored}${failures}`;
 }

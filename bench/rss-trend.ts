@@ -24,7 +24,7 @@ export async function rssTrend(database: BenchDatabase, settings: TrendSettings)
     const sampler = setInterval(() => samples.push({ x: (Date.now() - started) / 60_000, y: server.memory().rssMiB }), SAMPLE_EVERY_MS);
     const result = await load(server.url, settings);
     clearInterval(sampler);
-    const requests = await server.flush();
+    const { requests } = await server.flush();
     const rows = await database.rows();
 
     const secondHalf = samples.slice(samples.length >> 1);

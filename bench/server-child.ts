@@ -5,7 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { buildApp, SERVER_KINDS, type ServerKind } from './apps/bench-app.js';
 
 export type ToChild = { type: 'flush' } | { type: 'stop' };
-export type FromChild = { type: 'listening'; port: number } | { type: 'flushed'; requests: number } | { type: 'stopped' };
+export type FromChild =
+  | { type: 'listening'; port: number }
+  | { type: 'flushed'; requests: number; cpuMicros: number }
+  | { type: 'stopped' };
 
 const kind = process.argv[2] as ServerKind;
 if (!SERVER_KINDS.includes(kind)) throw new Error(`unknown server kind ${String(kind)}; one of ${SERVER_KINDS.join(', ')}`);
@@ -22,7 +25,10 @@ server.listen(0, '127.0.0.1', () => send({ type: 'listening', port: (server.addr
 
 process.on('message', (message: ToChild) => {
   if (message.type === 'flush') {
-    void app.flush().then(() => send({ type: 'flushed', requests }));
+    void app.flush().then(() => {
+      const cpu = process.cpuUsage();
+      send({ type: 'flushed', requests, cpuMicros: cpu.user + cpu.system });
+    });
   } else {
     server.closeAllConnections();
     server.close();

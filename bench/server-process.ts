@@ -24,10 +24,10 @@ export class ServerProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Waits for every audit row to be stored; returns how many requests the server has seen so far. */
-  async flush(): Promise<number> {
-    const flushed = this.ask({ type: 'flush' }, 'flushed');
-    return (await flushed).requests;
+  /** Waits for every audit row to be stored; returns the requests seen and CPU time spent so far. */
+  async flush(): Promise<{ requests: number; cpuMicros: number }> {
+    const { requests, cpuMicros } = await this.ask({ type: 'flush' }, 'flushed');
+    return { requests, cpuMicros };
   }
 
   /** Resident set now and at its peak since the process started, in MiB (Linux /proc). */
