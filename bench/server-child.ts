@@ -14,7 +14,7 @@ const kind = process.argv[2] as ServerKind;
 if (!SERVER_KINDS.includes(kind)) throw new Error(`unknown server kind ${String(kind)}; one of ${SERVER_KINDS.join(', ')}`);
 
 const send = (message: FromChild) => process.send?.(message);
-const app = buildApp(kind, { databaseUrl: process.env.BENCH_DATABASE_URL ?? '', logFile: process.env.BENCH_LOG_FILE ?? '' });
+const app = await buildApp(kind, { databaseUrl: process.env.BENCH_DATABASE_URL ?? '', logFile: process.env.BENCH_LOG_FILE ?? '' });
 await app.ready();
 
 // Every request that reaches the server, answered or aborted, must become exactly one row.

@@ -1,6 +1,4 @@
 import type { RequestListener } from 'node:http';
-import { expressApp } from './express.js';
-import { koaApp } from './koa.js';
 
 /** One server under test, as the child process sees it. */
 export interface BenchApp {
@@ -35,17 +33,21 @@ export function isAudited(kind: ServerKind): boolean {
   return kind.endsWith('-audit');
 }
 
-export function buildApp(kind: ServerKind, settings: { databaseUrl: string; logFile: string }): BenchApp {
+const EXPRESS_EXTRA = { express: 'none', 'express-pino': 'pino', 'express-audit': 'audit' } as const;
+
+/** Loads only the framework the server uses, so its RSS is its own. */
+export async function buildApp(kind: ServerKind, settings: { databaseUrl: string; logFile: string }): Promise<BenchApp> {
   switch (kind) {
     case 'express':
-      return expressApp('none', settings);
     case 'express-pino':
-      return expressApp('pino', settings);
-    case 'express-audit':
-      return expressApp('audit', settings);
+    case 'express-audit': {
+      const { expressApp } = await import('./express.js');
+      return expressApp(EXPRESS_EXTRA[kind], settings);
+    }
     case 'koa':
-      return koaApp(false, settings);
-    case 'koa-audit':
-      return koaApp(true, settings);
+    case 'koa-audit': {
+      const { koaApp } = await import('./koa.js');
+      return koaApp(kind === 'koa-audit', settings);
+    }
   }
 }

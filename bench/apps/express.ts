@@ -1,24 +1,19 @@
 import type { RequestListener } from 'node:http';
 import { createRequire } from 'node:module';
 import express, { type RequestHandler } from 'express';
-import pino from 'pino';
-import { auditTrail } from '../../adapters/express.js';
+import type { Logger } from 'pino';
 import { BENCH_USER, ITEM, ITEM_PATH, LOGIN_PATH } from '../workload.js';
 import type { BenchApp } from './bench-app.js';
 
 type Extra = 'none' | 'pino' | 'audit';
 
-// Loaded untyped: pino-http's types redeclare http.IncomingMessage#id for the whole program,
-// which would clash with the Express adapter's own `req.id`.
-const pinoHttp = createRequire(import.meta.url)('pino-http') as (options: { logger: pino.Logger }) => RequestHandler;
-
 /** The same Express app each time; only the middleware mounted first differs. */
-export function expressApp(extra: Extra, settings: { databaseUrl: string; logFile: string }): BenchApp {
+export async function expressApp(extra: Extra, settings: { databaseUrl: string; logFile: string }): Promise<BenchApp> {
   const app = express();
-  const audit = extra === 'audit' ? auditTrail({ database: settings.databaseUrl }) : undefined;
+  // Imported only where used, so that a bare server's RSS holds no audit or logging code.
+  const audit = extra === 'audit' ? (await import('../../adapters/express.js')).auditTrail({ database: settings.databaseUrl }) : undefined;
   if (audit) app.use(audit);
-  // pino's asynchronous destination: the kindest setting for the comparison.
-  if (extra === 'pino') app.use(pinoHttp({ logger: pino(pino.destination({ dest: settings.logFile, sync: false })) }));
+  if (extra === 'pino') app.use(await pinoHttpToFile(settings.logFile));
   app.use(express.json());
   app.use((req, _res, next) => {
     (req as { user?: unknown }).user = BENCH_USER;
@@ -34,4 +29,13 @@ export function expressApp(extra: Extra, settings: { databaseUrl: string; logFil
     flush: () => audit?.flush() ?? Promise.resolve(),
     close: () => audit?.close() ?? Promise.resolve(),
   };
+}
+
+/** pino-http on pino's asynchronous file destination: the kindest setting for the comparison. */
+async function pinoHttpToFile(file: string): Promise<RequestHandler> {
+  const { default: pino } = await import('pino');
+  // Loaded untyped: pino-http's types redeclare http.IncomingMessage#id for the whole program,
+  // which would clash with the Express adapter's own `req.id`.
+  const pinoHttp = createRequire(import.meta.url)('pino-http') as (options: { logger: Logger }) => RequestHandler;
+  return pinoHttp({ logger: pino(pino.destination({ dest: file, sync: false })) });
 }
