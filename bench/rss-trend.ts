@@ -1,7 +1,7 @@
 import type { BenchDatabase } from './bench-database.js';
 import { load } from './load.js';
 import { ServerProcess } from './server-process.js';
-import { slope } from './stats.js';
+import { linearFit } from './stats.js';
 import { check } from './table.js';
 
 export interface TrendSettings {
@@ -11,8 +11,10 @@ export interface TrendSettings {
 }
 
 const SAMPLE_EVERY_MS = 2_000;
-/** A rise, fitted over the second half, above this share of the RSS counts as growth. */
+/** A rise, fitted over the second half, above this share of the RSS counts as growth… */
 const GROWTH_TOLERANCE = 0.03;
+/** …if the slope also stands out of the garbage collector's sawtooth by this many standard errors. */
+const SIGNIFICANCE = 2;
 
 /** Loads the audited Express server for a while and fits a line through its RSS over the second half. */
 export async function rssTrend(database: BenchDatabase, settings: TrendSettings): Promise<string[]> {
@@ -28,16 +30,18 @@ export async function rssTrend(database: BenchDatabase, settings: TrendSettings)
     const rows = await database.rows();
 
     const secondHalf = samples.slice(samples.length >> 1);
-    const perMinute = slope(secondHalf);
+    const { slope: perMinute, standardError } = linearFit(secondHalf);
     const mean = secondHalf.reduce((total, sample) => total + sample.y, 0) / secondHalf.length;
     const rise = perMinute * (settings.durationSeconds / 2 / 60);
+    const grows = rise > mean * GROWTH_TOLERANCE && perMinute > SIGNIFICANCE * standardError;
     const trace = samples.map((sample) => sample.y.toFixed(0)).join(' ');
     return [
       `RSS of audited Express over ${settings.durationSeconds} s at ${Math.round(result.requestsPerSecond)} req/s, MiB every ${SAMPLE_EVERY_MS / 1000} s:`,
       `  ${trace}`,
       check(
-        rise <= mean * GROWTH_TOLERANCE,
-        `second-half trend ${perMinute >= 0 ? '+' : ''}${perMinute.toFixed(2)} MiB/min around ${mean.toFixed(0)} MiB (flat: fitted rise ≤ ${GROWTH_TOLERANCE * 100}%)`,
+        !grows,
+        `second-half trend ${perMinute >= 0 ? '+' : ''}${perMinute.toFixed(1)} ± ${standardError.toFixed(1)} MiB/min around ${mean.toFixed(0)} MiB ` +
+          `(growth: fitted rise > ${GROWTH_TOLERANCE * 100}% and slope > ${SIGNIFICANCE} standard errors)`,
       ),
       check(rows === requests, `${rows} rows for ${requests} requests`),
     ];

@@ -5,8 +5,8 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** Least-squares slope of y over x. */
-export function slope(points: ReadonlyArray<{ x: number; y: number }>): number {
+/** Least-squares slope of y over x, with its standard error. */
+export function linearFit(points: ReadonlyArray<{ x: number; y: number }>): { slope: number; standardError: number } {
   const n = points.length;
   const meanX = points.reduce((sum, p) => sum + p.x, 0) / n;
   const meanY = points.reduce((sum, p) => sum + p.y, 0) / n;
@@ -16,5 +16,8 @@ export function slope(points: ReadonlyArray<{ x: number; y: number }>): number {
     covariance += (x - meanX) * (y - meanY);
     variance += (x - meanX) ** 2;
   }
-  return variance === 0 ? 0 : covariance / variance;
+  if (variance === 0 || n < 3) return { slope: 0, standardError: Number.POSITIVE_INFINITY };
+  const slope = covariance / variance;
+  const residuals = points.reduce((sum, p) => sum + (p.y - meanY - slope * (p.x - meanX)) ** 2, 0);
+  return { slope, standardError: Math.sqrt(residuals / (n - 2) / variance) };
 }
