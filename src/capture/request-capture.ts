@@ -91,15 +91,24 @@ export class RequestCapture {
     });
     try {
       const { arrival } = pending;
+      // Spelled out rather than spread: spreading two objects of different shapes made this the
+      // slowest line of the request path.
       const observed: ObservedRequest = {
-        ...arrival,
-        ...response,
-        path: pending.path,
-        user: this.config.user ? this.config.user(response.request) : response.user,
         startedAt: pending.startedAt,
         durationMs,
-        requestId: pending.requestId,
+        method: arrival.method,
+        path: pending.path,
+        headers: arrival.headers,
+        peer: arrival.peer,
         trust: this.config.trust ?? arrival.frameworkTrust ?? TRUST_NONE,
+        requestId: pending.requestId,
+        user: this.config.user ? this.config.user(response.request) : response.user,
+        body: response.body,
+        query: response.query,
+        route: response.route,
+        status: response.status,
+        error: response.error,
+        aborted: response.aborted,
       };
       const event = buildEvent(observed, this.policy);
       if (event) return this.trail.record(event);

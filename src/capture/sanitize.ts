@@ -70,9 +70,11 @@ export function createSanitizer(options: SanitizeOptions = {}): (value: unknown)
     maxBytes: options.maxBytes ?? 64 * 1024,
   };
   const isSensitive = compileKeyMatcher([...DEFAULT_SENSITIVE_KEYS, ...(options.redactKeys ?? [])], options.redact);
+  // Only the host's redact callback reads the path; without one, keeping it up to date is wasted work.
+  const tracksPath = options.redact !== undefined;
   return (value) => {
     try {
-      const walk = new Walk(limits, isSensitive);
+      const walk = new Walk(limits, isSensitive, tracksPath);
       const result = walk.value(value, 1, '');
       return { value: result === OMIT ? undefined : result, truncated: walk.truncated };
     } catch {
@@ -88,12 +90,14 @@ export function createSanitizer(options: SanitizeOptions = {}): (value: unknown)
 class Walk {
   truncated = false;
   private budget: number;
-  private readonly ancestors = new Set<object>();
+  /** The containers being copied, root first: a stack, as depth is small and a Set costs more to keep. */
+  private readonly ancestors: object[] = [];
   private readonly path: string[] = [];
 
   constructor(
     private readonly limits: Limits,
     private readonly isSensitive: KeyPredicate,
+    private readonly tracksPath: boolean,
   ) {
     this.budget = limits.maxBytes;
   }
@@ -134,20 +138,19 @@ class Walk {
   }
 
   private container(value: object, depth: number): unknown {
-    if (this.ancestors.has(value)) return this.marker(CIRCULAR);
+    if (this.ancestors.includes(value)) return this.marker(CIRCULAR);
     if (depth > this.limits.maxDepth) {
       this.truncated = true;
       return this.marker(TOO_DEEP);
     }
-    this.ancestors.add(value);
+    this.ancestors.push(value);
     try {
       if (Array.isArray(value)) return this.array(value, value.length, depth);
       if (value instanceof Set) return this.array(value, value.size, depth);
-      if (value instanceof Map) return this.record(mapEntries(value), value.size, depth);
-      const keys = Object.keys(value);
-      return this.record(properties(value, keys), keys.length, depth);
+      if (value instanceof Map) return this.map(value, depth);
+      return this.record(value, depth);
     } finally {
-      this.ancestors.delete(value);
+      this.ancestors.pop();
     }
   }
 
@@ -170,33 +173,61 @@ class Walk {
     return copy;
   }
 
-  private record(entries: Iterable<[string, unknown]>, size: number, depth: number): Record<string, unknown> {
+  /** Own enumerable string keys, like JSON.stringify; values are read only for the keys kept. */
+  private record(value: object, depth: number): Record<string, unknown> {
+    const keys = Object.keys(value);
     const copy: Record<string, unknown> = {};
     this.budget -= 2;
-    let seen = 0;
-    for (const [rawKey, item] of entries) {
-      // Quotes, colon and comma; checked before cleaning so a megabyte-long key is never scanned.
-      const cost = rawKey.length + 4;
-      if (seen === this.limits.maxKeys || cost > this.budget) break;
-      this.budget -= cost;
-      const key = storableText(rawKey);
-      seen++;
-      this.enter(depth, key);
-      const value = this.isSensitive(key, this.path) ? this.marker(REDACTED) : this.value(item, depth + 1, rawKey);
-      if (value !== OMIT) setOwn(copy, key, value);
+    let kept = 0;
+    for (; kept < keys.length && this.makeRoom(keys[kept]!, kept); kept++) {
+      this.keep(copy, keys[kept]!, readProperty(value, keys[kept]!), depth);
     }
-    const dropped = size - seen;
+    return this.endRecord(copy, keys.length - kept);
+  }
+
+  /** Map keys become property names, so a `password` entry is redacted like a property. */
+  private map(map: Map<unknown, unknown>, depth: number): Record<string, unknown> {
+    const copy: Record<string, unknown> = {};
+    this.budget -= 2;
+    let kept = 0;
+    for (const [key, item] of map) {
+      const rawKey = String(key);
+      if (!this.makeRoom(rawKey, kept)) break;
+      this.keep(copy, rawKey, item, depth);
+      kept++;
+    }
+    return this.endRecord(copy, map.size - kept);
+  }
+
+  /** Spends the budget for the entry `rawKey` when the record has room for it. */
+  private makeRoom(rawKey: string, kept: number): boolean {
+    // Quotes, colon and comma; checked before cleaning so a megabyte-long key is never scanned.
+    const cost = rawKey.length + 4;
+    if (kept === this.limits.maxKeys || cost > this.budget) return false;
+    this.budget -= cost;
+    return true;
+  }
+
+  private keep(copy: Record<string, unknown>, rawKey: string, item: unknown, depth: number): void {
+    const key = storableText(rawKey);
+    this.enter(depth, key);
+    const value = this.isSensitive(key, this.path) ? this.marker(REDACTED) : this.value(item, depth + 1, rawKey);
+    if (value !== OMIT) setOwn(copy, key, value);
+  }
+
+  /** Points `path` at `key` inside the container at `depth`; assigned, not pushed, so a throw cannot corrupt it. */
+  private enter(depth: number, key: string): void {
+    if (!this.tracksPath) return;
+    this.path.length = depth - 1;
+    this.path.push(key);
+  }
+
+  private endRecord(copy: Record<string, unknown>, dropped: number): Record<string, unknown> {
     if (dropped > 0) {
       this.truncated = true;
       setOwn(copy, MORE_KEYS, this.marker(`${dropped} more keys`));
     }
     return copy;
-  }
-
-  /** Points `path` at `key` inside the container at `depth`; assigned, not pushed, so a throw cannot corrupt it. */
-  private enter(depth: number, key: string): void {
-    this.path.length = depth - 1;
-    this.path.push(key);
   }
 
   private string(s: string): string {
@@ -218,22 +249,12 @@ class Walk {
   }
 }
 
-/** Own enumerable string keys, like JSON.stringify; read lazily so a 200k-key object costs only the kept keys. */
-function* properties(value: object, keys: string[]): Generator<[string, unknown]> {
-  for (const key of keys) {
-    let item: unknown;
-    try {
-      item = (value as Record<string, unknown>)[key];
-    } catch {
-      item = UNSERIALIZABLE;
-    }
-    yield [key, item];
+function readProperty(value: object, key: string): unknown {
+  try {
+    return (value as Record<string, unknown>)[key];
+  } catch {
+    return UNSERIALIZABLE;
   }
-}
-
-/** Map keys become property names, so a `password` entry is redacted like a property. */
-function* mapEntries(map: Map<unknown, unknown>): Generator<[string, unknown]> {
-  for (const [key, value] of map) yield [String(key), value];
 }
 
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {

@@ -51,6 +51,22 @@ describe('compileKeyMatcher', () => {
     expect(calls.map(([key]) => key)).toEqual(['email', 'email', 'boom']);
   });
 
+  it('keeps its verdicts right once more distinct keys than it remembers have gone by', () => {
+    const matches = compileKeyMatcher(['password']);
+    const keys = Array.from({ length: 2_500 }, (_, i) => (i % 2 === 0 ? `field${i}` : `field${i}Password`));
+    const first = keys.map((key) => matches(key, path));
+    expect(keys.map((key) => matches(key, path))).toEqual(first);
+    expect(first.filter(Boolean)).toHaveLength(1_250);
+    const long = `${'x'.repeat(200)}_password`;
+    expect([matches(long, path), matches(long, path)]).toEqual([true, true]);
+  });
+
+  it('still asks the callback for a key whose term verdict it remembers', () => {
+    const matches = compileKeyMatcher(['password'], (_key, keyPath) => keyPath[0] === 'secrets');
+    expect(matches('note', ['note'])).toBe(false);
+    expect(matches('note', ['secrets', 'note'])).toBe(true);
+  });
+
   it('ignores terms without letters or digits', () => {
     const matches = compileKeyMatcher(['', '--']);
     expect(matches('', path)).toBe(false);

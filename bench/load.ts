@@ -1,0 +1,38 @@
+import autocannon from 'autocannon';
+import { REQUESTS } from './workload.js';
+
+export interface LoadResult {
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Responses the client received. */
+  readonly answered: number;
+  /** Connection errors, timeouts and non-2xx answers: any of them makes the run suspect. */
+  readonly failures: number;
+}
+
+export interface LoadShape {
+  readonly connections: number;
+  readonly durationSeconds: number;
+}
+
+/** Drives one server from this process with the GET / JSON POST mix over loopback. */
+export async function load(url: string, shape: LoadShape): Promise<LoadResult> {
+  // autocannon's own histogram keeps whole milliseconds; a 2 ms target needs finer.
+  const latencies: number[] = [];
+  const run = autocannon({ url, connections: shape.connections, duration: shape.durationSeconds, pipelining: 1, requests: REQUESTS });
+  run.on('response', (_client, _status, _bytes, responseTimeMs) => void latencies.push(responseTimeMs));
+  const result = await run;
+  latencies.sort((a, b) => a - b);
+  return {
+    requestsPerSecond: result.requests.total / result.duration,
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    answered: result.requests.total,
+    failures: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+function percentile(sorted: readonly number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? Number.NaN;
+}

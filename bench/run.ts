@@ -1,0 +1,52 @@
+// `npm run bench`: the HTTP table, the RSS trend, then the writer and authors-listing benches if present.
+import { spawn } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BenchDatabase } from './bench-database.js';
+import { costLine, httpTable, summarize, targetLines } from './http-report.js';
+import { runRounds } from './http-rounds.js';
+import { parseBenchOptions, type BenchOptions } from './options.js';
+import { rssTrend } from './rss-trend.js';
+
+const options = parseBenchOptions(process.argv.slice(2));
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+if (options.parts.includes('http') || options.parts.includes('rss')) await httpBenches(options);
+if (options.parts.includes('writer')) await script('writer.ts');
+if (options.parts.includes('authors')) await script('authors-listing.ts');
+
+async function httpBenches(options: BenchOptions): Promise<void> {
+  const logFile = path.join(tmpdir(), `audit-trail-bench-${process.pid}.log`);
+  const database = await BenchDatabase.create(options.postgresUrl);
+  try {
+    if (options.parts.includes('http')) {
+      console.log(
+        `HTTP: ${cpus().length} cores, autocannon in this process, ${options.connections} connections, GET + JSON POST, ` +
+          `${options.rounds} rounds × ${options.durationSeconds} s per server (order rotated each round), medians.`,
+      );
+      const summaries = summarize(await runRounds(database, { ...options, logFile }));
+      console.log(`\n${httpTable(summaries)}\n\n${[...targetLines(summaries), costLine(summaries)].join('\n')}\n`);
+    }
+    if (options.parts.includes('rss')) {
+      console.log((await rssTrend(database, { connections: options.connections, durationSeconds: options.rssSeconds, logFile })).join('\n'));
+    }
+  } finally {
+    await database.drop();
+    rmSync(logFile, { force: true });
+  }
+}
+
+/** Runs a sibling bench with tsx, if its author has landed it on this branch. */
+async function script(name: string): Promise<void> {
+  const file = path.join(here, name);
+  if (!existsSync(file)) {
+    console.log(`\n(bench/${name} is not on this branch yet: skipped)`);
+    return;
+  }
+  console.log(`\n$ tsx bench/${name}`);
+  const child = spawn(process.execPath, ['--import', 'tsx', file], { stdio: 'inherit' });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) process.exitCode = 1;
+}
