@@ -3,11 +3,9 @@
 // CREATE DATABASE) and Redis (REDIS_URL, default redis://127.0.0.1:6379). Each size gets a scratch
 // database, dropped at the end. Requests go over HTTP on loopback to an Express 5 app, one at a time.
 // BENCH_AUTHOR_SIZES=100000 runs one size only.
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import express from 'express';
-import pg from 'pg';
 import { mountRoutes } from '../adapters/express-routes.js';
 import { databaseName } from '../src/authors/authors-service.js';
 import { authorCommands } from '../src/authors/commands.js';
@@ -19,6 +17,8 @@ import { authorRoutes } from '../src/authors/routes.js';
 import { createAuditTrail } from '../src/index.js';
 import { silentLogger } from '../src/logger.js';
 import { listen } from '../test/support/listen.js';
+import { createScratchDatabase } from './scratch-database.js';
+import { percentile } from './stats.js';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -26,20 +26,6 @@ const SIZES = (process.env.BENCH_AUTHOR_SIZES ?? '100000,1000000').split(',').ma
 const PER_PAGE = 20;
 /** The reference's own table (docs: "Pagination Count Caching"), at 100,000 rows only. */
 const REFERENCE_100K: Record<string, string> = { 'first page, count uncached': '450', 'first page, count cached': '1' };
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 async function measure(iterations: number, run: () => Promise<void>, before?: () => Promise<void>) {
   const samples: number[] = [];
@@ -50,15 +36,12 @@ async function measure(iterations: number, run: () => Promise<void>, before?: ()
     samples.push(performance.now() - start);
   }
   samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99), n: iterations };
+  return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99), n: iterations };
 }
 
 async function benchSize(size: number) {
-  const name = `audit_trail_bench_authors_${randomBytes(4).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const trail = createAuditTrail({ database: url.toString(), redis: REDIS_URL, logger: false });
+  const scratch = await createScratchDatabase(ADMIN_URL, 'authors');
+  const trail = createAuditTrail({ database: scratch.url, redis: REDIS_URL, logger: false });
   try {
     await trail.ready();
     const { sequelize, models } = await trail.store();
@@ -105,7 +88,7 @@ async function benchSize(size: number) {
     await host.close();
   } finally {
     await trail.close();
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await scratch.drop();
   }
 }
 

@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { percentile } from './stats.js';
 import { REQUESTS } from './workload.js';
 
 export interface LoadResult {
@@ -33,6 +34,3 @@ export async function load(url: string, shape: LoadShape): Promise<LoadResult> {
   };
 }
 
-function percentile(sorted: readonly number[], fraction: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? Number.NaN;
-}

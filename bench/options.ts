@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const PARTS = ['http', 'rss', 'writer', 'authors'] as const;
+export const PARTS = ['http', 'rss', 'writer', 'authors', 'query'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface BenchOptions {

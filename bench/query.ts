@@ -11,25 +11,13 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { Sequelize } from 'sequelize';
 import { createAuditTrail } from '../src/index.js';
+import { createScratchDatabase } from './scratch-database.js';
+import { percentile } from './stats.js';
 import { FILTER_CASES, generateRows, planOf, sqlRecorder } from '../test/support/plans.js';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROWS = Number(process.env.BENCH_QUERY_ROWS ?? 1_000_000);
 const BASELINE_MS = 5_000;
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
-}
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
@@ -67,14 +55,12 @@ function startWriter(url: string) {
 
 function latencyLine(label: string, samples: number[], elapsedMs: number): string {
   const rate = (samples.length / elapsedMs) * 1000;
-  return `  ${label.padEnd(16)} ${String(samples.length).padStart(7)} inserts  ${rate.toFixed(0).padStart(5)}/s  p50 ${ms(percentile(samples, 50))}  p99 ${ms(percentile(samples, 99))}  max ${ms(samples.at(-1) ?? Number.NaN)}`;
+  return `  ${label.padEnd(16)} ${String(samples.length).padStart(7)} inserts  ${rate.toFixed(0).padStart(5)}/s  p50 ${ms(percentile(samples, 0.5))}  p99 ${ms(percentile(samples, 0.99))}  max ${ms(samples.at(-1) ?? Number.NaN)}`;
 }
 
 async function main() {
-  const name = `audit_trail_bench_query_${randomBytes(4).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchDatabase(ADMIN_URL, 'query');
+  const url = new URL(scratch.url);
   const recorder = sqlRecorder();
   const sequelize = new Sequelize(url.toString(), { logging: (sql) => recorder.logging(sql) });
   const trail = createAuditTrail({ database: sequelize, logger: false });
@@ -125,7 +111,7 @@ async function main() {
   } finally {
     await trail.close();
     await sequelize.close();
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await scratch.drop();
   }
 }
 

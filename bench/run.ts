@@ -1,6 +1,6 @@
-// `npm run bench`: the HTTP table, the RSS trend, then the writer and authors-listing benches if present.
+// `npm run bench`: the HTTP table, the RSS trend, then the writer, authors-listing and query benches.
 import { spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 if (options.parts.includes('http') || options.parts.includes('rss')) await httpBenches(options);
 if (options.parts.includes('writer')) await script('writer.ts');
 if (options.parts.includes('authors')) await script('authors-listing.ts');
+if (options.parts.includes('query')) await script('query.ts');
 
 async function httpBenches(options: BenchOptions): Promise<void> {
   const logFile = path.join(tmpdir(), `audit-trail-bench-${process.pid}.log`);
@@ -38,13 +39,9 @@ async function httpBenches(options: BenchOptions): Promise<void> {
   }
 }
 
-/** Runs a sibling bench with tsx, if its author has landed it on this branch. */
+/** Runs a sibling bench with tsx, in its own process. */
 async function script(name: string): Promise<void> {
   const file = path.join(here, name);
-  if (!existsSync(file)) {
-    console.log(`\n(bench/${name} is not on this branch yet: skipped)`);
-    return;
-  }
   console.log(`\n$ tsx bench/${name}`);
   const child = spawn(process.execPath, ['--import', 'tsx', file], { stdio: 'inherit' });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

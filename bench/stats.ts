@@ -21,3 +21,8 @@ export function linearFit(points: ReadonlyArray<{ x: number; y: number }>): { sl
   const residuals = points.reduce((sum, p) => sum + (p.y - meanY - slope * (p.x - meanX)) ** 2, 0);
   return { slope, standardError: Math.sqrt(residuals / (n - 2) / variance) };
 }
+
+/** The value at `fraction` (0.5, 0.99) of an ascending list; NaN for an empty one. */
+export function percentile(sorted: readonly number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * fraction) - 1))] ?? Number.NaN;
+}

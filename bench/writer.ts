@@ -14,12 +14,13 @@ import { newEventId } from '../src/writer/event-id.js';
 import { COLUMNS, columnsOf } from '../src/writer/postgres-fast-path.js';
 import type { QueuedEvent } from '../src/writer/queue.js';
 import { toRow } from '../src/store/user-action-row.js';
+import { createScratchDatabase } from './scratch-database.js';
+import { median } from './stats.js';
 
 const SERVER = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROWS = Number(process.env.BENCH_ROWS ?? 50_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 function event(i: number): AuditEvent {
   return {
@@ -41,19 +42,6 @@ function event(i: number): AuditEvent {
 }
 
 const entries = (count: number): QueuedEvent[] => Array.from({ length: count }, (_, i) => ({ id: newEventId(), event: event(i) }));
-
-async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `audit_trail_bench_${randomBytes(4).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: SERVER });
-    await client.connect();
-    await client.query(sql).finally(() => client.end());
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(SERVER);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
 
 type Insert = (client: pg.PoolClient, batch: QueuedEvent[]) => Promise<unknown>;
 
@@ -171,7 +159,7 @@ const row = (label: string, rate: number) => {
   console.log(`  ${label.padEnd(72)} ${Math.round(rate).toLocaleString('en-US').padStart(8)} rows/s`);
 };
 
-const database = await scratchDatabase();
+const database = await createScratchDatabase(SERVER, 'writer');
 try {
   const migrate = createAuditTrail({ database: database.url, logger: false });
   await migrate.ready();

@@ -2,7 +2,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { authorsRouter, type ExpressAuthorsRouter } from '../../adapters/express.js';
 import { createAuditTrail, type AuditTrail } from '../../src/index.js';
 import { useTestDatabase } from '../support/database.js';

@@ -1,5 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express5 from 'express';
 import express4 from 'express4';
 import Koa3 from 'koa';
@@ -43,7 +41,7 @@ function expressAdapter(name: string, express: typeof express5): HostAdapter {
         next();
       });
       app.get('/ok', (_req, res) => void res.json({ ok: true }));
-      app.post('/items', (req, res) => void res.status(201).json({ received: true }));
+      app.post('/items', (_req, res) => void res.status(201).json({ received: true }));
       app.get('/authors/:id', (req, res) => void res.json({ id: req.params.id }));
       const nested = express.Router();
       nested.get('/:id', (req, res) => void res.json({ id: req.params.id }));
