@@ -1,5 +1,4 @@
 import type { Context, Middleware } from 'koa';
-import onFinished from 'on-finished';
 import type { CaptureOptions } from '../src/capture/capture-options.js';
 import { compileTrust, type TrustFn } from '../src/capture/client-ip.js';
 import { authorsMount, type AuthorsRouterInput } from '../src/authors/authors-service.js';
@@ -61,7 +60,8 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
       error,
       aborted,
     });
-    onFinished(ctx.res, () =>
+    // Sent or aborted: see the Express adapter.
+    ctx.res.once('close', () =>
       capture.end(pending, finished(ctx.res.headersSent ? ctx.res.statusCode : undefined, !ctx.res.writableFinished)),
     );
     try {
