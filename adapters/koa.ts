@@ -1,4 +1,5 @@
 import type { Context, Middleware } from 'koa';
+import onFinished from 'on-finished';
 import type { CaptureOptions } from '../src/capture/capture-options.js';
 import { compileTrust, type TrustFn } from '../src/capture/client-ip.js';
 import { authorsMount, type AuthorsRouterInput } from '../src/authors/authors-service.js';
@@ -60,8 +61,7 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
       error,
       aborted,
     });
-    // Sent or aborted: see the Express adapter.
-    ctx.res.once('close', () =>
+    onFinished(ctx.res, () =>
       capture.end(pending, finished(ctx.res.headersSent ? ctx.res.statusCode : undefined, !ctx.res.writableFinished)),
     );
     try {
