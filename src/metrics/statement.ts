@@ -27,8 +27,8 @@ export const STATEMENT_LOG_LIMIT = 500;
 // `replacements` and most `where` values as literals, so this is what keeps values out of the log.
 const LITERALS = /("(?:[^"]|"")*")|'(?:[^']|'')*'|\$(\w*)\$[\s\S]*?\$\2\$|(?<![\w$.])\d+(?:\.\d+)?(?:e[+-]?\d+)?\b/gi;
 
-/** The statement as it may be logged: literal values replaced by `?`, at most 500 characters. */
+/** The statement as it may be logged: on one line, literal values replaced by `?`, at most 500 characters. */
 export function loggableStatement(sql: string): string {
-  const redacted = sql.replace(LITERALS, (_match, identifier: string | undefined) => identifier ?? '?');
+  const redacted = sql.replace(LITERALS, (_match, identifier: string | undefined) => identifier ?? '?').replace(/\s+/g, ' ').trim();
   return redacted.length > STATEMENT_LOG_LIMIT ? `${redacted.slice(0, STATEMENT_LOG_LIMIT)}…` : redacted;
 }

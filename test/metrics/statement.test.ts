@@ -37,3 +37,11 @@ describe('loggableStatement', () => {
     expect(logged.endsWith('…')).toBe(true);
   });
 });
+
+describe('loggableStatement on multi-line SQL', () => {
+  it('prints the statement on one line', () => {
+    expect(loggableStatement("INSERT INTO t (a)\nSELECT *\n  FROM unnest($1::text[])\nWHERE b = 'x'")).toBe(
+      'INSERT INTO t (a) SELECT * FROM unnest($1::text[]) WHERE b = ?',
+    );
+  });
+});
