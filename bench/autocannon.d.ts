@@ -12,6 +12,8 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     pipelining?: number;
+    /** Requests per second over all connections; unset, as fast as the server answers. */
+    overallRate?: number;
     requests?: RequestSpec[];
   }
 

@@ -14,6 +14,8 @@ export interface RunSample {
   readonly peakRssMiB: number;
   /** CPU time per request of the server process, writer included. */
   readonly serverCpuMicros: number;
+  /** Garbage-collection pauses of the server's main thread, per request. */
+  readonly gcMicros: number;
   /** CPU time per request of the PostgreSQL backends storing its rows (0 for servers that do not audit). */
   readonly postgresCpuMicros: number;
 }
@@ -67,6 +69,7 @@ async function measure(server: ServerProcess, round: number, database: BenchData
     rows: audited ? await database.rows() : undefined,
     peakRssMiB: server.memory().peakMiB,
     serverCpuMicros: (after.cpuMicros - before.cpuMicros) / requests,
+    gcMicros: (after.gcMicros - before.gcMicros) / requests,
     postgresCpuMicros: audited ? cpuSpent(postgresBefore, await database.backendCpu()) / requests : 0,
   };
 }

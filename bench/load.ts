@@ -15,13 +15,22 @@ export interface LoadResult {
 export interface LoadShape {
   readonly connections: number;
   readonly durationSeconds: number;
+  /** Requests per second over all connections; undefined drives each server as fast as it answers. */
+  readonly rate?: number;
 }
 
 /** Drives one server from this process with the GET / JSON POST mix over loopback. */
 export async function load(url: string, shape: LoadShape): Promise<LoadResult> {
   // autocannon's own histogram keeps whole milliseconds; a 2 ms target needs finer.
   const latencies: number[] = [];
-  const run = autocannon({ url, connections: shape.connections, duration: shape.durationSeconds, pipelining: 1, requests: REQUESTS });
+  const run = autocannon({
+    url,
+    connections: shape.connections,
+    duration: shape.durationSeconds,
+    pipelining: 1,
+    requests: REQUESTS,
+    ...(shape.rate === undefined ? {} : { overallRate: shape.rate }),
+  });
   run.on('response', (_client, _status, _bytes, responseTimeMs) => void latencies.push(responseTimeMs));
   const result = await run;
   latencies.sort((a, b) => a - b);

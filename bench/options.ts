@@ -9,6 +9,8 @@ export interface BenchOptions {
   readonly durationSeconds: number;
   readonly rounds: number;
   readonly connections: number;
+  /** A fixed request rate for the HTTP table; undefined: as fast as each server answers. */
+  readonly rate: number | undefined;
   /** Seconds of unmeasured load per server before round 1, so the JIT has settled. */
   readonly warmupSeconds: number;
   /** Length of the RSS-over-time run. */
@@ -18,7 +20,9 @@ export interface BenchOptions {
 }
 
 const HELP = `npm run bench -- [--only http,rss,writer,authors] [--duration 10] [--rounds 5] [--connections 20]
-                  [--warmup 3] [--rss-duration 60]
+                  [--rate REQ_PER_S] [--warmup 3] [--rss-duration 60]
+--rate drives every server of the HTTP table at that fixed rate instead of as fast as it answers:
+req/s ratios then mean nothing, CPU per request and latency do.
 Each flag also reads BENCH_<NAME> from the environment (BENCH_ONLY, BENCH_DURATION, BENCH_RSS_DURATION, …).
 PostgreSQL: BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres.`;
 
@@ -30,6 +34,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
       duration: { type: 'string' },
       rounds: { type: 'string' },
       connections: { type: 'string' },
+      rate: { type: 'string' },
       warmup: { type: 'string' },
       'rss-duration': { type: 'string' },
       help: { type: 'boolean' },
@@ -46,6 +51,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     durationSeconds: positive('duration', setting('duration') ?? '10'),
     rounds: positive('rounds', setting('rounds') ?? '5'),
     connections: positive('connections', setting('connections') ?? '20'),
+    rate: setting('rate') === undefined ? undefined : positive('rate', setting('rate')!),
     warmupSeconds: positive('warmup', setting('warmup') ?? '3'),
     rssSeconds: positive('rss-duration', setting('rss-duration') ?? '60'),
     postgresUrl: env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',

@@ -24,11 +24,12 @@ async function httpBenches(options: BenchOptions): Promise<void> {
   try {
     if (options.parts.includes('http')) {
       console.log(
-        `HTTP: ${cpus().length} cores, autocannon in this process, ${options.connections} connections, GET + JSON POST, ` +
+        `HTTP: ${cpus().length} cores, autocannon in this process, ${options.connections} connections` +
+          `${options.rate === undefined ? '' : ` at ${options.rate} req/s`}, GET + JSON POST, ` +
           `${options.rounds} rounds × ${options.durationSeconds} s per server (order rotated each round), medians.`,
       );
       const summaries = summarize(await runRounds(database, { ...options, logFile }));
-      console.log(`\n${httpTable(summaries)}\n\n${[...targetLines(summaries), costLine(summaries)].join('\n')}\n`);
+      console.log(`\n${httpTable(summaries)}\n\n${[...targetLines(summaries, options.rate !== undefined), costLine(summaries)].join('\n')}\n`);
     }
     if (options.parts.includes('rss')) {
       console.log((await rssTrend(database, { connections: options.connections, durationSeconds: options.rssSeconds, logFile })).join('\n'));

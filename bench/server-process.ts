@@ -24,10 +24,10 @@ export class ServerProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Waits for every audit row to be stored; returns the requests seen and CPU time spent so far. */
-  async flush(): Promise<{ requests: number; cpuMicros: number }> {
-    const { requests, cpuMicros } = await this.ask({ type: 'flush' }, 'flushed');
-    return { requests, cpuMicros };
+  /** Waits for every audit row to be stored; returns the requests seen, CPU time and GC pauses so far. */
+  async flush(): Promise<{ requests: number; cpuMicros: number; gcMicros: number }> {
+    const { requests, cpuMicros, gcMicros } = await this.ask({ type: 'flush' }, 'flushed');
+    return { requests, cpuMicros, gcMicros };
   }
 
   /** Resident set now and at its peak since the process started, in MiB (Linux /proc). */

@@ -9,12 +9,13 @@ export interface BenchApp {
   close(): Promise<void>;
 }
 
-export const SERVER_KINDS = ['express', 'express-pino', 'express-audit', 'koa', 'koa-audit'] as const;
+export const SERVER_KINDS = ['express', 'express-pino', 'express-capture', 'express-audit', 'koa', 'koa-audit'] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 
 export const SERVER_LABELS: Record<ServerKind, string> = {
   express: 'Express (bare)',
   'express-pino': 'Express + pino-http (file)',
+  'express-capture': 'Express + capture only',
   'express-audit': 'Express + auditTrail (PG)',
   koa: 'Koa (bare)',
   'koa-audit': 'Koa + auditTrail (PG)',
@@ -24,6 +25,7 @@ export const SERVER_LABELS: Record<ServerKind, string> = {
 export const BASELINE: Record<ServerKind, ServerKind> = {
   express: 'express',
   'express-pino': 'express',
+  'express-capture': 'express',
   'express-audit': 'express',
   koa: 'koa',
   'koa-audit': 'koa',
@@ -33,13 +35,14 @@ export function isAudited(kind: ServerKind): boolean {
   return kind.endsWith('-audit');
 }
 
-const EXPRESS_EXTRA = { express: 'none', 'express-pino': 'pino', 'express-audit': 'audit' } as const;
+const EXPRESS_EXTRA = { express: 'none', 'express-pino': 'pino', 'express-capture': 'capture', 'express-audit': 'audit' } as const;
 
 /** Loads only the framework the server uses, so its RSS is its own. */
 export async function buildApp(kind: ServerKind, settings: { databaseUrl: string; logFile: string }): Promise<BenchApp> {
   switch (kind) {
     case 'express':
     case 'express-pino':
+    case 'express-capture':
     case 'express-audit': {
       const { expressApp } = await import('./express.js');
       return expressApp(EXPRESS_EXTRA[kind], settings);

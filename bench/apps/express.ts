@@ -5,13 +5,13 @@ import type { Logger } from 'pino';
 import { BENCH_USER, ITEM, ITEM_PATH, LOGIN_PATH } from '../workload.js';
 import type { BenchApp } from './bench-app.js';
 
-type Extra = 'none' | 'pino' | 'audit';
+type Extra = 'none' | 'pino' | 'capture' | 'audit';
 
 /** The same Express app each time; only the middleware mounted first differs. */
 export async function expressApp(extra: Extra, settings: { databaseUrl: string; logFile: string }): Promise<BenchApp> {
   const app = express();
   // Imported only where used, so that a bare server's RSS holds no audit or logging code.
-  const audit = extra === 'audit' ? (await import('../../adapters/express.js')).auditTrail({ database: settings.databaseUrl }) : undefined;
+  const audit = extra === 'audit' || extra === 'capture' ? await auditMiddleware(extra, settings.databaseUrl) : undefined;
   if (audit) app.use(audit);
   if (extra === 'pino') app.use(await pinoHttpToFile(settings.logFile));
   app.use(express.json());
@@ -29,6 +29,16 @@ export async function expressApp(extra: Extra, settings: { databaseUrl: string; 
     flush: () => audit?.flush() ?? Promise.resolve(),
     close: () => audit?.close() ?? Promise.resolve(),
   };
+}
+
+/**
+ * `capture` runs the whole request path, every event built, and hands the events to a trail that
+ * discards them: set beside `audit`, it splits what auditing costs into the request path and the writer.
+ */
+async function auditMiddleware(extra: 'capture' | 'audit', database: string) {
+  const { auditTrail, createAuditTrail } = await import('../../adapters/express.js');
+  const trail = createAuditTrail({ database });
+  return auditTrail(extra === 'audit' ? trail : (Object.create(trail, { record: { value: () => undefined } }) as typeof trail));
 }
 
 /** pino-http on pino's asynchronous file destination: the kindest setting for the comparison. */
