@@ -91,7 +91,7 @@ export function targetLines(summaries: readonly ServerSummary[], fixedRate = fal
  * CPU per request is steadier than req/s when other work shares the cores: what auditing costs, with the
  * PostgreSQL backends that store its rows counted in, and split into the request path and the writer.
  */
-export function costLine(summaries: readonly ServerSummary[]): string {
+export function costLines(summaries: readonly ServerSummary[]): string[] {
   const cost = (kind: ServerKind) => {
     const s = summaries.find((summary) => summary.kind === kind)!;
     return s.serverCpuMicros + s.postgresCpuMicros;
@@ -102,7 +102,7 @@ export function costLine(summaries: readonly ServerSummary[]): string {
   return [
     `  · CPU per request: bare Express ${bare.toFixed(0)} µs, pino-http ${share('express-pino')}, auditTrail ${share('express-audit')} incl. PostgreSQL`,
     `  · of auditing's ${(cost('express-audit') - bare).toFixed(0)} µs: request path ${capture.toFixed(0)} µs (capture only), writer and PostgreSQL ${(cost('express-audit') - bare - capture).toFixed(0)} µs`,
-  ].join('\n');
+  ];
 }
 
 function sum(values: readonly number[]): number {

@@ -5,7 +5,7 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BenchDatabase } from './bench-database.js';
-import { costLine, httpTable, summarize, targetLines } from './http-report.js';
+import { costLines, httpTable, summarize, targetLines } from './http-report.js';
 import { runRounds } from './http-rounds.js';
 import { parseBenchOptions, type BenchOptions } from './options.js';
 import { rssTrend } from './rss-trend.js';
@@ -29,7 +29,7 @@ async function httpBenches(options: BenchOptions): Promise<void> {
           `${options.rounds} rounds × ${options.durationSeconds} s per server (order rotated each round), medians.`,
       );
       const summaries = summarize(await runRounds(database, { ...options, logFile }));
-      console.log(`\n${httpTable(summaries)}\n\n${[...targetLines(summaries, options.rate !== undefined), costLine(summaries)].join('\n')}\n`);
+      console.log(`\n${httpTable(summaries)}\n\n${[...targetLines(summaries, options.rate !== undefined), ...costLines(summaries)].join('\n')}\n`);
     }
     if (options.parts.includes('rss')) {
       console.log((await rssTrend(database, { connections: options.connections, durationSeconds: options.rssSeconds, logFile })).join('\n'));
