@@ -98,10 +98,11 @@ export function costLines(summaries: readonly ServerSummary[]): string[] {
   };
   const bare = cost('express');
   const share = (kind: ServerKind) => `${cost(kind).toFixed(0)} µs (${((cost(kind) / bare - 1) * 100).toFixed(0)}% over bare)`;
-  const capture = cost('express-capture') - bare;
+  const auditing = cost('express-audit') - bare;
+  const requestPath = cost('express-capture') - bare;
   return [
     `  · CPU per request: bare Express ${bare.toFixed(0)} µs, pino-http ${share('express-pino')}, auditTrail ${share('express-audit')} incl. PostgreSQL`,
-    `  · of auditing's ${(cost('express-audit') - bare).toFixed(0)} µs: request path ${capture.toFixed(0)} µs (capture only), writer and PostgreSQL ${(cost('express-audit') - bare - capture).toFixed(0)} µs`,
+    `  · of auditing's ${auditing.toFixed(0)} µs: request path ${requestPath.toFixed(0)} µs (capture only), writer and PostgreSQL ${(auditing - requestPath).toFixed(0)} µs`,
   ];
 }
 
