@@ -34,16 +34,9 @@ export class BenchDatabase {
     return Number(rows[0]?.count);
   }
 
-  /**
-   * CPU time, in microseconds, of each PostgreSQL backend serving the bench database (not this client),
-   * from /proc; Linux counts it in ticks of 1/100 s.
-   */
-  async backendCpu(): Promise<Map<number, number>> {
-    const { rows } = await this.client.query<{ pid: number }>(
-      'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-      [DATABASE],
-    );
-    return new Map(rows.map(({ pid }) => [pid, processCpuTicks(pid) * 10_000]));
+  /** CPU time of each PostgreSQL backend serving the bench database (not this client). */
+  backendCpu(): Promise<Map<number, number>> {
+    return backendCpu(this.client);
   }
 
   async drop(): Promise<void> {
@@ -53,11 +46,25 @@ export class BenchDatabase {
   }
 }
 
-/** utime + stime of a process; 0 once it has exited. */
+/**
+ * CPU time, in microseconds, of each PostgreSQL backend serving `client`'s database but not `client`
+ * itself, from /proc (so only for a server on this machine); Linux counts it in ticks of 1/100 s.
+ */
+export async function backendCpu(client: pg.Client): Promise<Map<number, number>> {
+  const { rows } = await client.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  return new Map(rows.map(({ pid }) => [pid, processCpuTicks(pid) * 10_000]));
+}
+
+/** utime + stime of a PostgreSQL process; 0 once it has exited, or when it is not on this machine. */
 function processCpuTicks(pid: number): number {
   try {
     // Fields after the parenthesised command name, which may itself hold spaces.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const [command, rest] = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ');
+    // A server on another machine: the pid, if it exists here at all, is some other process.
+    if (!command!.endsWith('(postgres')) return 0;
+    const fields = rest!.split(' ');
     return Number(fields[11]) + Number(fields[12]);
   } catch {
     return 0;

@@ -3,7 +3,7 @@
 // durable through the whole trail, on PostgreSQL (fast path) and on SQLite (portable path).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -14,6 +14,7 @@ import { newEventId } from '../src/writer/event-id.js';
 import { COLUMNS, columnsOf } from '../src/writer/postgres-fast-path.js';
 import type { QueuedEvent } from '../src/writer/queue.js';
 import { toRow } from '../src/store/user-action-row.js';
+import { backendCpu, cpuSpent } from './bench-database.js';
 import { createScratchDatabase } from './scratch-database.js';
 import { median } from './stats.js';
 
@@ -54,8 +55,8 @@ const unnestIdempotent: Insert = (client, batch) =>
     columnsOf(batch),
   );
 
-const unnestPlain: Insert = (client, batch) =>
-  client.query(`INSERT INTO user_actions_plain (${names}) SELECT * FROM unnest(${arrays})`, columnsOf(batch).slice(0, COLUMNS.length));
+const unnestWithoutEventId = (table: string): Insert => (client, batch) =>
+  client.query(`INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays})`, columnsOf(batch).slice(0, COLUMNS.length));
 
 /** One JSON document per batch, expanded by PostgreSQL into rows of the table's own type. */
 const jsonRecordset: Insert = (client, batch) =>
@@ -100,36 +101,56 @@ const copyStaged: Insert = async (client, batch) => {
   await client.query('COMMIT');
 };
 
-/** Rows/s inserting ROWS rows in batches of `size`, `inFlight` batches at once, each on its own connection. */
-async function measure(pool: pg.Pool, insert: Insert, size: number, inFlight: number): Promise<number> {
-  const batches: QueuedEvent[][] = [];
-  for (let i = 0; i < ROWS; i += size) batches.push(entries(Math.min(size, ROWS - i)));
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      const client = await pool.connect();
-      for (let batch = batches.shift(); batch; batch = batches.shift()) await insert(client, batch);
-      client.release();
-    }),
-  );
-  return ROWS / ((performance.now() - started) / 1000);
+interface Throughput {
+  readonly rowsPerSecond: number;
+  /** CPU per row of PostgreSQL's backends; 0 when the server is not on this machine. */
+  readonly postgresMicros: number;
+  /** CPU per row of this process, where the trail runs. */
+  readonly nodeMicros: number;
 }
 
-/** Sustained rows/s through the trail: record() ROWS events, as fast as a host could, until all are stored. */
-async function endToEnd(options: AuditTrailOptions, count: number): Promise<number> {
+/** Times `work`, which stores `rows` rows, and what it cost this process and the database's backends. */
+async function throughput(monitor: pg.Client, rows: number, work: () => Promise<void>): Promise<Throughput> {
+  const postgresBefore = await backendCpu(monitor);
+  const nodeBefore = process.cpuUsage();
+  const started = performance.now();
+  await work();
+  const seconds = (performance.now() - started) / 1000;
+  const node = process.cpuUsage(nodeBefore);
+  const postgres = cpuSpent(postgresBefore, await backendCpu(monitor));
+  return { rowsPerSecond: rows / seconds, postgresMicros: postgres / rows, nodeMicros: (node.user + node.system) / rows };
+}
+
+/** Inserts ROWS rows in batches of `size`, `inFlight` batches at once, each on its own connection. */
+function measure(monitor: pg.Client, pool: pg.Pool, insert: Insert, size: number, inFlight: number): Promise<Throughput> {
+  const batches: QueuedEvent[][] = [];
+  for (let i = 0; i < ROWS; i += size) batches.push(entries(Math.min(size, ROWS - i)));
+  return throughput(monitor, ROWS, async () => {
+    await Promise.all(
+      Array.from({ length: inFlight }, async () => {
+        const client = await pool.connect();
+        for (let batch = batches.shift(); batch; batch = batches.shift()) await insert(client, batch);
+        client.release();
+      }),
+    );
+  });
+}
+
+/** Sustained rows/s through the trail: record() `count` events, as fast as a host could, until all are stored. */
+async function endToEnd(monitor: pg.Client, options: AuditTrailOptions, count: number): Promise<Throughput> {
   const spillDir = mkdtempSync(path.join(tmpdir(), 'audit-bench-spill-'));
   const trail = createAuditTrail({ logger: false, spillDir, ...options });
   await trail.ready();
-  const started = performance.now();
-  for (let i = 0; i < count; i++) {
-    trail.record(event(i));
-    if (i % 1_000 === 999) await new Promise((resolve) => setImmediate(resolve)); // a host's event loop turns
-  }
-  await trail.flush();
-  const rate = count / ((performance.now() - started) / 1000);
+  const result = await throughput(monitor, count, async () => {
+    for (let i = 0; i < count; i++) {
+      trail.record(event(i));
+      if (i % 1_000 === 999) await new Promise((resolve) => setImmediate(resolve)); // a host's event loop turns
+    }
+    await trail.flush();
+  });
   await trail.close();
   rmSync(spillDir, { recursive: true, force: true });
-  return rate;
+  return result;
 }
 
 /** Strict mode: `clients` concurrent requests, each waiting for its row to be durable before the next one. */
@@ -155,9 +176,27 @@ async function strictWait(databaseUrl: string, clients: number, seconds: number)
   console.log(`  strict, ${clients} concurrent requests: ${Math.round(waits.length / seconds).toLocaleString('en-US')} rows/s; wait for durable p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`);
 }
 
-const row = (label: string, rate: number) => {
-  console.log(`  ${label.padEnd(72)} ${Math.round(rate).toLocaleString('en-US').padStart(8)} rows/s`);
+const medians = (rounds: Throughput[]): Throughput => ({
+  rowsPerSecond: median(rounds.map((r) => r.rowsPerSecond)),
+  postgresMicros: median(rounds.map((r) => r.postgresMicros)),
+  nodeMicros: median(rounds.map((r) => r.nodeMicros)),
+});
+
+const micros = (value: number) => (value > 0 ? value.toFixed(1) : 'n/a').padStart(9);
+
+const row = (label: string, { rowsPerSecond, postgresMicros, nodeMicros }: Throughput) => {
+  console.log(`  ${label.padEnd(72)} ${Math.round(rowsPerSecond).toLocaleString('en-US').padStart(8)} ${micros(postgresMicros)} ${micros(nodeMicros).padStart(11)}`);
 };
+
+const header = (title: string) => console.log(`${title}\n  ${''.padEnd(72)} ${'rows/s'.padStart(8)} ${'PG µs/row'.padStart(9)} ${'Node µs/row'.padStart(11)}`);
+
+/** Both cores' worth of CPU divided by what a row costs: no statement shape can go past it. */
+function ceiling({ postgresMicros, nodeMicros }: Throughput): void {
+  if (postgresMicros <= 0) return;
+  const cores = availableParallelism();
+  const limit = Math.round((cores * 1e6) / (postgresMicros + nodeMicros)).toLocaleString('en-US');
+  console.log(`  at ${(postgresMicros + nodeMicros).toFixed(0)} µs of CPU per row, this machine's ${cores} cores allow at most ${limit} rows/s`);
+}
 
 const database = await createScratchDatabase(SERVER, 'writer');
 try {
@@ -165,35 +204,48 @@ try {
   await migrate.ready();
   await migrate.close();
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  const monitor = new pg.Client({ connectionString: database.url });
+  await monitor.connect();
   // user_actions without our event id and its unique index: what exactly-once costs.
   await pool.query('CREATE TABLE user_actions_plain (LIKE user_actions INCLUDING DEFAULTS)');
+  // And without any of the reference schema's indexes: what they cost.
+  await pool.query('CREATE TABLE user_actions_unindexed (LIKE user_actions INCLUDING DEFAULTS)');
   for (const [name, fields] of [['timestamp'], ['user_id'], ['username'], ['action_type'], ['outcome'], ['request_id'], ['user_id', 'timestamp'], ['user_id', 'action_type']].entries()) {
     await pool.query(`CREATE INDEX plain_${name} ON user_actions_plain (${fields.map((f) => `"${f}"`).join(', ')})`);
   }
   const variants: Array<[string, Insert, number, number]> = [
     ['unnest + ON CONFLICT (event_id), batches of 500, 1 connection', unnestIdempotent, 500, 1],
     ['unnest + ON CONFLICT (event_id), batches of 500, 2 in flight', unnestIdempotent, 500, 2],
-    ['unnest, no event id nor unique index, batches of 500, 2 in flight', unnestPlain, 500, 2],
+    ['unnest, no event id nor unique index, batches of 500, 2 in flight', unnestWithoutEventId('user_actions_plain'), 500, 2],
+    ['unnest into a copy of user_actions with no index at all, 2 in flight', unnestWithoutEventId('user_actions_unindexed'), 500, 2],
     ['json_populate_recordset + ON CONFLICT, batches of 500, 2 in flight', jsonRecordset, 500, 2],
     ['COPY (no ON CONFLICT: not exactly-once), batches of 2,000, 2 in flight', copy, 2_000, 2],
     ['COPY to a temp table + INSERT … ON CONFLICT, 2,000, 2 in flight', copyStaged, 2_000, 2],
     ["multi-row VALUES + ON CONFLICT (bulkCreate's), 500, 1 connection", valuesIdempotent, 500, 1],
   ];
   // Alternating rounds and medians: on a shared 2-core machine single runs vary by 2x.
-  const rates = variants.map((): number[] => []);
+  const rounds = variants.map((): Throughput[] => []);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, [, insert, size, inFlight]] of variants.entries()) rates[i]!.push(await measure(pool, insert, size, inFlight));
+    for (const [i, [, insert, size, inFlight]] of variants.entries()) {
+      // Each measured from empty: an index costs more per row as it grows, and the tables would grow unevenly.
+      await pool.query('TRUNCATE user_actions, user_actions_plain, user_actions_unindexed');
+      rounds[i]!.push(await measure(monitor, pool, insert, size, inFlight));
+    }
   }
-  console.log(`PostgreSQL statements, ${ROWS.toLocaleString('en-US')} rows each, median of ${ROUNDS} alternating rounds:`);
-  for (const [i, [label]] of variants.entries()) row(label, median(rates[i]!));
+  header(`PostgreSQL statements, ${ROWS.toLocaleString('en-US')} rows each, median of ${ROUNDS} alternating rounds:`);
+  for (const [i, [label]] of variants.entries()) row(label, medians(rounds[i]!));
   await pool.end();
 
-  console.log('\nrecord() to durable, through the whole trail (defaults: batches of 500, 200 ms):');
-  row('PostgreSQL fast path (unnest, 2 batches in flight)', await endToEnd({ database: database.url }, ROWS * 2));
+  await monitor.query('TRUNCATE user_actions');
+  header('\nrecord() to durable, through the whole trail (defaults: batches of 500, 200 ms):');
+  const fastPath = await endToEnd(monitor, { database: database.url }, ROWS * 2);
+  row('PostgreSQL fast path (unnest, 2 batches in flight)', fastPath);
+  ceiling(fastPath);
   await strictWait(database.url, 64, 5);
   const sqliteDir = mkdtempSync(path.join(tmpdir(), 'audit-bench-sqlite-'));
-  row('SQLite portable path (bulkCreate)', await endToEnd({ database: `sqlite:${path.join(sqliteDir, 'bench.sqlite')}` }, ROWS));
+  row('SQLite portable path (bulkCreate)', await endToEnd(monitor, { database: `sqlite:${path.join(sqliteDir, 'bench.sqlite')}` }, ROWS));
   rmSync(sqliteDir, { recursive: true, force: true });
+  await monitor.end();
 } finally {
   await database.drop();
 }
