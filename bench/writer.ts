@@ -182,15 +182,24 @@ const medians = (rounds: Throughput[]): Throughput => ({
   nodeMicros: median(rounds.map((r) => r.nodeMicros)),
 });
 
-const micros = (value: number) => (value > 0 ? value.toFixed(1) : 'n/a').padStart(9);
+const WIDTHS = [8, 9, 11];
 
-const row = (label: string, { rowsPerSecond, postgresMicros, nodeMicros }: Throughput) => {
-  console.log(`  ${label.padEnd(72)} ${Math.round(rowsPerSecond).toLocaleString('en-US').padStart(8)} ${micros(postgresMicros)} ${micros(nodeMicros).padStart(11)}`);
+/** One line of the table: a label, then rows/s, PostgreSQL µs/row and Node µs/row. */
+const line = (label: string, cells: readonly string[]) => {
+  console.log(`  ${label.padEnd(72)} ${cells.map((cell, i) => cell.padStart(WIDTHS[i]!)).join(' ')}`);
 };
 
-const header = (title: string) => console.log(`${title}\n  ${''.padEnd(72)} ${'rows/s'.padStart(8)} ${'PG µs/row'.padStart(9)} ${'Node µs/row'.padStart(11)}`);
+const header = (title: string) => {
+  console.log(title);
+  line('', ['rows/s', 'PG µs/row', 'Node µs/row']);
+};
 
-/** Both cores' worth of CPU divided by what a row costs: no statement shape can go past it. */
+const micros = (value: number) => (value > 0 ? value.toFixed(1) : 'n/a');
+
+const row = (label: string, { rowsPerSecond, postgresMicros, nodeMicros }: Throughput) =>
+  line(label, [Math.round(rowsPerSecond).toLocaleString('en-US'), micros(postgresMicros), micros(nodeMicros)]);
+
+/** All the machine's cores' worth of CPU divided by what a row costs: no statement shape can go past it. */
 function ceiling({ postgresMicros, nodeMicros }: Throughput): void {
   if (postgresMicros <= 0) return;
   const cores = availableParallelism();
