@@ -35,7 +35,7 @@ function event(i: number): AuditEvent {
     ipAddress: '203.0.113.7',
     userAgent: 'Mozilla/5.0 (X11; Linux x86_64) bench/1.0',
     requestId: randomBytes(16).toString('hex'),
-    requestData: { body: { name: 'Ada', password: '[REDACTED]', tags: ['a', 'b'] }, query: { page: '2' }, route: '/authors/:id' },
+    requestData: JSON.stringify({ query: { page: '2' }, route: '/authors/:id', body: { name: 'Ada', password: '[REDACTED]', tags: ['a', 'b'] } }),
     responseStatus: 200,
     errorMessage: null,
     durationMs: 3,

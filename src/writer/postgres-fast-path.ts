@@ -18,7 +18,7 @@ export const COLUMNS: ReadonlyArray<readonly [name: string, type: string, value:
   ['ip_address', 'varchar', (e) => e.ipAddress],
   ['user_agent', 'text', (e) => e.userAgent],
   ['request_id', 'varchar', (e) => e.requestId],
-  ['request_data', 'jsonb', (e) => (e.requestData === null || e.requestData === undefined ? null : JSON.stringify(e.requestData))],
+  ['request_data', 'jsonb', (e) => e.requestData],
   ['response_status', 'int4', (e) => e.responseStatus],
   ['error_message', 'text', (e) => e.errorMessage],
   ['duration_ms', 'int4', (e) => e.durationMs],
