@@ -181,6 +181,19 @@ describe.each(HOST_ADAPTERS)('audit middleware contract: $name', (adapter) => {
     expect(stored.request_data).toMatchObject({ truncated: true });
   });
 
+  it('C21 keeps the query and route of a request whose body is over the size cap, and cuts only the body', async () => {
+    const body = { note: 'x'.repeat(70 * 1024) };
+    const { row } = await send('/items?action=delete_everything&target=prod', {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    });
+    const stored = (await row()).request_data as { query: unknown; route: unknown; body: { note: string }; truncated: boolean };
+    expect(stored).toMatchObject({ query: { action: 'delete_everything', target: 'prod' }, route: '/items', truncated: true });
+    expect(stored.body.note.endsWith('…[truncated]')).toBe(true);
+    expect(JSON.stringify(stored).length).toBeLessThan(65 * 1024);
+  });
+
   it('C16 cuts a 5,000-character path to 500 characters', async () => {
     const { row } = await send(`/${'p'.repeat(5_000)}`);
     expect((await row()).resource).toHaveLength(500);
