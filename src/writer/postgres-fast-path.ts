@@ -1,10 +1,5 @@
-import { performance } from 'node:perf_hooks';
-import type pg from 'pg';
-import type { Sequelize } from 'sequelize';
 import type { AuditEvent } from '../capture/event.js';
-import { isDataError } from './data-error.js';
 import type { QueuedEvent } from './queue.js';
-import type { RowWriter } from './row-writer.js';
 
 /** Each column but event_id, with the array type its values travel as, and how to read it from an event. */
 export const COLUMNS: ReadonlyArray<readonly [name: string, type: string, value: (event: AuditEvent) => unknown]> = [
@@ -29,12 +24,12 @@ export const COLUMNS: ReadonlyArray<readonly [name: string, type: string, value:
  * Values stay bound parameters, and the 65,535-parameter cap of a VALUES list never applies.
  * bench/writer.ts measured this against COPY and bulkCreate; COPY cannot skip rows already stored.
  */
-const INSERT = `INSERT INTO user_actions (${COLUMNS.map(([name]) => name).join(', ')}, event_id)
+export const INSERT = `INSERT INTO user_actions (${COLUMNS.map(([name]) => name).join(', ')}, event_id)
 SELECT * FROM unnest(${COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}, $${COLUMNS.length + 1}::uuid[])
 ON CONFLICT (event_id) DO NOTHING`;
 
 /** A write that hangs (a silent network cut) must end, so that the batch can be retried or spilled. */
-const WRITE_TIMEOUT_MS = 15_000;
+export const WRITE_TIMEOUT_MS = 15_000;
 
 export function columnsOf(entries: readonly QueuedEvent[]): unknown[][] {
   const columns: unknown[][] = COLUMNS.map(() => new Array(entries.length));
@@ -48,27 +43,3 @@ export function columnsOf(entries: readonly QueuedEvent[]): unknown[][] {
 
 /** Told of every INSERT, which bypasses Sequelize's query hooks. */
 export type QueryReport = (statement: string, durationMs: number, failed: boolean) => void;
-
-/** The PostgreSQL writer: a raw client borrowed from the trail's own Sequelize pool. */
-export function postgresFastPath(sequelize: Sequelize, report: QueryReport): RowWriter {
-  const connections = sequelize.connectionManager;
-  return async (entries) => {
-    const values = columnsOf(entries);
-    const client = (await connections.getConnection({ type: 'write' })) as unknown as pg.PoolClient;
-    let succeeded = false;
-    let healthy = false;
-    const started = performance.now();
-    try {
-      await client.query({ text: INSERT, values, query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig);
-      succeeded = healthy = true;
-    } catch (error) {
-      healthy = isDataError(error);
-      throw error;
-    } finally {
-      report(INSERT, performance.now() - started, !succeeded);
-      // A connection that failed mid-statement may still be busy or half-closed: never lend it again.
-      if (healthy) connections.releaseConnection(client as never);
-      else await connections.destroyConnection(client as never).catch(() => {});
-    }
-  };
-}
