@@ -1,12 +1,18 @@
 import type { AuditEvent } from '../capture/event.js';
 import type { QueuedEvent } from './queue.js';
 
-/** Each column but event_id, with the array type its values travel as, and how to read it from an event. */
-export const COLUMNS: ReadonlyArray<readonly [name: string, type: string, value: (event: AuditEvent) => unknown]> = [
-  ['timestamp', 'timestamptz', (e) => e.timestamp.toISOString()],
+/**
+ * Each column but event_id: the array type its values travel as, how the host's thread reads it from an
+ * event (a plain value, which structured cloning copies cheaply), and how the writer thread turns that
+ * value into what PostgreSQL binds, where it is not bound as it is.
+ */
+type Column = readonly [name: string, type: string, read: (event: AuditEvent) => unknown, bind?: (value: never) => unknown];
+
+export const COLUMNS: readonly Column[] = [
+  ['timestamp', 'timestamptz', (e) => e.timestamp.getTime(), (ms: number) => new Date(ms).toISOString()],
   ['user_id', 'varchar', (e) => e.userId],
   ['username', 'varchar', (e) => e.username],
-  ['user_roles', 'jsonb', (e) => JSON.stringify(e.userRoles)],
+  ['user_roles', 'jsonb', (e) => e.userRoles, (roles: string[]) => JSON.stringify(roles)],
   ['action_type', 'varchar', (e) => e.actionType],
   ['resource', 'varchar', (e) => e.resource],
   ['outcome', 'varchar', (e) => e.outcome],
@@ -31,14 +37,19 @@ ON CONFLICT (event_id) DO NOTHING`;
 /** A write that hangs (a silent network cut) must end, so that the batch can be retried or spilled. */
 export const WRITE_TIMEOUT_MS = 15_000;
 
-export function columnsOf(entries: readonly QueuedEvent[]): unknown[][] {
-  const columns: unknown[][] = COLUMNS.map(() => new Array(entries.length));
-  const ids = new Array<string>(entries.length);
-  entries.forEach(({ id, event }, row) => {
-    COLUMNS.forEach(([, , value], column) => (columns[column]![row] = value(event)));
-    ids[row] = id;
-  });
-  return [...columns, ids];
+/** On the host's thread: one event as the worker receives it, its values in COLUMNS order, then its event id. */
+export function rowOf({ id, event }: QueuedEvent): unknown[] {
+  const row = COLUMNS.map(([, , read]) => read(event));
+  row.push(id);
+  return row;
+}
+
+/** On the writer thread: rows become one array per column, the statement's parameters. */
+export function columnsOf(rows: readonly unknown[][]): unknown[][] {
+  return [
+    ...COLUMNS.map(([, , , bind], column) => rows.map((row) => (bind ? bind(row[column] as never) : row[column]))),
+    rows.map((row) => row[COLUMNS.length]),
+  ];
 }
 
 /** Told of every INSERT, which bypasses Sequelize's query hooks. */

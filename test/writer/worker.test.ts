@@ -70,4 +70,40 @@ describe('the PostgreSQL writer thread', () => {
       process.off('worker', started);
     }
   });
+
+  it('W62 connects as a host-owned Sequelize does: its server, user and database, not a URL', async () => {
+    const url = new URL(database.url);
+    const host = new Sequelize({
+      dialect: 'postgres',
+      host: url.hostname,
+      port: Number(url.port),
+      username: decodeURIComponent(url.username),
+      database: url.pathname.slice(1),
+      logging: false,
+      dialectOptions: { application_name: 'audit-host-app' },
+    });
+    const trail = createAuditTrail({ database: host, logger: false });
+    try {
+      await trail.ready();
+      const seen = new Promise<string[]>((resolve) =>
+        trail.telemetry.once('batch_written', () =>
+          void direct
+            .query(
+              "SELECT application_name FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'INSERT INTO user_actions (timestamp%'",
+            )
+            .then(([rows]) => resolve((rows as Array<{ application_name: string }>).map((row) => row.application_name))),
+        ),
+      );
+      const app = await startAuditedApp(trail);
+      await fetch(app.url, { headers: { 'x-request-id': 'host-sequelize-row' } });
+      await trail.flush();
+      await app.close();
+      expect(await missingAndDuplicated(direct, ['host-sequelize-row'])).toEqual({ missing: [], duplicated: [] });
+      // The writer thread's own connection carries the host's driver options.
+      expect(await seen).toEqual(['audit-host-app']);
+    } finally {
+      await trail.close();
+      await host.close();
+    }
+  });
 });

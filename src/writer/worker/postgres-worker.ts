@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import { isDataError } from '../data-error.js';
-import { INSERT, WRITE_TIMEOUT_MS } from '../postgres-fast-path.js';
+import { columnsOf, INSERT, WRITE_TIMEOUT_MS } from '../postgres-fast-path.js';
 import { toWire, type FromWorker, type ToWorker, type WorkerSettings } from './protocol.js';
 
 const port = parentPort!;
@@ -20,16 +20,16 @@ pool.on('error', () => {});
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'close') void pool.end().finally(() => port.close());
-  else void write(message.id, message.columns);
+  else void write(message.id, message.rows);
 });
 
-async function write(id: number, columns: unknown[][]): Promise<void> {
+async function write(id: number, rows: unknown[][]): Promise<void> {
   const started = performance.now();
   let reply: FromWorker;
   try {
     const client = await pool.connect();
     try {
-      await client.query({ text: INSERT, values: columns, query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig);
+      await client.query({ text: INSERT, values: columnsOf(rows), query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig);
       client.release();
     } catch (error) {
       // A connection that failed mid-statement may still be busy or half-closed: never lend it again.

@@ -18,7 +18,7 @@ export interface WorkerSettings {
 }
 
 export type ToWorker =
-  | { readonly type: 'write'; readonly id: number; readonly columns: unknown[][] }
+  | { readonly type: 'write'; readonly id: number; readonly rows: unknown[][] }
   | { readonly type: 'close' };
 
 export type FromWorker =

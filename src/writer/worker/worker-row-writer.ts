@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../logger.js';
-import { columnsOf, INSERT, type QueryReport } from '../postgres-fast-path.js';
+import { INSERT, rowOf, type QueryReport } from '../postgres-fast-path.js';
 import type { RowWriter } from '../row-writer.js';
 import { fromWire, type FromWorker, type ToWorker, type WorkerSettings } from './protocol.js';
 
@@ -16,7 +16,7 @@ interface Pending {
 const CLOSE_GRACE_MS = 5_000;
 
 /**
- * The host's side of the PostgreSQL worker: one `postMessage` per batch, of column arrays ready to bind.
+ * The host's side of the PostgreSQL worker: one `postMessage` per batch, each event as an array of plain values.
  * A worker that crashes or is terminated fails its unanswered batches like a lost connection, so the
  * writer retries them (idempotent by event id) on a worker started afresh.
  */
@@ -40,7 +40,7 @@ export class WorkerRowWriter {
     new Promise<void>((resolve, reject) => {
       const worker = this.worker ?? this.start();
       const id = ++this.lastId;
-      const message: ToWorker = { type: 'write', id, columns: columnsOf(entries) };
+      const message: ToWorker = { type: 'write', id, rows: entries.map(rowOf) };
       try {
         worker.postMessage(message);
       } catch (error) {
