@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { messageOf } from '../errors.js';
 import { clientIp, type TrustFn } from './client-ip.js';
 import { clip, COLUMN_LIMITS } from './columns.js';
+import { cutAt } from './text.js';
 import type { AuditEvent } from './event.js';
 import { outcomeOf } from './outcome.js';
 import type { Sanitizer } from './sanitize.js';
@@ -51,16 +52,21 @@ export function buildEvent(request: ObservedRequest, policy: EventPolicy): Audit
     username: clip(user.username, COLUMN_LIMITS.username)!,
     userRoles: [...user.roles],
     actionType: clip(request.method, COLUMN_LIMITS.actionType)!,
-    resource: clip(request.path, COLUMN_LIMITS.resource)!,
+    resource: redacted(request.path, COLUMN_LIMITS.resource, policy)!,
     outcome: outcomeOf(request.status, { error: request.error, aborted: request.aborted }),
     ipAddress: clientIp(request.peer, request.headers, request.trust),
     userAgent: clip(request.headers['user-agent'], COLUMN_LIMITS.userAgent),
     requestId: request.requestId,
     requestData: requestData(request, policy),
     responseStatus: request.status ?? null,
-    errorMessage: request.error === undefined ? null : clip(messageOf(request.error), COLUMN_LIMITS.errorMessage),
+    errorMessage: request.error === undefined ? null : redacted(messageOf(request.error), COLUMN_LIMITS.errorMessage, policy),
     durationMs: Math.round(request.durationMs),
   };
+}
+
+/** Free text cut to its column, its secrets redacted; cut first so that a huge message is never scanned in full. */
+function redacted(text: string, max: number, policy: EventPolicy): string | null {
+  return clip(policy.sanitize.text(cutAt(text, max)), max);
 }
 
 /**

@@ -38,7 +38,8 @@ export function compileKeyMatcher(terms: ReadonlyArray<string | RegExp>, redact?
       let run = '';
       for (let end = start; end < words.length && run.length < longest; end++) {
         run += words[end];
-        if (spelled.has(run)) return true;
+        // A plural `s` too: `passwords`, `apiKeys`.
+        if (spelled.has(run) || (run.endsWith('s') && spelled.has(run.slice(0, -1)))) return true;
       }
     }
     return false;

@@ -1,26 +1,10 @@
+import { AuditTrailError } from '../errors.js';
 import { compileKeyMatcher } from './key-matcher.js';
 import type { KeyPredicate } from './key-matcher.js';
 import { propertyNames, quoted, type PropertyName } from './json-text.js';
+import { DEFAULT_SENSITIVE_KEYS, DEFAULT_SENSITIVE_QUERY_KEYS } from './sensitive-keys.js';
+import { compileTextRedactor } from './text-secrets.js';
 import { cutAt, storableText } from './text.js';
-
-/** Always redacted; `redactKeys` adds to this list, never replaces it. */
-export const DEFAULT_SENSITIVE_KEYS: readonly string[] = Object.freeze([
-  'password',
-  'passwd',
-  'pwd',
-  'token',
-  'access_token',
-  'refresh_token',
-  'secret',
-  'api_key',
-  'private_key',
-  'ssn',
-  'social_security_number',
-  'credit_card',
-  'card_number',
-  'cvv',
-  'authorization',
-]);
 
 export interface SanitizeOptions {
   /** Extra key terms (matched word-wise, like the defaults) or regexes tested against the raw key. */
@@ -33,6 +17,11 @@ export interface SanitizeOptions {
   maxKeys?: number;
   /** Approximate cap on the JSON-serialized size, counted in UTF-16 units. Default 64 KiB. */
   maxBytes?: number;
+  /**
+   * Redact the secrets that are unambiguous in `error_message` and `resource`: a URL's password, a bearer
+   * token, and `name=value` pairs whose name is sensitive (`token=…`). Default true.
+   */
+  redactText?: boolean;
 }
 
 export interface Sanitized {
@@ -50,6 +39,8 @@ export interface Sanitizer {
    * never pushed out by later ones; `"truncated": true` is added when a cap cut anything.
    */
   object(fields: Readonly<Record<string, unknown>>): string;
+  /** Free text (an error message, a path) with its embedded secrets redacted, unless `redactText` is false. */
+  text(text: string): string;
 }
 
 const REDACTED = '[REDACTED]';
@@ -61,10 +52,17 @@ const CUT_SUFFIX = '…[truncated]';
 const MORE_KEYS = JSON.stringify('…');
 const TRUNCATED_ENTRY = '"truncated":true';
 
-interface Limits {
-  maxDepth: number;
-  maxKeys: number;
-  maxBytes: number;
+/** The options, compiled once. */
+interface Policy {
+  readonly maxDepth: number;
+  readonly maxKeys: number;
+  readonly maxBytes: number;
+  readonly isSensitive: KeyPredicate;
+  /** Within the `query` field of object(): the query-only names as well. */
+  readonly isSensitiveInQuery: KeyPredicate;
+  readonly names: (rawKey: string) => PropertyName;
+  /** Only the host's redact callback reads the path; without one, keeping it up to date is wasted work. */
+  readonly tracksPath: boolean;
 }
 
 /**
@@ -73,18 +71,22 @@ interface Limits {
  * throws: whatever cannot be read becomes a marker string.
  */
 export function createSanitizer(options: SanitizeOptions = {}): Sanitizer {
-  const limits: Limits = {
+  if (options.redactText !== undefined && typeof options.redactText !== 'boolean') {
+    throw new AuditTrailError('invalid_option', `sanitize.redactText must be true or false; got ${String(options.redactText)}.`);
+  }
+  const extra = options.redactKeys ?? [];
+  const policy: Policy = {
     maxDepth: options.maxDepth ?? 10,
     maxKeys: options.maxKeys ?? 500,
     maxBytes: options.maxBytes ?? 64 * 1024,
+    isSensitive: compileKeyMatcher([...DEFAULT_SENSITIVE_KEYS, ...extra], options.redact),
+    isSensitiveInQuery: compileKeyMatcher([...DEFAULT_SENSITIVE_KEYS, ...DEFAULT_SENSITIVE_QUERY_KEYS, ...extra], options.redact),
+    names: propertyNames(),
+    tracksPath: options.redact !== undefined,
   };
-  const isSensitive = compileKeyMatcher([...DEFAULT_SENSITIVE_KEYS, ...(options.redactKeys ?? [])], options.redact);
-  // Only the host's redact callback reads the path; without one, keeping it up to date is wasted work.
-  const tracksPath = options.redact !== undefined;
-  const names = propertyNames();
   const sanitize = (value: unknown): Sanitized => {
     try {
-      const walk = new Walk(limits, isSensitive, names, tracksPath);
+      const walk = new Walk(policy);
       return { json: walk.value(value, 1, '') ? walk.json : undefined, truncated: walk.truncated };
     } catch {
       return { json: JSON.stringify(UNSERIALIZABLE), truncated: true };
@@ -92,14 +94,16 @@ export function createSanitizer(options: SanitizeOptions = {}): Sanitizer {
   };
   const object = (fields: Readonly<Record<string, unknown>>): string => {
     try {
-      const walk = new Walk(limits, isSensitive, names, tracksPath);
+      const walk = new Walk(policy);
       walk.root(fields);
       return walk.json;
     } catch {
       return `{${TRUNCATED_ENTRY}}`;
     }
   };
-  return Object.assign(sanitize, { object });
+  const listed = compileKeyMatcher([...DEFAULT_SENSITIVE_KEYS, ...extra]);
+  const text = options.redactText ?? true ? compileTextRedactor((name) => listed(name, [])) : (value: string) => value;
+  return Object.assign(sanitize, { object, text });
 }
 
 /**
@@ -114,13 +118,11 @@ class Walk {
   private readonly ancestors: object[] = [];
   private readonly path: string[] = [];
 
-  constructor(
-    private readonly limits: Limits,
-    private readonly isSensitive: KeyPredicate,
-    private readonly names: (rawKey: string) => PropertyName,
-    private readonly tracksPath: boolean,
-  ) {
-    this.budget = limits.maxBytes;
+  private isSensitive: KeyPredicate;
+
+  constructor(private readonly policy: Policy) {
+    this.budget = policy.maxBytes;
+    this.isSensitive = policy.isSensitive;
   }
 
   /** The fields as one object, in order, and the `truncated` flag inside it. */
@@ -131,8 +133,12 @@ class Walk {
     let kept = 0;
     let written = 0;
     for (; kept < keys.length && this.makeRoom(keys[kept]!, kept); kept++) {
-      if (this.entry(keys[kept]!, fields[keys[kept]!], 1, written)) written++;
+      const key = keys[kept]!;
+      const { isSensitive, isSensitiveInQuery } = this.policy;
+      this.isSensitive = key === 'query' ? isSensitiveInQuery : isSensitive;
+      if (this.entry(key, fields[key], 1, written)) written++;
     }
+    this.isSensitive = this.policy.isSensitive;
     this.endRecord(keys.length - kept, written);
     if (this.truncated) this.json += written > 0 || keys.length > kept ? `,${TRUNCATED_ENTRY}` : TRUNCATED_ENTRY;
     this.json += '}';
@@ -198,7 +204,7 @@ class Walk {
 
   private container(value: object, depth: number): void {
     if (this.ancestors.includes(value)) return this.marker(CIRCULAR);
-    if (depth > this.limits.maxDepth) {
+    if (depth > this.policy.maxDepth) {
       this.truncated = true;
       return this.marker(TOO_DEEP);
     }
@@ -218,7 +224,7 @@ class Walk {
     this.budget -= 2;
     let kept = 0;
     for (const item of items) {
-      if (kept === this.limits.maxKeys || this.budget < 1) break;
+      if (kept === this.policy.maxKeys || this.budget < 1) break;
       if (kept > 0) this.json += ',';
       const key = String(kept);
       this.enter(depth, key);
@@ -269,7 +275,7 @@ class Walk {
   private makeRoom(rawKey: string, kept: number): boolean {
     // Quotes, colon and comma; checked before cleaning so a megabyte-long key is never scanned.
     const cost = rawKey.length + 4;
-    if (kept === this.limits.maxKeys || cost > this.budget) return false;
+    if (kept === this.policy.maxKeys || cost > this.budget) return false;
     this.budget -= cost;
     return true;
   }
@@ -279,7 +285,7 @@ class Walk {
    * keys that clean to the same text are both written: readers of JSON, jsonb among them, keep the last.
    */
   private entry(rawKey: string, item: unknown, depth: number, written: number): boolean {
-    const { name, text } = this.names(rawKey);
+    const { name, text } = this.policy.names(rawKey);
     this.enter(depth, name);
     const before = this.json;
     this.json += written > 0 ? `,${text}` : text;
@@ -294,7 +300,7 @@ class Walk {
 
   /** Points `path` at `key` inside the container at `depth`; assigned, not pushed, so a throw cannot corrupt it. */
   private enter(depth: number, key: string): void {
-    if (!this.tracksPath) return;
+    if (!this.policy.tracksPath) return;
     this.path.length = depth - 1;
     this.path.push(key);
   }

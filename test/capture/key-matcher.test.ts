@@ -20,12 +20,18 @@ describe('keyWords', () => {
 describe('compileKeyMatcher', () => {
   const path: readonly string[] = [];
 
+  it('matches a term with a plural s', () => {
+    const matches = compileKeyMatcher(['api_key', 'password']);
+    for (const key of ['apiKeys', 'x-api-keys', 'passwords', 'user_passwords', 'PASSWORDS']) expect(matches(key, path), key).toBe(true);
+    for (const key of ['pass', 'passwordss', 'apis']) expect(matches(key, path), key).toBe(false);
+  });
+
   it('matches runs of words against separator-free terms', () => {
     const matches = compileKeyMatcher(['api_key', 'social_security_number']);
     for (const key of ['apiKey', 'api-key', 'APIKEY', 'apikey', 'X-Api-Key', 'socialSecurityNumber', 'SOCIAL_SECURITY_NUMBER']) {
       expect(matches(key, path), key).toBe(true);
     }
-    for (const key of ['api', 'key', 'apiKeys', 'rapikey', 'social_security']) {
+    for (const key of ['api', 'key', 'rapikey', 'social_security', 'apiKeyss', 'apiKeyes']) {
       expect(matches(key, path), key).toBe(false);
     }
   });

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { Readable } from 'node:stream';
-import { DEFAULT_SENSITIVE_KEYS, createSanitizer, type SanitizeOptions } from '../../src/capture/sanitize.js';
+import { createSanitizer, type SanitizeOptions } from '../../src/capture/sanitize.js';
+import { DEFAULT_SENSITIVE_KEYS } from '../../src/capture/sensitive-keys.js';
 
 /** A sanitizer whose JSON text is parsed back, so that cases read as values. */
 function sanitizer(options?: SanitizeOptions) {
@@ -47,12 +48,35 @@ describe('createSanitizer', () => {
       'cardNumber',
       'CVV',
       'cvv2',
+      'passwords',
+      'tokens',
+      'secrets',
+      'apiKeys',
+      'accessTokens',
+      'refreshTokens',
+      'privateKeys',
+      'cookie',
+      'set-cookie',
+      'session',
+      'sessionId',
+      'sid',
+      'connect.sid',
+      'jwt',
+      'bearer',
+      'auth',
+      'passphrase',
+      'credentials',
+      'otp',
+      'pin',
+      'cvc',
+      'signature',
+      'X-Amz-Signature',
     ])('redacts %s', (key) => {
       const { value } = sanitize({ [key]: 'hunter2', keep: 'ok' });
       expect(value).toEqual({ [key]: '[REDACTED]', keep: 'ok' });
     });
 
-    it.each(['classname', 'tokenizer', 'Tokenizer', 'passage', 'secretary', 'username', 'keyword', 'cards'])(
+    it.each(['classname', 'author', 'authors', 'authorId', 'tokenizer', 'Tokenizer', 'passage', 'secretary', 'username', 'keyword', 'cards', 'spinner', 'opinion', 'code', 'sig'])(
       'keeps %s',
       (key) => {
         expect(sanitize({ [key]: 'visible' }).value).toEqual({ [key]: 'visible' });
@@ -85,6 +109,18 @@ describe('createSanitizer', () => {
         users: [[{ name: 'a', password: '[REDACTED]' }], [[{ profile: { accessToken: '[REDACTED]' } }]]],
         meta: { deep: { deeper: { client_secret: '[REDACTED]' } } },
       });
+    });
+
+    it('redacts code and sig in the query string only, where they carry an OAuth code or a URL signature', () => {
+      const json = createSanitizer().object({ query: { code: 'oauth-code', sig: 's', 'X-Amz-Signature': 'a', session: 'x', page: '2' }, body: { code: 'E42', sig: 'label' } });
+      expect(JSON.parse(json)).toEqual({
+        query: { code: '[REDACTED]', sig: '[REDACTED]', 'X-Amz-Signature': '[REDACTED]', session: '[REDACTED]', page: '2' },
+        body: { code: 'E42', sig: 'label' },
+      });
+    });
+
+    it('refuses a redactText that is not a boolean, saying what it takes', () => {
+      expect(() => createSanitizer({ redactText: 'yes' as never })).toThrow(/sanitize.redactText must be true or false/);
     });
 
     it('redacts Map entries by key', () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditTrail, type AuditTrail } from '../../src/index.js';
 import { useTestDatabase } from '../support/database.js';
 import { rowOf, rowsByRequestId } from '../support/rows.js';
-import { HOST_ADAPTERS, NESTED_FAILURES, type HostApp } from './host-apps.js';
+import { HOST_ADAPTERS, LEAKY_MESSAGE, NESTED_FAILURES, type HostApp } from './host-apps.js';
 
 const database = useTestDatabase();
 
@@ -80,14 +80,15 @@ describe.each(HOST_ADAPTERS)('audit middleware contract: $name', (adapter) => {
   });
 
   it('C03 records a 201 POST with its sanitized body and nested secrets redacted', async () => {
-    const body = { name: 'Ada', credentials: { Password: 'x', apiKey: 'k', list: [[{ refresh_token: 't' }]] }, client_secret: 's' };
+    const body = { name: 'Ada', login: { Password: 'x', apiKey: 'k', list: [[{ refresh_token: 't' }]] }, credentials: { user: 'u' }, client_secret: 's' };
     const { response, row } = await send('/items', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
     expect(response.status).toBe(201);
     const stored = await row();
     expect(stored).toMatchObject({ action_type: 'POST', outcome: 'success', response_status: 201 });
     expect((stored.request_data as { body: unknown }).body).toEqual({
       name: 'Ada',
-      credentials: { Password: '[REDACTED]', apiKey: '[REDACTED]', list: [[{ refresh_token: '[REDACTED]' }]] },
+      login: { Password: '[REDACTED]', apiKey: '[REDACTED]', list: [[{ refresh_token: '[REDACTED]' }]] },
+      credentials: '[REDACTED]',
       client_secret: '[REDACTED]',
     });
   });
@@ -126,6 +127,23 @@ describe.each(HOST_ADAPTERS)('audit middleware contract: $name', (adapter) => {
     const stored = await row();
     expect(stored).toMatchObject({ outcome: 'error', response_status: 500, request_data: { route: path } });
     expect(stored.error_message).toEqual(expect.any(String));
+  });
+
+  it('C24 redacts secrets quoted in error_message and resource, unless redactText is false', async () => {
+    const leaky = await send('/leaky');
+    expect((await leaky.row()).error_message).toBe(
+      'GET https://app:[REDACTED]@api.example/x?access_token=[REDACTED] failed: Bearer [REDACTED] rejected',
+    );
+    const path = '/files;token=T0K3N/report';
+    // The value runs to a separator, and `/` is none: a token may hold one.
+    expect((await (await send(path)).row()).resource).toBe('/files;token=[REDACTED]');
+    const verbatim = await adapter.start(trail, { sanitize: { redactText: false } });
+    try {
+      expect((await (await send('/leaky', { target: verbatim })).row()).error_message).toBe(LEAKY_MESSAGE);
+      expect((await (await send(path, { target: verbatim })).row()).resource).toBe(path);
+    } finally {
+      await verbatim.close();
+    }
   });
 
   it('C08 records a request the client aborted as an error', async () => {

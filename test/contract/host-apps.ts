@@ -28,6 +28,9 @@ function circular(): unknown {
   return value;
 }
 
+/** An error message that quotes secrets, as a failed upstream call's often does. */
+export const LEAKY_MESSAGE = 'GET https://app:S3CR3T@api.example/x?access_token=T0K3N failed: Bearer eyJhbGciOiJIUzI1NiJ9.c2VjcmV0 rejected';
+
 /** Errors raised three ways under nested routers, for the route template recorded as they leave them. */
 export const NESTED_FAILURES = ['/api/v1/boom', '/api/v1/reject', '/api/v1/next-error'] as const;
 
@@ -72,6 +75,9 @@ function expressAdapter(name: string, express: typeof express5, handlesRejection
       app.get('/boom', () => {
         throw new Error('kaboom');
       });
+      app.get('/leaky', () => {
+        throw new Error(LEAKY_MESSAGE);
+      });
       app.get('/slow', (_req, res) => void setTimeout(() => res.json({ late: true }), 1_500));
       app.post('/circular', (req, _res, next) => {
         req.body = circular();
@@ -107,6 +113,9 @@ function koaAdapter(name: string, Koa: typeof Koa3): HostAdapter {
       });
       router.get('/boom', () => {
         throw new Error('kaboom');
+      });
+      router.get('/leaky', () => {
+        throw new Error(LEAKY_MESSAGE);
       });
       router.get('/slow', async (ctx) => {
         await new Promise((resolve) => setTimeout(resolve, 1_500));
