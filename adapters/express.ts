@@ -1,6 +1,6 @@
-import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import onFinished from 'on-finished';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { CaptureOptions } from '../src/capture/capture-options.js';
+import type { AdapterResponse } from '../src/capture/request-capture.js';
 import type { TrustFn } from '../src/capture/client-ip.js';
 import { authorsMount, type AuthorsRouterInput } from '../src/authors/authors-service.js';
 import type { AuthorsRouterOptions } from '../src/authors/options.js';
@@ -11,7 +11,7 @@ import type { AuditTrail } from '../src/trail.js';
 import { auditLogMount, type AuditLogRouterInput } from '../src/query/routes.js';
 import type { AuditLogRouterOptions } from '../src/query/router-options.js';
 import { mountRoutes } from './express-routes.js';
-import { hookRouteTemplate, routeTemplate } from './express-route-template.js';
+import { hookRouteTemplate, routeTemplate, STATE, type RequestState, type StatefulRequest } from './express-request-state.js';
 
 export * from '../src/index.js';
 export type { CaptureOptions } from '../src/capture/capture-options.js';
@@ -24,17 +24,40 @@ export interface ExpressAuditMiddleware extends RequestHandler, TrailHandle {
   readonly errorHandler: ErrorRequestHandler;
 }
 
-const FORWARDED_ERROR = Symbol('audit-trail.error');
-type AuditedRequest = Request & { id?: string; user?: unknown; [FORWARDED_ERROR]?: unknown; [MATCHED_ROUTE]?: string };
+type AuditedRequest = StatefulRequest & { id?: string; user?: unknown; [MATCHED_ROUTE]?: string };
 
 /** The matched template: from our own route tables, else from Express's router. */
 function routeOf(req: AuditedRequest): string | undefined {
   return req[MATCHED_ROUTE] ?? routeTemplate(req);
 }
 
+/** What the capture reads once the response is done, or about to be. */
+function finished(req: AuditedRequest, state: RequestState, res: Response, aborted: boolean): AdapterResponse {
+  return {
+    request: req,
+    user: req.user,
+    body: req.body,
+    query: req.query,
+    route: routeOf(req),
+    status: aborted && !res.headersSent ? undefined : res.statusCode,
+    error: state.error,
+    aborted,
+  };
+}
+
 /** `app.use(auditTrail())`: every request becomes one `user_actions` row. Mount it first. */
 export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions): ExpressAuditMiddleware {
   const { trail, capture } = mountCapture(input, captureOptions);
+
+  /**
+   * The one completion listener, shared by every request of this mount. A response emits 'close' once:
+   * after 'finish' when it completed, or when its connection ended first (then it was aborted).
+   */
+  function closed(this: Response) {
+    const req = this.req as AuditedRequest;
+    const state = req[STATE]!;
+    capture.end(state.pending, finished(req, state, this, !this.writableFinished));
+  }
 
   const middleware: RequestHandler = (req: AuditedRequest, res, next) => {
     const pending = capture.begin({
@@ -42,29 +65,23 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
       url: req.originalUrl,
       headers: req.headers,
       peer: req.socket.remoteAddress,
-      frameworkTrust: req.app.get('trust proxy fn') as TrustFn | undefined,
+      // What app.get('trust proxy fn') answers (settings inherit from a parent app), read without the call.
+      frameworkTrust: req.app.settings['trust proxy fn'] as TrustFn | undefined,
     });
     if (!pending) return next();
     hookRouteTemplate(req);
     req.id = pending.requestId;
     res.setHeader('X-Request-ID', pending.requestId);
-    const finished = (aborted: boolean) => ({
-      request: req,
-      user: req.user,
-      body: req.body,
-      query: req.query,
-      route: routeOf(req),
-      status: aborted && !res.headersSent ? undefined : res.statusCode,
-      error: req[FORWARDED_ERROR],
-      aborted,
-    });
-    onFinished(res, () => capture.end(pending, finished(!res.writableFinished)));
-    if (capture.holdsResponses) holdLastByte(res, () => capture.hold(pending, finished(false)));
+    const state: RequestState = { pending, route: undefined, routeBase: undefined, error: undefined };
+    req[STATE] = state;
+    res.on('close', closed);
+    if (capture.holdsResponses) holdLastByte(res, () => capture.hold(pending, finished(req, state, res, false)));
     next();
   };
 
   const errorHandler: ErrorRequestHandler = (error, req: AuditedRequest, _res, next) => {
-    req[FORWARDED_ERROR] = error;
+    const state = req[STATE];
+    if (state) state.error = error;
     next(error);
   };
 

@@ -1,6 +1,7 @@
 import type { Context, Middleware } from 'koa';
-import onFinished from 'on-finished';
+import type { ServerResponse } from 'node:http';
 import type { CaptureOptions } from '../src/capture/capture-options.js';
+import type { AdapterResponse, PendingRequest } from '../src/capture/request-capture.js';
 import { compileTrust, type TrustFn } from '../src/capture/client-ip.js';
 import { authorsMount, type AuthorsRouterInput } from '../src/authors/authors-service.js';
 import type { AuthorsRouterOptions } from '../src/authors/options.js';
@@ -20,10 +21,40 @@ export type { AuditLogRouterOptions, AuditLogRequest } from '../src/query/router
 
 export type KoaAuditMiddleware = Middleware & TrailHandle;
 
-/** Koa's `app.proxy` and `app.maxIpsCount`, in trust-proxy terms. */
-function frameworkTrust(ctx: Context, warn: (message: string) => void): TrustFn | undefined {
-  if (!ctx.app.proxy) return undefined;
-  return compileTrust(ctx.app.maxIpsCount > 0 ? ctx.app.maxIpsCount : true, warn);
+/** What the audit keeps per request, on the response, where its one completion listener finds it. */
+interface RequestState {
+  readonly pending: PendingRequest;
+  readonly ctx: Context;
+  error: unknown;
+}
+
+const STATE = Symbol('audit-trail.state');
+type StatefulResponse = ServerResponse & { [STATE]?: RequestState };
+
+/** Koa's `app.proxy` and `app.maxIpsCount`, in trust-proxy terms, compiled once per setting, not per request. */
+function trustCompiler(warn: (message: string) => void): (ctx: Context) => TrustFn | undefined {
+  const compiled = new WeakMap<object, { maxIpsCount: number; trust: TrustFn }>();
+  return ({ app }) => {
+    if (!app.proxy) return undefined;
+    const known = compiled.get(app);
+    if (known?.maxIpsCount === app.maxIpsCount) return known.trust;
+    const trust = compileTrust(app.maxIpsCount > 0 ? app.maxIpsCount : true, warn);
+    compiled.set(app, { maxIpsCount: app.maxIpsCount, trust });
+    return trust;
+  };
+}
+
+function finished({ ctx, error }: RequestState, status: number | undefined, aborted: boolean): AdapterResponse {
+  return {
+    request: ctx,
+    user: ctx.state.user,
+    body: (ctx.request as { body?: unknown }).body,
+    query: ctx.query,
+    route: (ctx as { _matchedRoute?: string })._matchedRoute,
+    status,
+    error,
+    aborted,
+  };
 }
 
 /** The status Koa's own error handling will send for a thrown error. */
@@ -37,7 +68,13 @@ function statusOfThrown(thrown: unknown): number {
 /** `app.use(auditTrail())`: every request becomes one `user_actions` row. Mount it first. */
 export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions): KoaAuditMiddleware {
   const { trail, capture } = mountCapture(input, captureOptions);
-  const warn = (message: string) => trail.config.logger.warn(message);
+  const frameworkTrust = trustCompiler((message) => trail.config.logger.warn(message));
+
+  /** The one completion listener, shared by every request: 'close' follows 'finish', or ends an aborted response. */
+  function closed(this: StatefulResponse) {
+    const state = this[STATE]!;
+    capture.end(state.pending, finished(state, this.headersSent ? this.statusCode : undefined, !this.writableFinished));
+  }
 
   const middleware: Middleware = async (ctx, next) => {
     const pending = capture.begin({
@@ -45,34 +82,24 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
       url: ctx.originalUrl,
       headers: ctx.headers,
       peer: ctx.req.socket.remoteAddress,
-      frameworkTrust: frameworkTrust(ctx, warn),
+      frameworkTrust: frameworkTrust(ctx),
     });
     if (!pending) return next();
     ctx.state.requestId = pending.requestId;
     ctx.set('X-Request-ID', pending.requestId);
-    let error: unknown;
-    const finished = (status: number | undefined, aborted: boolean) => ({
-      request: ctx,
-      user: ctx.state.user,
-      body: (ctx.request as { body?: unknown }).body,
-      query: ctx.query,
-      route: (ctx as { _matchedRoute?: string })._matchedRoute,
-      status,
-      error,
-      aborted,
-    });
-    onFinished(ctx.res, () =>
-      capture.end(pending, finished(ctx.res.headersSent ? ctx.res.statusCode : undefined, !ctx.res.writableFinished)),
-    );
+    const state: RequestState = { pending, ctx, error: undefined };
+    const res: StatefulResponse = ctx.res;
+    res[STATE] = state;
+    res.on('close', closed);
     try {
       await next();
     } catch (thrown) {
-      error = thrown;
+      state.error = thrown;
       // Strict mode and `block`: Koa writes the response after this middleware settles, so wait here.
-      if (capture.holdsResponses) await capture.hold(pending, finished(statusOfThrown(thrown), false));
+      if (capture.holdsResponses) await capture.hold(pending, finished(state, statusOfThrown(thrown), false));
       throw thrown;
     }
-    if (capture.holdsResponses) await capture.hold(pending, finished(ctx.status, false));
+    if (capture.holdsResponses) await capture.hold(pending, finished(state, ctx.status, false));
   };
 
   return Object.assign(middleware, trailHandle(trail));

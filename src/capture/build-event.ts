@@ -50,7 +50,8 @@ export function buildEvent(request: ObservedRequest, policy: EventPolicy): Audit
     timestamp: request.startedAt,
     userId: clip(user.userId, COLUMN_LIMITS.userId)!,
     username: clip(user.username, COLUMN_LIMITS.username)!,
-    userRoles: [...user.roles],
+    // Fresh from userFromClaims, or ANONYMOUS's frozen empty list: nothing else holds it.
+    userRoles: user.roles,
     actionType: clip(request.method, COLUMN_LIMITS.actionType)!,
     resource: redacted(request.path, COLUMN_LIMITS.resource, policy)!,
     outcome: outcomeOf(request.status, { error: request.error, aborted: request.aborted }),

@@ -47,12 +47,13 @@ export function resolveCaptureOptions(options: CaptureOptions, logger: Logger): 
 
 function skipMatcher(skip: readonly SkipRule[] | ((path: string) => boolean)): (path: string) => boolean {
   if (typeof skip === 'function') return skip;
-  const rules = [...skip];
-  for (const rule of rules) {
+  for (const rule of skip) {
     if (typeof rule !== 'string' && !(rule instanceof RegExp)) {
       throw new AuditTrailError('invalid_option', 'skip must list path strings or RegExps, or be a function (path) => boolean.');
     }
   }
-  return (path) =>
-    rules.some((rule) => (typeof rule === 'string' ? path === rule || path.startsWith(rule.endsWith('/') ? rule : `${rule}/`) : rule.test(path)));
+  const exact = new Set(skip.filter((rule) => typeof rule === 'string'));
+  const prefixes = [...exact].map((rule) => (rule.endsWith('/') ? rule : `${rule}/`));
+  const patterns = skip.filter((rule) => rule instanceof RegExp);
+  return (path) => exact.has(path) || prefixes.some((prefix) => path.startsWith(prefix)) || patterns.some((pattern) => pattern.test(path));
 }

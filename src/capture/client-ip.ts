@@ -42,10 +42,13 @@ type RequestHeaders = Record<string, string | string[] | undefined>;
  */
 export function clientIp(peer: string | undefined, headers: RequestHeaders, trust: TrustFn): string | null {
   if (peer === undefined) return null;
-  const chain = [peer, ...forwardingHops(headers).reverse()].map(hostOf);
+  const first = hostOf(peer);
+  // Most peers are not trusted proxies: then the forwarding headers are never read.
+  if (!trust(first, 0)) return canonicalIp(first);
+  const chain = [first, ...forwardingHops(headers).reverse().map(hostOf)];
   let i = 0;
-  // Only a trusted hop vouches for the next one, so an untrusted peer ends the walk at once.
-  while (i < chain.length - 1 && trust(chain[i]!, i)) i++;
+  // Only a trusted hop vouches for the next one; the peer (hop 0) was asked already.
+  while (i < chain.length - 1 && (i === 0 || trust(chain[i]!, i))) i++;
   return canonicalIp(chain[i]!);
 }
 

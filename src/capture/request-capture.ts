@@ -55,7 +55,9 @@ export class RequestCapture {
   begin(arrival: ArrivingRequest): PendingRequest | undefined {
     const path = pathOf(arrival.url);
     if (this.config.skip(path)) return undefined;
-    this.trail.telemetry.emit('request_started', { method: arrival.method });
+    const { telemetry } = this.trail;
+    // Checked first, so that without metrics no payload is built for nobody.
+    if (telemetry.listenerCount('request_started') > 0) telemetry.emit('request_started', { method: arrival.method });
     return {
       requestId: resolveRequestId(arrival.headers['x-request-id']),
       path,
@@ -83,12 +85,14 @@ export class RequestCapture {
   private record(pending: PendingRequest, response: AdapterResponse): void | Promise<void> {
     const durationMs = performance.now() - pending.startTick;
     const { telemetry } = this.trail;
-    telemetry.emit('request_finished', {
-      method: pending.arrival.method,
-      route: response.route,
-      status: response.status,
-      durationSeconds: durationMs / 1000,
-    });
+    if (telemetry.listenerCount('request_finished') > 0) {
+      telemetry.emit('request_finished', {
+        method: pending.arrival.method,
+        route: response.route,
+        status: response.status,
+        durationSeconds: durationMs / 1000,
+      });
+    }
     try {
       const { arrival } = pending;
       // Spelled out rather than spread: spreading two objects of different shapes made this the

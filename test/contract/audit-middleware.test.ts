@@ -167,6 +167,18 @@ describe.each(HOST_ADAPTERS)('audit middleware contract: $name', (adapter) => {
     expect((await row()).ip_address).toBe('203.0.113.7');
   });
 
+  it('C25 follows the framework\'s own trust-proxy setting when the mount sets none', async () => {
+    const behindOneProxy = await adapter.start(trail, {}, 1);
+    try {
+      const { row } = await send('/ok', { target: behindOneProxy, headers: { 'x-forwarded-for': '198.51.100.9, 203.0.113.7' } });
+      expect((await row()).ip_address).toBe('203.0.113.7');
+      const again = await send('/ok', { target: behindOneProxy, headers: { 'x-forwarded-for': '198.51.100.10' } });
+      expect((await again.row()).ip_address).toBe('198.51.100.10');
+    } finally {
+      await behindOneProxy.close();
+    }
+  });
+
   it('C11 prefers RFC 7239 Forwarded, with quoted bracketed IPv6 and a port', async () => {
     const { row } = await send('/ok', {
       target: trustingApp,

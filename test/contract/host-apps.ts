@@ -19,7 +19,8 @@ export interface HostApp {
 
 export interface HostAdapter {
   readonly name: string;
-  start(trail: AuditTrail, options?: CaptureOptions): Promise<HostApp>;
+  /** `proxyHops`: the framework's own trust-proxy setting (Express `trust proxy`, Koa `proxy` and `maxIpsCount`). */
+  start(trail: AuditTrail, options?: CaptureOptions, proxyHops?: number): Promise<HostApp>;
 }
 
 function circular(): unknown {
@@ -55,9 +56,10 @@ function expressNestedRouters(express: typeof express5, handlesRejections: boole
 function expressAdapter(name: string, express: typeof express5, handlesRejections: boolean): HostAdapter {
   return {
     name,
-    async start(trail, options) {
+    async start(trail, options, proxyHops) {
       const audit = expressAudit(trail, options);
       const app = express();
+      if (proxyHops !== undefined) app.set('trust proxy', proxyHops);
       app.use(audit);
       app.use(express.json({ limit: '10mb' }));
       app.use((req, _res, next) => {
@@ -95,9 +97,10 @@ function expressAdapter(name: string, express: typeof express5, handlesRejection
 function koaAdapter(name: string, Koa: typeof Koa3): HostAdapter {
   return {
     name,
-    async start(trail, options) {
+    async start(trail, options, proxyHops) {
       const audit = koaAudit(trail, options);
       const app = new Koa();
+      if (proxyHops !== undefined) Object.assign(app, { proxy: true, maxIpsCount: proxyHops });
       app.silent = true;
       const router = new Router();
       router.get('/ok', (ctx) => void (ctx.body = { ok: true }));
