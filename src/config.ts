@@ -3,6 +3,8 @@ import type { Sequelize } from 'sequelize';
 import type { Redis } from 'ioredis';
 import { AuditTrailError } from './errors.js';
 import { consoleLogger, silentLogger, type Logger } from './logger.js';
+import { redactingLogger } from './redact.js';
+import { parseDatabaseUrl, secretsOf, type DatabaseTarget } from './store/database-url.js';
 import { OVERFLOW_POLICIES, type OverflowPolicy } from './writer/overflow.js';
 
 export type { OverflowPolicy } from './writer/overflow.js';
@@ -61,10 +63,7 @@ export interface AuditTrailOptions {
   retention?: RetentionOptions;
 }
 
-export type DatabaseTarget =
-  | { readonly kind: 'host'; readonly sequelize: Sequelize }
-  | { readonly kind: 'url'; readonly url: string }
-  | { readonly kind: 'embedded'; readonly path: string };
+export type { DatabaseTarget } from './store/database-url.js';
 
 export type RedisTarget =
   | { readonly kind: 'host'; readonly client: Redis }
@@ -119,8 +118,11 @@ export function resolveConfig(options: AuditTrailOptions = {}, env: NodeJS.Proce
   if (pool.min > pool.max) {
     throw new AuditTrailError('invalid_option', `pool.min (${pool.min}) exceeds pool.max (${pool.max}); lower min or raise max.`);
   }
+  const database = databaseTarget(options, env);
+  // Every line the trail logs passes here, so no message can carry the password, whoever composed it.
+  const logger = redactingLogger(options.logger === false ? silentLogger : (options.logger ?? consoleLogger), secretsOf(database));
   return Object.freeze({
-    database: databaseTarget(options, env),
+    database,
     redis: redisTarget(options.redis, env),
     pool: Object.freeze(pool),
     connectAttempts: requireCount('connectAttempts', options.connectAttempts ?? DEFAULTS.connectAttempts, 1),
@@ -140,7 +142,7 @@ export function resolveConfig(options: AuditTrailOptions = {}, env: NodeJS.Proce
     spillDir: path.resolve(options.spillDir ?? DEFAULTS.spillDir),
     writeConcurrency: requireCount('writeConcurrency', options.writeConcurrency ?? DEFAULTS.writeConcurrency, 1),
     handleSignals: options.handleSignals ?? DEFAULTS.handleSignals,
-    logger: options.logger === false ? silentLogger : (options.logger ?? consoleLogger),
+    logger,
     slowQueryMs: requireCount('slowQueryMs', options.slowQueryMs ?? DEFAULTS.slowQueryMs, 0),
     retention: resolveRetention(options.retention),
   });
@@ -155,8 +157,8 @@ function databaseTarget(options: AuditTrailOptions, env: NodeJS.ProcessEnv): Dat
     return { kind: 'host', sequelize: database };
   }
   const url = database || env.DATABASE_URL;
-  if (url) return { kind: 'url', url };
-  return { kind: 'embedded', path: path.resolve(options.sqlitePath ?? DEFAULTS.sqlitePath) };
+  if (url) return parseDatabaseUrl(url);
+  return { kind: 'sqlite', path: path.resolve(options.sqlitePath ?? DEFAULTS.sqlitePath) };
 }
 
 function redisTarget(redis: AuditTrailOptions['redis'], env: NodeJS.ProcessEnv): RedisTarget {
