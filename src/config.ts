@@ -3,6 +3,7 @@ import type { Sequelize } from 'sequelize';
 import type { Redis } from 'ioredis';
 import { AuditTrailError } from './errors.js';
 import { consoleLogger, silentLogger, type Logger } from './logger.js';
+import { optionNames, requireKnownOptions } from './option-keys.js';
 import { redactingLogger } from './redact.js';
 import { parseDatabaseUrl, secretsOf, type DatabaseTarget } from './store/database-url.js';
 import { OVERFLOW_POLICIES, type OverflowPolicy } from './writer/overflow.js';
@@ -111,8 +112,34 @@ export const DEFAULTS = Object.freeze({
   handleSignals: false,
 });
 
+export const TRAIL_OPTIONS = optionNames<AuditTrailOptions>({
+  database: true,
+  sqlitePath: true,
+  redis: true,
+  pool: true,
+  connectAttempts: true,
+  connectRetryDelayMs: true,
+  migrationLockTimeoutMs: true,
+  batchSize: true,
+  flushIntervalMs: true,
+  closeTimeoutMs: true,
+  mode: true,
+  maxQueue: true,
+  onOverflow: true,
+  blockTimeoutMs: true,
+  spillDir: true,
+  writeConcurrency: true,
+  handleSignals: true,
+  logger: true,
+  slowQueryMs: true,
+  retention: true,
+});
+const POOL_OPTIONS = optionNames<PoolOptions>({ max: true, min: true, acquireMs: true, idleMs: true });
+
 /** Options and environment become one frozen config; the caller's object is never touched. */
 export function resolveConfig(options: AuditTrailOptions = {}, env: NodeJS.ProcessEnv = process.env): AuditTrailConfig {
+  requireKnownOptions(options, TRAIL_OPTIONS);
+  requireKnownOptions(options.pool ?? {}, POOL_OPTIONS, 'pool.');
   const pool = { ...DEFAULTS.pool, ...definedEntries(options.pool ?? {}) };
   for (const [name, value] of Object.entries(pool)) requireCount(`pool.${name}`, value, 0);
   if (pool.min > pool.max) {

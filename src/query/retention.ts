@@ -1,5 +1,6 @@
 import { AuditTrailError, messageOf } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { optionNames, requireKnownOptions } from '../option-keys.js';
 import { ifAdvisoryLockFree, LOCK_KEYS } from '../store/advisory-lock.js';
 import type { Store } from '../trail.js';
 import { prune } from './prune.js';
@@ -19,6 +20,7 @@ export interface RetentionConfig {
 
 export function resolveRetention(options: RetentionOptions | undefined): RetentionConfig | undefined {
   if (options === undefined) return undefined;
+  requireKnownOptions(options, optionNames<RetentionOptions>({ olderThan: true, every: true }), 'retention.');
   const check = (name: string, value: unknown) => {
     try {
       return durationMs(String(value), name);

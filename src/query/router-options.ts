@@ -1,4 +1,5 @@
 import { AuditTrailError } from '../errors.js';
+import { optionNames } from '../option-keys.js';
 
 /** What `authorize` sees of a request to the audit-log routes. */
 export interface AuditLogRequest {
@@ -27,6 +28,8 @@ export interface AuditLogRouterConfig {
   readonly prefix: string;
   readonly user: ((request: unknown) => unknown) | undefined;
 }
+
+export const AUDIT_LOG_OPTIONS = optionNames<AuditLogRouterOptions>({ authorize: true, prefix: true, user: true });
 
 /** Reading the trail is privileged: without an authorize function the router refuses to mount. */
 export function resolveAuditLogOptions(options: Partial<AuditLogRouterOptions> | undefined): AuditLogRouterConfig {

@@ -8,7 +8,7 @@ import type { Bucket } from './buckets.js';
 import { parseFilters, wholeNumber, FILTER_NAMES } from './parse-filters.js';
 import { findEntry, queryLog } from './query.js';
 import { activityTimeline, failedActions, slowOperations } from './reports.js';
-import { resolveAuditLogOptions, type AuditLogRouterConfig, type AuditLogRouterOptions } from './router-options.js';
+import { AUDIT_LOG_OPTIONS, resolveAuditLogOptions, type AuditLogRouterConfig, type AuditLogRouterOptions } from './router-options.js';
 
 const PAGE = ['limit', 'cursor'];
 
@@ -84,7 +84,7 @@ export type AuditLogRouterInput = AuditTrail | TrailHandle | (AuditTrailOptions 
 
 /** What both adapters' `auditLogRouter` start from: the trail, the resolved options and the route table. */
 export function auditLogMount(input: AuditLogRouterInput | undefined, options: AuditLogRouterOptions | undefined) {
-  const { trail, options: own } = resolveMount(input, options);
+  const { trail, options: own } = resolveMount(input, options, AUDIT_LOG_OPTIONS);
   const config = resolveAuditLogOptions(own);
   return { trail, config, routes: auditLogRoutes(() => trail.store(), config) };
 }
