@@ -50,6 +50,15 @@ describe('audit-trail logs', { timeout: 90_000 }, () => {
     expect(await cli(['logs', '--cursor', 'forged', ...db])).toMatchObject({ code: 2, stderr: expect.stringContaining('cursor') });
     expect(await cli(['report', 'weekly', ...db])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown report') });
   });
+
+  it('L04b answers dates outside years 1 to 9999 with exit code 2 and a one-line reason', async () => {
+    const yearZero = Buffer.from(JSON.stringify({ t: '0000-06-01T00:00:00.000Z', i: 5 })).toString('base64url');
+    const between = /^audit-trail: --(since|until) must be between 0001-01-01 and 9999-12-31; got "[^"]+"\.\n$/;
+    expect(await cli(['logs', '--since', '0000-01-01', ...db])).toMatchObject({ code: 2, stderr: expect.stringMatching(between) });
+    expect(await cli(['logs', '--until', '99999999999d', ...db])).toMatchObject({ code: 2, stderr: expect.stringMatching(between) });
+    expect(await cli(['report', 'slow', '--since', '99999999999d', ...db])).toMatchObject({ code: 2, stderr: expect.stringMatching(between) });
+    expect(await cli(['logs', '--cursor', yearZero, ...db])).toMatchObject({ code: 2, stderr: expect.stringContaining('cursor is not one') });
+  });
 });
 
 describe('audit-trail report', { timeout: 90_000 }, () => {

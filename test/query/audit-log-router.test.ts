@@ -93,6 +93,14 @@ describe.each(AUDIT_LOG_HOSTS)('audit-log router: $name', (adapter) => {
     }
     expect((await get('/reports/timeline?bucket=fortnight')).status).toBe(400);
   });
+
+  it('A06b answers dates outside years 1 to 9999 with 400 invalid_query, not 500', async () => {
+    const yearZero = Buffer.from(JSON.stringify({ t: '0000-06-01T00:00:00.000Z', i: 5 })).toString('base64url');
+    const queries = ['/?from=0000-01-01', `/?cursor=${yearZero}`, '/?from=99999999999d', '/?to=9999999999d', '/reports/failed?since=99999999999d', '/reports/slow?since=0000-01-01'];
+    for (const query of queries) {
+      expect(await get(query), query).toMatchObject({ status: 400, body: { error: { code: 'invalid_query', message: expect.stringMatching(/between 0001-01-01 and 9999-12-31|cursor/) } } });
+    }
+  });
 });
 
 describe('mounting the audit-log router', () => {
