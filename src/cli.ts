@@ -32,6 +32,7 @@ Commands:
   report timeline            events, errors and denials per bucket  [--user-id ID] [--since 24h]
                                                                     [--bucket minute|hour|day|week|month]
   prune --older-than 365d    delete older entries in batches of 10,000  [--dry-run] [--batch-size N]
+                             [--force: allow a cut-off in the future or less than 1d ago]
 
 Options:
   --database URL   the database (default: the DATABASE_URL environment variable)
@@ -49,9 +50,9 @@ const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   'report failed': [...READ, 'user', 'user-id', 'limit', 'cursor'],
   'report slow': [...READ, 'min-duration'],
   'report timeline': [...READ, 'user-id', 'bucket'],
-  prune: ['older-than', 'dry-run', 'batch-size'],
+  prune: ['older-than', 'dry-run', 'batch-size', 'force'],
 };
-const FLAGS = new Set(['json', 'dry-run', 'help']);
+const FLAGS = new Set(['json', 'dry-run', 'force', 'help']);
 const OPTIONS: Record<string, { type: 'string' | 'boolean'; short?: string }> = Object.fromEntries(
   ['database', ...new Set(Object.values(COMMAND_OPTIONS).flat())].map((name) => [name, { type: FLAGS.has(name) ? 'boolean' : 'string' }]),
 );

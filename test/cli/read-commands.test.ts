@@ -81,6 +81,14 @@ describe('audit-trail prune', { timeout: 90_000 }, () => {
     expect(await cli(['prune', ...db])).toMatchObject({ code: 2, stderr: expect.stringContaining('--older-than') });
   });
 
+  it('L06b refuses a cut-off in the future or less than a day ago unless --force, with exit code 2', async () => {
+    const before = (await trail.query({ limit: 1000 })).data.length;
+    expect(await cli(['prune', '--older-than', '2999-01-01', ...db])).toMatchObject({ code: 2, stderr: expect.stringMatching(/in the future.*--force/) });
+    expect(await cli(['prune', '--older-than', '1h', ...db])).toMatchObject({ code: 2, stderr: expect.stringMatching(/less than a day ago.*--force/) });
+    expect((await trail.query({ limit: 1000 })).data).toHaveLength(before);
+    expect((await cli(['prune', '--older-than', '2999-01-01', '--force', '--dry-run', ...db])).stdout).toMatch(new RegExp(`^dry run: would delete ${before} audit row`));
+  });
+
   it('L07 points at migrate up when the table is missing', async () => {
     const { adminQuery } = await import('../support/database.js');
     const empty = `${database.url}_empty`;
