@@ -15,6 +15,7 @@ export function authorRoutes(
 ): RouteTable {
   return [
     {
+      name: 'list',
       method: 'GET',
       path: '/',
       query: LIST_PARAMETERS,
@@ -22,12 +23,14 @@ export function authorRoutes(
       handler: async (request) => ok(await (await commands()).listAuthors(parseListQuery(request.query))),
     },
     {
+      name: 'get',
       method: 'GET',
       path: '/:id',
       roles: roles.get,
       handler: async (request) => ok(await (await commands()).getAuthor(idOf(request))),
     },
     {
+      name: 'create',
       method: 'POST',
       path: '/',
       roles: roles.create,
@@ -37,6 +40,7 @@ export function authorRoutes(
       },
     },
     {
+      name: 'update',
       method: 'PUT',
       path: '/:id',
       roles: roles.update,
@@ -46,6 +50,7 @@ export function authorRoutes(
       },
     },
     {
+      name: 'delete',
       method: 'DELETE',
       path: '/:id',
       roles: roles.delete,
