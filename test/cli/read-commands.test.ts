@@ -36,6 +36,13 @@ describe('audit-trail logs', { timeout: 90_000 }, () => {
     expect(entries[0]).toMatchObject({ username: 'bora', userId: 'u-2', actionType: expect.any(String), durationMs: expect.any(Number) });
   });
 
+  it('L02b filters on the route template, and on resource and route ignoring case', async () => {
+    const json = async (args: string[]) => (await cli(['logs', '--limit', '1000', '--json', ...args, ...db])).stdout.trim().split('\n').map((line) => (JSON.parse(line) as { id: number }).id);
+    const authors = newestFirst(rows.filter((r) => r.resource.startsWith('/authors/'))).map((r) => r.id);
+    expect(await json(['--resource', '/AUTHORS/*', '--ignore-case'])).toEqual(authors);
+    expect(await json(['--route', '/authors/:id'])).toEqual(authors);
+  });
+
   it('L03 follows --cursor to the next page', async () => {
     const first = await cli(['logs', '--limit', '2', '--json', ...db]);
     const cursor = /--cursor (\S+)/.exec(first.stderr)![1]!;
