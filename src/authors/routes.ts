@@ -1,3 +1,4 @@
+import { storableText } from '../capture/text.js';
 import { requestError } from '../http/errors.js';
 import type { HttpResponse, NeutralRequest, RouteTable } from '../http/types.js';
 import type { AuthorCommands } from './commands.js';
@@ -89,5 +90,6 @@ async function nameOf(request: NeutralRequest): Promise<string> {
     throw requestError('invalid_body', `name must be 1 to ${MAX_NAME_LENGTH} characters after trimming; got ${length}`);
   }
   if (trimmed.includes('\0')) throw requestError('invalid_body', 'name must not contain NUL characters');
-  return trimmed;
+  // PostgreSQL stores a lone surrogate as U+FFFD; replacing it here lets the response say what was stored.
+  return storableText(trimmed);
 }
