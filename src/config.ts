@@ -146,11 +146,13 @@ export function resolveConfig(options: AuditTrailOptions = {}, env: NodeJS.Proce
     throw new AuditTrailError('invalid_option', `pool.min (${pool.min}) exceeds pool.max (${pool.max}); lower min or raise max.`);
   }
   const database = databaseTarget(options, env);
-  // Every line the trail logs passes here, so no message can carry the password, whoever composed it.
-  const logger = redactingLogger(options.logger === false ? silentLogger : (options.logger ?? consoleLogger), secretsOf(database));
+  const redis = redisTarget(options.redis, env);
+  // Every line the trail logs passes here, so no message can carry a password, whoever composed it.
+  const secrets = [...secretsOf(database), ...redisSecrets(redis)];
+  const logger = redactingLogger(options.logger === false ? silentLogger : (options.logger ?? consoleLogger), secrets);
   return Object.freeze({
     database,
-    redis: redisTarget(options.redis, env),
+    redis,
     pool: Object.freeze(pool),
     connectAttempts: requireCount('connectAttempts', options.connectAttempts ?? DEFAULTS.connectAttempts, 1),
     connectRetryDelayMs: requireCount('connectRetryDelayMs', options.connectRetryDelayMs ?? DEFAULTS.connectRetryDelayMs, 0),
@@ -197,6 +199,16 @@ function redisTarget(redis: AuditTrailOptions['redis'], env: NodeJS.ProcessEnv):
   }
   const url = redis || env.REDIS_URL;
   return url ? { kind: 'url', url } : { kind: 'none' };
+}
+
+function redisSecrets(redis: RedisTarget): string[] {
+  if (redis.kind !== 'url') return [];
+  try {
+    const { password } = new URL(redis.url);
+    return password ? [decodeURIComponent(password)] : [];
+  } catch {
+    return []; // ioredis reports the URL as invalid; its message does not repeat it
+  }
 }
 
 export function requireCount(name: string, value: number, min: number): number {

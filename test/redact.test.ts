@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../src/config.js';
 import { redactingLogger, redactSecrets } from '../src/redact.js';
 import { memoryLogger } from './support/memory-logger.js';
 
@@ -19,5 +20,14 @@ describe('redactingLogger', () => {
     redacting.warn('retrying with SECRET42');
     redacting.error('still SECRET42');
     expect(logger.text()).toBe('warn: retrying with ***\nerror: still ***');
+  });
+});
+
+describe('the trail logger', () => {
+  it('redacts the Redis password as well as the database password', () => {
+    const logger = memoryLogger();
+    const config = resolveConfig({ database: 'postgres://app:DBSECRET1@127.0.0.1/db', redis: 'redis://:REDIS%23SECRET2@127.0.0.1:1', logger }, {});
+    config.logger.warn('DBSECRET1 and REDIS#SECRET2 and REDIS%23SECRET2');
+    expect(logger.text()).toBe('warn: *** and *** and ***');
   });
 });
