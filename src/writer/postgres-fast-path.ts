@@ -19,7 +19,7 @@ export const COLUMNS: readonly Column[] = [
   ['ip_address', (e) => e.ipAddress],
   ['user_agent', (e) => e.userAgent],
   ['request_id', (e) => e.requestId],
-  ['request_data', (e) => e.requestData, (data: unknown) => (typeof data === 'string' ? data : JSON.stringify(data ?? null))],
+  ['request_data', (e) => e.requestData, (data: string | null) => data ?? 'null'],
   ['response_status', (e) => e.responseStatus],
   ['error_message', (e) => e.errorMessage],
   ['duration_ms', (e) => e.durationMs],
