@@ -7,7 +7,7 @@ import type { DropLog } from './drop-log.js';
 import { newEventId } from './event-id.js';
 import { Outage } from './outage.js';
 import { Overflow, type OverflowPolicy } from './overflow.js';
-import { EventQueue, settle, type QueuedEvent } from './queue.js';
+import { BATCH_BYTES, EventQueue, settle, type QueuedEvent } from './queue.js';
 import { replaySegments, type ReplayTarget } from './replay.js';
 import type { SpillFile } from './spill.js';
 import { storeBatch, type StoreContext } from './store-batch.js';
@@ -18,6 +18,7 @@ export interface WriterOptions {
   /** Batches written at once, each on its own pooled connection. */
   readonly maxInFlight: number;
   readonly maxQueue: number;
+  readonly maxQueueBytes: number;
   readonly onOverflow: OverflowPolicy;
   readonly blockTimeoutMs: number;
   /** Strict mode: record() resolves once the event is durable; batches go as soon as a slot is free. */
@@ -32,11 +33,11 @@ export interface WriterOptions {
 /**
  * Events → batches → rows, off the request path. A batch goes when it is full or when the flush
  * interval has passed. A connection-class failure puts the batch back at the head and retries with
- * capped, jittered backoff; beyond `maxQueue` the overflow policy applies; spilled events are replayed
+ * capped, jittered backoff; beyond `maxQueue` events or `maxQueueBytes` the overflow policy applies; spilled events are replayed
  * once the database answers. Every event ends stored, spilled, or counted as dropped.
  */
 export class Writer {
-  private readonly queue = new EventQueue();
+  private readonly queue: EventQueue;
   private readonly overflow: Overflow;
   private readonly inFlight = new Set<readonly QueuedEvent[]>();
   private busy = 0;
@@ -55,6 +56,7 @@ export class Writer {
     private readonly store: StoreContext,
     private readonly options: WriterOptions,
   ) {
+    this.queue = new EventQueue(options);
     this.overflow = new Overflow(this.queue, options, {
       spill: (entries) => this.spillOut(entries),
       drop: (entries) => this.drop(entries),
@@ -73,7 +75,7 @@ export class Writer {
     const durable = this.options.strict ? new Promise<void>((resolve) => (entry.durable = resolve)) : undefined;
     if (this.options.strict && this.outage.failing) {
       this.spillOut([entry]);
-    } else if (this.queue.length >= this.options.maxQueue) {
+    } else if (!this.queue.fits(entry)) {
       const waiting = this.overflow.accept(entry);
       return durable ?? waiting;
     } else {
@@ -137,7 +139,7 @@ export class Writer {
   }
 
   private kick(): void {
-    if (this.queue.length >= this.options.batchSize || this.options.strict) this.schedulePump();
+    if (this.queue.holdsBatch(this.options.batchSize) || this.options.strict) this.schedulePump();
     else this.armTimer();
   }
 
@@ -172,9 +174,9 @@ export class Writer {
         go();
         continue;
       }
-      const { length } = this.queue;
-      if (length === 0 || (length < this.options.batchSize && !this.overdue && !this.options.strict && !this.draining)) break;
-      void this.send(this.queue.take(this.options.batchSize));
+      if (this.queue.length === 0) break;
+      if (!this.queue.holdsBatch(this.options.batchSize) && !this.overdue && !this.options.strict && !this.draining) break;
+      void this.send(this.queue.take(this.options.batchSize, BATCH_BYTES));
       this.overflow.admit();
     }
     if (this.queue.length === 0) this.overdue = false;
@@ -247,7 +249,8 @@ export class Writer {
     this.options.spill
       .append(entries)
       .then(
-        () => this.replaySpilled(false),
+        // In an outage a replay would only hold a batch read back from disk until the probe succeeds.
+        () => this.outage.failing || this.replaySpilled(false),
         (error: unknown) => {
           this.options.logger.error(`could not spill audit events to ${this.options.spill.dir}: ${messageOf(error)}`);
           this.options.drops.count('spill_failed', entries.length);
