@@ -2,7 +2,6 @@ import type { Redis } from 'ioredis';
 import type { Sequelize } from 'sequelize';
 import type { AuditEvent } from './capture/event.js';
 import { resolveConfig, type AuditTrailConfig, type AuditTrailOptions } from './config.js';
-import { messageOf } from './errors.js';
 import { monitorQueries } from './metrics/query-monitor.js';
 import { readerOf, type TrailReader } from './query/reader.js';
 import { startRetention } from './query/retention.js';
@@ -10,10 +9,12 @@ import { openRedis, type OpenedRedis } from './redis.js';
 import { connectWithRetry, openDatabase } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
 import { defineModels, type Models } from './store/models.js';
+import { Readiness } from './store/readiness.js';
 import { Telemetry } from './telemetry.js';
 import { DropLog } from './writer/drop-log.js';
 import { portablePath } from './writer/portable-path.js';
 import { postgresFastPath } from './writer/postgres-fast-path.js';
+import type { RowWriter } from './writer/row-writer.js';
 import { closeOnSignals } from './writer/signals.js';
 import { SpillFile } from './writer/spill.js';
 import { Writer } from './writer/writer.js';
@@ -34,7 +35,10 @@ export function isAuditTrail(value: unknown): value is AuditTrail {
 export interface AuditTrail extends TrailReader {
   readonly [TRAIL_BRAND]: true;
   readonly config: AuditTrailConfig;
-  /** Resolves when the database answers and every pending migration has run. */
+  /**
+   * Resolves when the database answers and every pending migration has run. Rejects once the first connection
+   * attempts have failed; the trail keeps trying in the background and heals (a later call resolves).
+   */
   ready(): Promise<void>;
   /**
    * Queues one event for writing; never waits on I/O. In strict mode it returns a promise that resolves
@@ -61,25 +65,33 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
   const database = openDatabase(config);
   const models = defineModels(database.sequelize);
   const stopping = new AbortController();
-  const started = connectWithRetry(database, config, stopping.signal)
-    .then(() => migrateToLatest(database.sequelize, logger, config.migrationLockTimeoutMs))
-    .then((): Store => ({ sequelize: database.sequelize, models }));
-  // Whoever awaits ready() sees the failure; nobody awaiting must not make it an unhandled rejection.
-  started.catch((error: unknown) => {
-    if (!stopping.signal.aborted) logger.error(`audit trail is not ready: ${messageOf(error)}`);
+  const prepare = () => migrateToLatest(database.sequelize, logger, config.migrationLockTimeoutMs).then((): Store => ({ sequelize: database.sequelize, models }));
+  const readiness = new Readiness({
+    first: connectWithRetry(database, config, stopping.signal).then(prepare),
+    attempt: () => database.sequelize.authenticate({ logging: false }).then(prepare),
+    label: database.label,
+    retryDelayMs: config.connectRetryDelayMs,
+    logger,
+    signal: stopping.signal,
+    // A process that died with events in the spill directory left them for this one; and whatever this
+    // one spilled while the database was away goes now, not at the end of the writer's backoff.
+    onReady: () => writer.resume(),
   });
+  const started = () => readiness.store();
 
   const telemetry = new Telemetry();
   const queryMonitor = monitorQueries(database.sequelize, { telemetry, logger, slowQueryMs: config.slowQueryMs });
   const drops = new DropLog(logger, telemetry);
   const postgres = database.sequelize.getDialect() === 'postgres';
-  const writeRows = started.then((store) => (postgres ? postgresFastPath(store.sequelize, queryMonitor.report) : portablePath(store.models)));
-  writeRows.catch(() => {}); // reported once, by `started`
+  let writeRows: RowWriter | undefined;
+  const rowWriter = (store: Store) => (postgres ? postgresFastPath(store.sequelize, queryMonitor.report) : portablePath(store.models));
   const writer = new Writer(
-    { write: async (entries) => (await writeRows)(entries), logger, drops },
+    { write: async (entries) => (writeRows ??= rowWriter(await started()))(entries), logger, drops },
     {
       ...config,
       strict: config.mode === 'strict',
+      // Until the trail has been ready once, an outage may be a database that never comes: keep events on disk.
+      spillInOutage: () => !readiness.ready,
       maxInFlight: postgres ? config.writeConcurrency : 1,
       maxRetryDelayMs: 30_000,
       logger,
@@ -88,19 +100,17 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
       drops,
     },
   );
-  // A process that died with events in the spill directory left them for this one.
-  started.then(() => writer.replaySpilled(), () => {});
   let redis: OpenedRedis | undefined;
   let redisOpened = false;
   let closing: Promise<void> | undefined;
-  const retention = config.retention && startRetention(() => started, config.retention, logger);
+  const retention = config.retention && startRetention(started, config.retention, logger);
 
   const trail: AuditTrail = {
     [TRAIL_BRAND]: true,
     config,
     telemetry,
     ready: async () => {
-      await started;
+      await readiness.awaitReady();
     },
     record(event) {
       if (closing) return drops.count('closed', 1);
@@ -109,8 +119,8 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
     },
     flush: () => writer.flush(),
     queueDepth: () => writer.depth,
-    store: () => started,
-    ...readerOf(() => started),
+    store: started,
+    ...readerOf(started),
     redis() {
       if (!redisOpened) redis = openRedis(config.redis, logger);
       redisOpened = true;
@@ -123,7 +133,7 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
         await writer.close(config.closeTimeoutMs);
         if (redis?.owned) redis.client.disconnect();
         queryMonitor.stop();
-        await started.catch(() => {}); // a connection or migration under way finishes before the pool closes
+        await readiness.settled; // a connection or migration under way finishes before the pool closes
         if (database.owned) await database.sequelize.close();
       })().finally(() => telemetry.emit('closed'));
       return closing;

@@ -23,6 +23,8 @@ export interface WriterOptions {
   readonly blockTimeoutMs: number;
   /** Strict mode: record() resolves once the event is durable; batches go as soon as a slot is free. */
   readonly strict: boolean;
+  /** Whether an outage sends events to the spill file at once rather than queueing them (always so in strict mode). */
+  readonly spillInOutage: () => boolean;
   readonly maxRetryDelayMs: number;
   readonly logger: Logger;
   readonly telemetry: Telemetry;
@@ -73,7 +75,7 @@ export class Writer {
   record(event: AuditEvent): void | Promise<void> {
     const entry: QueuedEvent = { id: newEventId(), event };
     const durable = this.options.strict ? new Promise<void>((resolve) => (entry.durable = resolve)) : undefined;
-    if (this.options.strict && this.outage.failing) {
+    if (this.outage.failing && this.spillsInOutage()) {
       this.spillOut([entry]);
     } else if (!this.queue.fits(entry)) {
       const waiting = this.overflow.accept(entry);
@@ -107,6 +109,12 @@ export class Writer {
         this.options.logger.error(`audit spill replay stopped: ${messageOf(error)}`);
       })
       .finally(() => this.settleIdle());
+  }
+
+  /** The database answers again (e.g. the trail just became ready): retry now, not at the end of the backoff, and replay. */
+  resume(): void {
+    this.outage.retryNow();
+    this.replaySpilled();
   }
 
   /** Writes what it can within the deadline, spills the rest (in-flight batches too: replay skips what landed). */
@@ -212,18 +220,22 @@ export class Writer {
     return stored;
   }
 
+  private spillsInOutage(): boolean {
+    return this.options.strict || this.options.spillInOutage();
+  }
+
   private failed(error: unknown): void {
-    const { strict } = this.options;
+    const spill = this.spillsInOutage();
     this.outage.failed(
       error,
-      () => (strict ? 'spilling events to disk' : `keeping ${this.queue.length} event(s) queued`),
+      () => (spill ? 'spilling events to disk' : `keeping ${this.queue.length} event(s) queued`),
       () => {
         this.overdue = true;
         this.pump();
         if (this.queue.length === 0) this.replaySpilled(); // with nothing queued, the replay is the probe
       },
     );
-    if (strict) this.spillOut(this.queue.drain()); // in an outage, the spill file is the fastest durable place
+    if (spill) this.spillOut(this.queue.drain()); // in an outage, the spill file is the fastest durable place
   }
 
   private readonly replayTarget: ReplayTarget = {

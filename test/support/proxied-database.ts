@@ -13,16 +13,19 @@ export interface ProxiedDatabase {
 }
 
 /**
- * A fresh database for the calling test file, already migrated (so that host processes start at once and
- * several lives of a host never race to migrate), with a TCP proxy in front of it. Read it inside tests or hooks.
+ * A fresh database for the calling test file with a TCP proxy in front of it. Migrated unless told not to,
+ * so that host processes start at once and several lives of a host never race to migrate. Read it inside
+ * tests or hooks.
  */
-export function useProxiedDatabase(): ProxiedDatabase {
+export function useProxiedDatabase({ migrated = true } = {}): ProxiedDatabase {
   const database = useTestDatabase();
   let opened: { proxy: TcpProxy; direct: Sequelize } | undefined;
   beforeAll(async () => {
-    const trail = createAuditTrail({ database: database.url, logger: false });
-    await trail.ready();
-    await trail.close();
+    if (migrated) {
+      const trail = createAuditTrail({ database: database.url, logger: false });
+      await trail.ready();
+      await trail.close();
+    }
     opened = { proxy: await startTcpProxy(database.url), direct: new Sequelize(database.url, { logging: false }) };
   });
   afterAll(async () => {
