@@ -13,11 +13,12 @@ import { Readiness } from './store/readiness.js';
 import { Telemetry } from './telemetry.js';
 import { DropLog } from './writer/drop-log.js';
 import { portablePath } from './writer/portable-path.js';
-import { postgresFastPath } from './writer/postgres-fast-path.js';
 import type { RowWriter } from './writer/row-writer.js';
 import { closeOnSignals } from './writer/signals.js';
 import { SpillFile } from './writer/spill.js';
 import { Writer } from './writer/writer.js';
+import { WorkerRowWriter } from './writer/worker/worker-row-writer.js';
+import { workerSettings } from './writer/worker/worker-settings.js';
 
 export interface Store {
   readonly sequelize: Sequelize;
@@ -75,7 +76,10 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
     signal: stopping.signal,
     // A process that died with events in the spill directory left them for this one; and whatever this
     // one spilled while the database was away goes now, not at the end of the writer's backoff.
-    onReady: () => writer.resume(),
+    onReady: () => {
+      rowWorker?.warm();
+      writer.resume();
+    },
   });
   const started = () => readiness.store();
 
@@ -83,10 +87,16 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
   const queryMonitor = monitorQueries(database.sequelize, { telemetry, logger, slowQueryMs: config.slowQueryMs });
   const drops = new DropLog(logger, telemetry);
   const postgres = database.sequelize.getDialect() === 'postgres';
+  // PostgreSQL rows are written by a thread of their own; SQLite's single connection stays on this one.
+  const rowWorker = postgres ? new WorkerRowWriter(workerSettings(database.sequelize, config.writeConcurrency), queryMonitor.report, logger) : undefined;
   let writeRows: RowWriter | undefined;
-  const rowWriter = (store: Store) => (postgres ? postgresFastPath(store.sequelize, queryMonitor.report) : portablePath(store.models));
+  // Every write waits for readiness: rejected while the database is away, so the writer's outage handling applies.
+  const write: RowWriter = async (entries) => {
+    const { models: ready } = await started();
+    return (writeRows ??= rowWorker?.write ?? portablePath(ready))(entries);
+  };
   const writer = new Writer(
-    { write: async (entries) => (writeRows ??= rowWriter(await started()))(entries), logger, drops },
+    { write, logger, drops },
     {
       ...config,
       strict: config.mode === 'strict',
@@ -131,6 +141,7 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
         stopping.abort();
         await retention?.stop();
         await writer.close(config.closeTimeoutMs);
+        await rowWorker?.close();
         if (redis?.owned) redis.client.disconnect();
         queryMonitor.stop();
         await readiness.settled; // a connection or migration under way finishes before the pool closes

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import type { Logger } from '../logger.js';
 import type { Telemetry } from '../telemetry.js';
 import { BATCH_BYTES, type QueuedEvent } from './queue.js';
+import { revive } from './spilled-event.js';
 
 interface Segment {
   readonly file: string;
@@ -81,7 +82,7 @@ export class SpillFile {
       if (line === '') continue;
       try {
         const { id, event } = JSON.parse(line) as QueuedEvent;
-        batch.push({ id, event: { ...event, timestamp: new Date(event.timestamp) } });
+        batch.push({ id, event: revive(event) });
         bytes += line.length;
       } catch {
         torn++;

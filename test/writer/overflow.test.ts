@@ -14,7 +14,7 @@ let proxy: TcpProxy;
 beforeAll(async () => void (proxy = await startTcpProxy(database.url)));
 afterAll(() => proxy.close());
 
-function event(requestId: string, requestData: unknown = null): AuditEvent {
+function event(requestId: string, requestData: string | null = null): AuditEvent {
   return {
     timestamp: new Date(),
     userId: 'anonymous',
@@ -34,7 +34,7 @@ function event(requestId: string, requestData: unknown = null): AuditEvent {
 }
 
 /** Records `count` events into a full queue while the database is cut off; returns what was stored and dropped. */
-async function overflow(prefix: string, count: number, options: AuditTrailOptions, requestData: unknown = null) {
+async function overflow(prefix: string, count: number, options: AuditTrailOptions, requestData: string | null = null) {
   const logger = memoryLogger();
   const trail = createAuditTrail({ database: proxy.url, logger, spillDir: mkdtempSync(path.join(tmpdir(), 'audit-spill-')), ...options });
   const dropped: Array<{ reason: string; count: number }> = [];
@@ -79,7 +79,7 @@ describe('onOverflow', () => {
   });
 
   it("W44 a full queue by bytes meets the policy too: 'drop-oldest' drops as many as make room", async () => {
-    const body = { note: 'x'.repeat(10_000) };
+    const body = JSON.stringify({ note: 'x'.repeat(10_000) });
     const run = await overflow('bytes', 15, { maxQueueBytes: 35_000, onOverflow: 'drop-oldest' }, body);
     expect(run.stored).toEqual([12, 13, 14]);
     expect(run.dropped.reduce((sum, d) => sum + d.count, 0)).toBe(12);
