@@ -46,6 +46,8 @@ export interface AuditTrailOptions {
   mode?: WriteMode;
   /** Most events held in memory; beyond it `onOverflow` applies. */
   maxQueue?: number;
+  /** Most bytes of events held in memory (their text, counted in characters); beyond it `onOverflow` applies. */
+  maxQueueBytes?: number;
   /** What happens to an event that finds the queue full. */
   onOverflow?: OverflowPolicy;
   /** Under `block`, how long a response waits for queue space before its event is dropped. */
@@ -83,6 +85,7 @@ export interface AuditTrailConfig {
   readonly closeTimeoutMs: number;
   readonly mode: WriteMode;
   readonly maxQueue: number;
+  readonly maxQueueBytes: number;
   readonly onOverflow: OverflowPolicy;
   readonly blockTimeoutMs: number;
   readonly spillDir: string;
@@ -105,6 +108,8 @@ export const DEFAULTS = Object.freeze({
   slowQueryMs: 100,
   mode: 'default' as WriteMode,
   maxQueue: 100_000,
+  // Well under Node's default heap (over 1.4 GiB on 64-bit), even at two to three times the text's size as objects.
+  maxQueueBytes: 64 * 1024 * 1024,
   onOverflow: 'spill' as OverflowPolicy,
   blockTimeoutMs: 5_000,
   spillDir: path.join('.audit-trail', 'spill'),
@@ -125,6 +130,7 @@ export const TRAIL_OPTIONS = optionNames<AuditTrailOptions>({
   closeTimeoutMs: true,
   mode: true,
   maxQueue: true,
+  maxQueueBytes: true,
   onOverflow: true,
   blockTimeoutMs: true,
   spillDir: true,
@@ -166,6 +172,7 @@ export function resolveConfig(options: AuditTrailOptions = {}, env: NodeJS.Proce
     closeTimeoutMs: requireCount('closeTimeoutMs', options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs, 0),
     mode: requireOneOf('mode', options.mode ?? DEFAULTS.mode, ['default', 'strict']),
     maxQueue: requireCount('maxQueue', options.maxQueue ?? DEFAULTS.maxQueue, 1),
+    maxQueueBytes: requireCount('maxQueueBytes', options.maxQueueBytes ?? DEFAULTS.maxQueueBytes, 1),
     onOverflow: requireOneOf('onOverflow', options.onOverflow ?? DEFAULTS.onOverflow, OVERFLOW_POLICIES),
     blockTimeoutMs: requireCount('blockTimeoutMs', options.blockTimeoutMs ?? DEFAULTS.blockTimeoutMs, 0),
     spillDir: path.resolve(options.spillDir ?? DEFAULTS.spillDir),

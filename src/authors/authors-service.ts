@@ -36,6 +36,9 @@ export function authorsService(trail: AuditTrail, config: AuthorsRouterConfig): 
         : memoryCountCache(namespace, config.countTtlSeconds);
       const policy = new CountCachePolicy(cache, trail.telemetry, trail.config.logger);
       return authorCommands(new AuthorRepository(sequelize, models.Author), policy, namespace);
+    }).catch((error: unknown) => {
+      built = undefined; // the trail heals once the database answers: ask it again next time
+      throw error;
     }));
 }
 

@@ -6,6 +6,7 @@ import type { AuditTrailConfig } from '../config.js';
 import { AuditTrailError, messageOf } from '../errors.js';
 import { redactSecrets } from '../redact.js';
 import { pgConnectionConfig, secretsOf } from './database-url.js';
+import { hopeless } from './hopeless.js';
 
 export interface OpenedDatabase {
   readonly sequelize: Sequelize;
@@ -30,7 +31,10 @@ export function openDatabase(config: AuditTrailConfig): OpenedDatabase {
   return { sequelize: construct(options), owned: true, label: target.settings.label };
 }
 
-/** `ready()` waits on this: the first answer from the database, after as many attempts as configured. */
+/**
+ * `ready()` waits on this: the first answer from the database, after as many attempts as configured, or at
+ * once an error that no retry can fix (a missing database, refused credentials).
+ */
 export async function connectWithRetry(database: OpenedDatabase, config: AuditTrailConfig, signal?: AbortSignal): Promise<void> {
   const { connectAttempts: attempts, connectRetryDelayMs: delayMs, logger } = config;
   for (let attempt = 1; ; attempt++) {
@@ -41,6 +45,8 @@ export async function connectWithRetry(database: OpenedDatabase, config: AuditTr
       if (attempt > 1) logger.info(`connected to the database at ${database.label} on attempt ${attempt}`);
       return;
     } catch (error) {
+      const fatal = hopeless(error, database.label);
+      if (fatal) throw fatal;
       const reason = redactSecrets(messageOf(error), secretsOf(config.database));
       if (attempt >= attempts) {
         throw new AuditTrailError(
