@@ -245,11 +245,17 @@ try {
   for (const [i, [label]] of variants.entries()) row(label, medians(rounds[i]!));
   await pool.end();
 
-  await monitor.query('TRUNCATE user_actions');
   header('\nrecord() to durable, through the whole trail (defaults: batches of 500, 200 ms):');
-  const fastPath = await endToEnd(monitor, { database: database.url }, ROWS * 2);
-  row('PostgreSQL fast path (unnest, 2 batches in flight)', fastPath);
+  const fastPaths: Throughput[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    await monitor.query('TRUNCATE user_actions');
+    fastPaths.push(await endToEnd(monitor, { database: database.url }, ROWS * 2));
+  }
+  const fastPath = medians(fastPaths);
+  row(`PostgreSQL fast path (unnest, 2 batches in flight), median of ${ROUNDS}`, fastPath);
   ceiling(fastPath);
+  // `npm run bench` checks this figure against its target.
+  process.send?.({ rowsPerSecond: fastPath.rowsPerSecond });
   await strictWait(database.url, 64, 5);
   const sqliteDir = mkdtempSync(path.join(tmpdir(), 'audit-bench-sqlite-'));
   row('SQLite portable path (bulkCreate)', await endToEnd(monitor, { database: `sqlite:${path.join(sqliteDir, 'bench.sqlite')}` }, ROWS));
