@@ -1,4 +1,4 @@
-import { SERVER_LABELS } from './apps/bench-app.js';
+import { SERVER_KINDS, SERVER_LABELS } from './apps/bench-app.js';
 import type { ServerSummary } from './summary.js';
 import { markdownTable } from './table.js';
 
@@ -73,4 +73,41 @@ export function costLines(summaries: readonly ServerSummary[]): string[] {
 export function busyCheckLine(summaries: readonly ServerSummary[]): string {
   const servers = summaries.map((s) => `${s.kind} ${whole(s.busyMicros)} ≈ ${whole(s.mainThreadCpuMicros)} + ${whole(s.mainThreadWaitMicros)}`);
   return `  · busy ≈ host thread's CPU + its wait for a core (/proc schedstat; no wait on a quiet machine), µs/req: ${servers.join(', ')}`;
+}
+
+/** The HTTP parts of one run, each as its summaries; a part the run skipped is undefined. */
+export interface HttpParts {
+  readonly get?: readonly ServerSummary[];
+  readonly mix?: readonly ServerSummary[];
+  readonly fixed?: readonly ServerSummary[];
+  readonly bodies?: readonly ServerSummary[];
+}
+
+/** One row per server with the figures the targets read, from every HTTP part: the README's table. */
+export function overviewTable(parts: HttpParts, rate: number): string {
+  const ran = [parts.get, parts.mix, parts.fixed, parts.bodies].flatMap((summaries) => summaries ?? []);
+  const kinds = SERVER_KINDS.filter((kind) => ran.some((s) => s.kind === kind));
+  const find = (summaries: readonly ServerSummary[] | undefined, kind: ServerSummary['kind']) => summaries?.find((s) => s.kind === kind);
+  const cell = (s: ServerSummary | undefined, format: (s: ServerSummary) => string) => (s === undefined ? '–' : format(s));
+  return markdownTable(
+    ['server', 'GET × bare', 'mix × bare', 'busy µs/GET', '− bare', `p99 ms at ${rate}/s`, '− bare', 'loop delay p99 / max ms', '60 KB: p99 ms', 'loop max ms', 'rows lost'],
+    kinds.map((kind) => {
+      const [get, mix, fixed, bodies] = [find(parts.get, kind), find(parts.mix, kind), find(parts.fixed, kind), find(parts.bodies, kind)];
+      const all = [get, mix, fixed, bodies].filter((s) => s !== undefined);
+      const lost = all.some((s) => s.rows === undefined) ? '–' : String(all.reduce((sum, s) => sum + s.requests - s.rows!, 0));
+      return [
+        SERVER_LABELS[kind],
+        cell(get, (s) => `${hundredths(s.ratio)}×`),
+        cell(mix, (s) => `${hundredths(s.ratio)}×`),
+        cell(get, (s) => whole(s.busyMicros)),
+        cell(get, (s) => signed(tenths)(s.busyOverBareMicros)),
+        cell(fixed, (s) => hundredths(s.p99Ms)),
+        cell(fixed, (s) => signed(hundredths)(s.p99OverBareMs)),
+        cell(fixed, (s) => `${hundredths(s.delay!.p99Ms)} / ${tenths(s.delay!.maxMs)}`),
+        cell(bodies, (s) => tenths(s.p99Ms)),
+        cell(bodies, (s) => tenths(s.delay!.maxMs)),
+        lost,
+      ];
+    }),
+  );
 }

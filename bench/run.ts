@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVER_KINDS, type ServerKind } from './apps/bench-app.js';
 import { BenchDatabase } from './bench-database.js';
-import { busyCheckLine, costLines, latencyTable, throughputTable } from './http-report.js';
+import { busyCheckLine, costLines, latencyTable, overviewTable, throughputTable, type HttpParts } from './http-report.js';
 import { runRounds, type Scenario } from './http-rounds.js';
 import { fixedRateTargets, largeBodyTargets, storedRowTargets, throughputTargets } from './http-targets.js';
 import { parseBenchOptions, type BenchOptions, type Part } from './options.js';
@@ -28,23 +28,26 @@ const started = Date.now();
 const targets: Target[] = [];
 const runs = (...parts: Part[]) => parts.some((part) => options.parts.includes(part));
 
-if (runs('http', 'fixed', 'bodies', 'rss')) targets.push(...(await httpBenches(options)));
+const http = runs('http', 'fixed', 'bodies', 'rss') ? await httpBenches(options) : undefined;
+targets.push(...(http?.targets ?? []));
 if (runs('writer')) {
   const { rowsPerSecond } = (await script('writer.ts')) as { rowsPerSecond?: number };
   targets.push(atLeast('≥ 40k rows/s through the trail (bench:writer)', rowsPerSecond ?? Number.NaN, WRITER_ROWS_PER_SECOND, formats.rowsPerSecond));
 }
 if (runs('authors')) await script('authors-listing.ts');
 if (runs('query')) await script('query.ts');
+if (http?.overview) console.log(`\nAll HTTP parts, medians over rounds (as in the README):\n\n${http.overview}`);
 if (targets.length > 0) console.log(`\n${targetsBlock(targets)}`);
 console.log(`\nThe whole run took ${((Date.now() - started) / 60_000).toFixed(1)} min.`);
 
-async function httpBenches(options: BenchOptions): Promise<Target[]> {
+async function httpBenches(options: BenchOptions): Promise<{ targets: Target[]; overview: string | undefined }> {
   const logFile = path.join(tmpdir(), `audit-trail-bench-${process.pid}.log`);
   const database = await BenchDatabase.create(options.postgresUrl);
   const env = { BENCH_DATABASE_URL: database.url, BENCH_LOG_FILE: logFile };
   const servers: ServerProcess[] = [];
   const targets: Target[] = [];
   const everyRun: ServerSummary[] = [];
+  const parts: { -readonly [P in keyof HttpParts]: HttpParts[P] } = {};
   const part = async (title: string, kinds: readonly ServerKind[], scenario: Scenario) => {
     console.log(`\n${title}`);
     const summaries = summarize(await runRounds(servers.filter((server) => kinds.includes(server.kind)), database, scenario));
@@ -69,20 +72,23 @@ async function httpBenches(options: BenchOptions): Promise<Target[]> {
         `${options.connections} connections; ${rounds}.`,
     );
     if (runs('http')) {
-      for (const workload of [WORKLOADS.get, WORKLOADS.mix]) {
+      for (const [name, workload] of [['get', WORKLOADS.get], ['mix', WORKLOADS.mix]] as const) {
         const summaries = await part(`${workload.label}, as fast as each server answers:`, SERVER_KINDS, shape(workload));
+        parts[name] = summaries;
         console.log(`\n${throughputTable(summaries)}\n${[...costLines(summaries), busyCheckLine(summaries)].join('\n')}`);
         targets.push(...throughputTargets(workload.label, summaries));
       }
     }
     if (runs('fixed')) {
       const summaries = await part(`${WORKLOADS.mix.label}, every server held at ${options.rate} req/s:`, SERVER_KINDS, shape(WORKLOADS.mix, options.rate));
+      parts.fixed = summaries;
       console.log(`\n${latencyTable(summaries)}\n${busyCheckLine(summaries)}`);
       targets.push(...fixedRateTargets(options.rate, summaries));
     }
     if (runs('bodies')) {
       const workload = `${WORKLOADS.documents.label} at ${BODY_RATE} req/s`;
       const summaries = await part(`${workload}:`, ['express', 'express-audit'], shape(WORKLOADS.documents, BODY_RATE));
+      parts.bodies = summaries;
       console.log(`\n${latencyTable(summaries)}\n${busyCheckLine(summaries)}`);
       targets.push(...largeBodyTargets(workload, summaries));
     }
@@ -93,7 +99,7 @@ async function httpBenches(options: BenchOptions): Promise<Target[]> {
       console.log(`\n${trend.lines.join('\n')}`);
       targets.push(...trend.targets);
     }
-    return targets;
+    return { targets, overview: everyRun.length > 0 ? overviewTable(parts, options.rate) : undefined };
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
     await database.drop();
