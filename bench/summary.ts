@@ -22,6 +22,8 @@ export interface ServerSummary {
   /** Per request, the host thread's own CPU time and its wait for a core: see ServerWindow. */
   readonly mainThreadCpuMicros: number;
   readonly mainThreadWaitMicros: number;
+  /** Median over rounds of this server's main-thread CPU per request minus its bare twin's: busy time's excess over bare, less the waits. */
+  readonly mainThreadCpuOverBareMicros: number;
   /** Median over rounds of this server's busy time per request minus its bare twin's in the same round. */
   readonly busyOverBareMicros: number;
   readonly gcMicros: number;
@@ -49,6 +51,7 @@ export function summarize(samples: readonly RunSample[]): ServerSummary[] {
       median(own.map((sample) => (twin(sample) ? compare(value(sample), value(twin(sample)!)) : Number.NaN)));
     const perRequest = (micros: (sample: RunSample) => number) => (sample: RunSample) => micros(sample) / sample.server.requests;
     const busy = perRequest((sample) => sample.server.busyMicros);
+    const mainThreadCpu = perRequest((sample) => sample.server.mainThreadCpuMicros);
     const rows = own.map((sample) => sample.rows);
     const delays = own.map((sample) => sample.server.delay);
     return {
@@ -64,8 +67,9 @@ export function summarize(samples: readonly RunSample[]): ServerSummary[] {
       peakRssMiB: Math.max(...own.map((sample) => sample.peakRssMiB)),
       cpuMicros: median(own.map(perRequest((sample) => sample.server.cpuMicros))),
       busyMicros: median(own.map(busy)),
-      mainThreadCpuMicros: median(own.map(perRequest((sample) => sample.server.mainThreadCpuMicros))),
+      mainThreadCpuMicros: median(own.map(mainThreadCpu)),
       mainThreadWaitMicros: median(own.map(perRequest((sample) => sample.server.mainThreadWaitMicros))),
+      mainThreadCpuOverBareMicros: againstBare(mainThreadCpu, difference),
       busyOverBareMicros: againstBare(busy, difference),
       gcMicros: median(own.map(perRequest((sample) => sample.server.gcMicros))),
       postgresCpuMicros: median(own.map(perRequest((sample) => sample.postgresCpuMicros))),

@@ -12,7 +12,7 @@ export function sample(kind: ServerKind, round: number, figures: { rps: number; 
       requests,
       cpuMicros: 100 * requests,
       busyMicros: figures.busy * requests,
-      mainThreadCpuMicros: 80 * requests,
+      mainThreadCpuMicros: 0.8 * figures.busy * requests,
       mainThreadWaitMicros: 0,
       wallMicros: 1e6,
       gcMicros: 0,

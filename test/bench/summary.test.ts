@@ -18,6 +18,7 @@ describe('summarize', () => {
     expect(audited!.ratio).toBeCloseTo(0.9);
     expect(audited!.p99OverBareMs).toBeCloseTo(1);
     expect(audited!.busyOverBareMicros).toBeCloseTo(10);
+    expect(audited!.mainThreadCpuOverBareMicros).toBeCloseTo(8);
     expect(bare!.ratio).toBe(1);
   });
 
