@@ -51,7 +51,7 @@ export async function rssTrend(database: BenchDatabase, settings: TrendSettings)
           name: `RSS flat over ${settings.durationSeconds} s, audited Express`,
           met: !grows,
           measured: trend,
-          gap: `second-half rise ${rise.toFixed(1)} MiB against ${(mean * GROWTH_TOLERANCE).toFixed(1)} MiB allowed`,
+          gap: `second-half rise ${rise.toFixed(1)} MiB against ${(mean * GROWTH_TOLERANCE).toFixed(1)} MiB allowed, slope ${(perMinute / standardError).toFixed(1)} standard errors (growth above ${SIGNIFICANCE})`,
         },
         exactly('0 rows lost, RSS run', rows, requests, `${rows} rows for ${requests} requests`),
       ],
