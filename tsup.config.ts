@@ -6,6 +6,8 @@ export default defineConfig({
     express: 'adapters/express.ts',
     koa: 'adapters/koa.ts',
     cli: 'src/cli.ts',
+    // The PostgreSQL writer's thread, loaded by path beside the bundles (see worker-row-writer.ts).
+    'writer-worker': 'src/writer/worker/postgres-worker.ts',
   },
   format: ['esm', 'cjs'],
   dts: { entry: { index: 'src/index.ts', express: 'adapters/express.ts', koa: 'adapters/koa.ts' } },

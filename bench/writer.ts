@@ -11,7 +11,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { AuditEvent } from '../src/capture/event.js';
 import { createAuditTrail, type AuditTrailOptions } from '../src/index.js';
 import { newEventId } from '../src/writer/event-id.js';
-import { COLUMNS, columnsOf } from '../src/writer/postgres-fast-path.js';
+import { COLUMNS, columnsOf, rowOf } from '../src/writer/postgres-fast-path.js';
 import type { QueuedEvent } from '../src/writer/queue.js';
 import { toRow } from '../src/store/user-action-row.js';
 import { backendCpu, cpuSpent } from './bench-database.js';
@@ -52,11 +52,11 @@ const arrays = COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
 const unnestIdempotent: Insert = (client, batch) =>
   client.query(
     `INSERT INTO user_actions (${names}, event_id) SELECT * FROM unnest(${arrays}, $${COLUMNS.length + 1}::uuid[]) ON CONFLICT (event_id) DO NOTHING`,
-    columnsOf(batch),
+    columnsOf(batch.map(rowOf)),
   );
 
 const unnestWithoutEventId = (table: string): Insert => (client, batch) =>
-  client.query(`INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays})`, columnsOf(batch).slice(0, COLUMNS.length));
+  client.query(`INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays})`, columnsOf(batch.map(rowOf)).slice(0, COLUMNS.length));
 
 /** One JSON document per batch, expanded by PostgreSQL into rows of the table's own type. */
 const jsonRecordset: Insert = (client, batch) =>

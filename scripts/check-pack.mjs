@@ -43,6 +43,33 @@ if (code !== 'peer_missing') throw new Error('metricsRoute without prom-client: 
   run('node', ['peer-esm.mjs']);
   run('node', ['peer-cjs.cjs']);
 
+  // PostgreSQL rows are written by dist/writer-worker.js, loaded by path: a row must land from either format.
+  const server = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const scratch = `audit_trail_pack_${process.pid}`;
+  const writeCheck = (load) => `${load}
+const url = new URL(${JSON.stringify(server)}); url.pathname = '/${scratch}';
+const trail = createAuditTrail({ database: url.toString(), logger: false });
+// A writer thread that cannot load retries for ever: fail instead of hanging.
+setTimeout(() => { console.error('no row written through the packed writer thread within 30 s'); process.exit(1); }, 30_000).unref();
+await trail.ready();
+trail.record({ timestamp: new Date(), userId: 'pack', username: 'pack', userRoles: [], actionType: 'GET', resource: '/pack',
+  outcome: 'success', ipAddress: null, userAgent: null, requestId: process.argv[2], requestData: null, responseStatus: 200,
+  errorMessage: null, durationMs: 1 });
+await trail.flush();
+const [rows] = await (await trail.store()).sequelize.query("SELECT count(*)::int AS n FROM user_actions WHERE request_id = '" + process.argv[2] + "'");
+await trail.close();
+if (rows[0].n !== 1) throw new Error('no row written through the packed writer thread');`;
+  writeFileSync(path.join(app, 'write-esm.mjs'), writeCheck("import { createAuditTrail } from 'audit-trail';"));
+  writeFileSync(path.join(app, 'write-cjs.cjs'), `(async () => {\n${writeCheck("const { createAuditTrail } = require('audit-trail');")}\n})().catch((error) => { console.error(error); process.exit(1); });`);
+  const admin = (sql) => run('node', ['-e', `const pg = require('pg'); const c = new pg.Client(${JSON.stringify(server)}); c.connect().then(() => c.query(${JSON.stringify(sql)})).finally(() => c.end());`]);
+  admin(`CREATE DATABASE ${scratch}`);
+  try {
+    run('node', ['write-esm.mjs', 'pack-esm']);
+    run('node', ['write-cjs.cjs', 'pack-cjs']);
+  } finally {
+    admin(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
+  }
+
   const typeUse = checks.map(([spec, name], i) => `import { ${name} as t${i} } from '${spec}';\nconst u${i}: Function = t${i};\nvoid u${i};`).join('\n');
   // The expect-error line fails the check if the types resolved to `any` instead of the real declarations.
   const optionTypes = (spec) =>
@@ -56,7 +83,7 @@ if (code !== 'peer_missing') throw new Error('metricsRoute without prom-client: 
 
   const help = run('npx', ['--no-install', 'audit-trail', '--help']);
   if (!help.includes('migrate up')) throw new Error('the audit-trail bin did not print its help');
-  console.log(`pack check passed: ${tarball} imports under ESM and CJS without its optional peers, its types resolve, and its bin runs`);
+  console.log(`pack check passed: ${tarball} imports under ESM and CJS without its optional peers, writes rows through its worker thread under both, its types resolve, and its bin runs`);
 } finally {
   rmSync(app, { recursive: true, force: true });
 }

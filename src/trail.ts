@@ -13,10 +13,11 @@ import { defineModels, type Models } from './store/models.js';
 import { Telemetry } from './telemetry.js';
 import { DropLog } from './writer/drop-log.js';
 import { portablePath } from './writer/portable-path.js';
-import { postgresFastPath } from './writer/postgres-fast-path.js';
 import { closeOnSignals } from './writer/signals.js';
 import { SpillFile } from './writer/spill.js';
 import { Writer } from './writer/writer.js';
+import { WorkerRowWriter } from './writer/worker/worker-row-writer.js';
+import { workerSettings } from './writer/worker/worker-settings.js';
 
 export interface Store {
   readonly sequelize: Sequelize;
@@ -73,7 +74,12 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
   const queryMonitor = monitorQueries(database.sequelize, { telemetry, logger, slowQueryMs: config.slowQueryMs });
   const drops = new DropLog(logger, telemetry);
   const postgres = database.sequelize.getDialect() === 'postgres';
-  const writeRows = started.then((store) => (postgres ? postgresFastPath(store.sequelize, queryMonitor.report) : portablePath(store.models)));
+  // PostgreSQL rows are written by a thread of their own; SQLite's single connection stays on this one.
+  const rowWorker = postgres ? new WorkerRowWriter(workerSettings(database.sequelize, config.writeConcurrency), queryMonitor.report, logger) : undefined;
+  const writeRows = started.then((store) => {
+    rowWorker?.warm();
+    return rowWorker?.write ?? portablePath(store.models);
+  });
   writeRows.catch(() => {}); // reported once, by `started`
   const writer = new Writer(
     { write: async (entries) => (await writeRows)(entries), logger, drops },
@@ -121,6 +127,7 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
         stopping.abort();
         await retention?.stop();
         await writer.close(config.closeTimeoutMs);
+        await rowWorker?.close();
         if (redis?.owned) redis.client.disconnect();
         queryMonitor.stop();
         await started.catch(() => {}); // a connection or migration under way finishes before the pool closes

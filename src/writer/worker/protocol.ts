@@ -1,0 +1,48 @@
+/** What crosses the thread boundary between the host's writer and the PostgreSQL worker. */
+
+/** A pg connection config that survives structured cloning: no functions, no sockets. */
+export interface WorkerConnection {
+  readonly host?: string;
+  readonly port?: number;
+  readonly user?: string;
+  readonly password?: string;
+  readonly database?: string;
+  readonly ssl?: unknown;
+  readonly application_name?: string;
+}
+
+export interface WorkerSettings {
+  readonly connection: WorkerConnection;
+  /** Connections the worker may hold: one per batch in flight. */
+  readonly maxConnections: number;
+}
+
+export type ToWorker =
+  | { readonly type: 'write'; readonly id: number; readonly rows: unknown[][] }
+  | { readonly type: 'close' };
+
+export type FromWorker =
+  | { readonly id: number; readonly durationMs: number; readonly error?: undefined }
+  | { readonly id: number; readonly durationMs: number; readonly error: WireError };
+
+/** Enough of a driver error for the host to classify it (SQLSTATE `code`) and to log it. */
+export interface WireError {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: string;
+}
+
+export function toWire(error: unknown): WireError {
+  const { name, message, code } = (error ?? {}) as { name?: unknown; message?: unknown; code?: unknown };
+  return {
+    name: typeof name === 'string' ? name : 'Error',
+    message: typeof message === 'string' ? message : String(error),
+    ...(typeof code === 'string' ? { code } : {}),
+  };
+}
+
+/** The host's copy of the worker's error; a TypeError stays a TypeError, which marks a bad row. */
+export function fromWire(wire: WireError): Error {
+  const error = wire.name === 'TypeError' ? new TypeError(wire.message) : wire.name === 'RangeError' ? new RangeError(wire.message) : new Error(wire.message);
+  return Object.assign(error, wire.code === undefined ? {} : { code: wire.code });
+}
