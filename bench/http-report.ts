@@ -78,10 +78,10 @@ export function busyCheckLine(summaries: readonly ServerSummary[]): string {
 
 /** The HTTP parts of one run, each as its summaries; a part the run skipped is undefined. */
 export interface HttpParts {
-  readonly get?: readonly ServerSummary[];
-  readonly mix?: readonly ServerSummary[];
-  readonly fixed?: readonly ServerSummary[];
-  readonly bodies?: readonly ServerSummary[];
+  get?: readonly ServerSummary[];
+  mix?: readonly ServerSummary[];
+  fixed?: readonly ServerSummary[];
+  bodies?: readonly ServerSummary[];
 }
 
 /** One row per server with the figures the targets read, from every HTTP part: the README's table. */

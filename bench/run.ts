@@ -47,7 +47,7 @@ async function httpBenches(options: BenchOptions): Promise<{ targets: Target[]; 
   const servers: ServerProcess[] = [];
   const targets: Target[] = [];
   const everyRun: ServerSummary[] = [];
-  const parts: { -readonly [P in keyof HttpParts]: HttpParts[P] } = {};
+  const parts: HttpParts = {};
   const part = async (title: string, kinds: readonly ServerKind[], scenario: Scenario) => {
     console.log(`\n${title}`);
     const summaries = summarize(await runRounds(servers.filter((server) => kinds.includes(server.kind)), database, scenario));
@@ -67,10 +67,12 @@ async function httpBenches(options: BenchOptions): Promise<{ targets: Target[]; 
   try {
     const kinds: readonly ServerKind[] = runs('http', 'fixed') ? SERVER_KINDS : runs('bodies') ? ['express', 'express-audit'] : [];
     for (const kind of kinds) servers.push(await ServerProcess.start(kind, env));
-    if (kinds.length > 0) console.log(
-      `HTTP: ${cpus().length} cores shared by the servers (one process each), PostgreSQL and autocannon (in this process), ` +
-        `${options.connections} connections; ${rounds}.`,
-    );
+    if (kinds.length > 0) {
+      console.log(
+        `HTTP: ${cpus().length} cores shared by the servers (one process each), PostgreSQL and autocannon (in this process), ` +
+          `${options.connections} connections; ${rounds}.`,
+      );
+    }
     if (runs('http')) {
       for (const [name, workload] of [['get', WORKLOADS.get], ['mix', WORKLOADS.mix]] as const) {
         const summaries = await part(`${workload.label}, as fast as each server answers:`, SERVER_KINDS, shape(workload));

@@ -49,6 +49,9 @@ type Insert = (client: pg.PoolClient, batch: QueuedEvent[]) => Promise<unknown>;
 const names = COLUMNS.map(([name]) => name).join(', ');
 const arrays = COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
 
+/** One event's values as the writer thread binds them, in COLUMNS order, then its event id. */
+const boundRow = (entry: QueuedEvent): unknown[] => columnsOf([rowOf(entry)]).map(([value]) => value);
+
 const unnestIdempotent: Insert = (client, batch) =>
   client.query(
     `INSERT INTO user_actions (${names}, event_id) SELECT * FROM unnest(${arrays}, $${COLUMNS.length + 1}::uuid[]) ON CONFLICT (event_id) DO NOTHING`,
@@ -69,7 +72,7 @@ const jsonRecordset: Insert = (client, batch) =>
 const valuesIdempotent: Insert = (client, batch) => {
   const width = COLUMNS.length + 1;
   const rows = batch.map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`);
-  const values = batch.flatMap(({ id, event }) => [...COLUMNS.map(([, , value]) => value(event)), id]);
+  const values = batch.flatMap(boundRow);
   return client.query(`INSERT INTO user_actions (${names}, event_id) VALUES ${rows.join(', ')} ON CONFLICT (event_id) DO NOTHING`, values);
 };
 
@@ -85,7 +88,7 @@ const copy: Insert = (client, batch) =>
   });
 
 function copyLines(batch: QueuedEvent[]): string {
-  return batch.map(({ id, event }) => `${[...COLUMNS.map(([, , value]) => copyText(value(event))), id].join('\t')}\n`).join('');
+  return batch.map((entry) => `${boundRow(entry).map(copyText).join('\t')}\n`).join('');
 }
 
 /** COPY made exactly-once: into a temporary table, then INSERT … SELECT … ON CONFLICT, in one transaction. */
@@ -214,6 +217,9 @@ try {
   await migrate.close();
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   const monitor = new pg.Client({ connectionString: database.url });
+  // After a failure, dropping the scratch database ends these connections: the failure is what to report.
+  monitor.on('error', () => {});
+  pool.on('error', () => {});
   await monitor.connect();
   // user_actions without our event id and its unique index: what exactly-once costs.
   await pool.query('CREATE TABLE user_actions_plain (LIKE user_actions INCLUDING DEFAULTS)');
