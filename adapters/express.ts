@@ -11,12 +11,13 @@ import type { AuditTrail } from '../src/trail.js';
 import { auditLogMount, type AuditLogRouterInput } from '../src/query/routes.js';
 import type { AuditLogRouterOptions } from '../src/query/router-options.js';
 import { mountRoutes } from './express-routes.js';
+import { hookRouteTemplate, routeTemplate } from './express-route-template.js';
 
 export * from '../src/index.js';
 export type { CaptureOptions } from '../src/capture/capture-options.js';
 export type { MountOptions as ExpressAuditOptions } from '../src/mount.js';
 export type { AuthorsRouterOptions, AuthorRouteName } from '../src/authors/options.js';
-export type { AuditLogRouterOptions, AuditLogRequest } from '../src/query/router-options.js';
+export type { AuditLogRouterOptions, AuditLogRequest, AuditLogRouteName } from '../src/query/router-options.js';
 
 export interface ExpressAuditMiddleware extends RequestHandler, TrailHandle {
   /** Mount after your routes: records the error passed to `next(err)`, then passes it on. */
@@ -28,7 +29,7 @@ type AuditedRequest = Request & { id?: string; user?: unknown; [FORWARDED_ERROR]
 
 /** The matched template: from our own route tables, else from Express's router. */
 function routeOf(req: AuditedRequest): string | undefined {
-  return req[MATCHED_ROUTE] ?? (req.route ? `${req.baseUrl}${String(req.route.path)}` : undefined);
+  return req[MATCHED_ROUTE] ?? routeTemplate(req);
 }
 
 /** `app.use(auditTrail())`: every request becomes one `user_actions` row. Mount it first. */
@@ -44,6 +45,7 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
       frameworkTrust: req.app.get('trust proxy fn') as TrustFn | undefined,
     });
     if (!pending) return next();
+    hookRouteTemplate(req);
     req.id = pending.requestId;
     res.setHeader('X-Request-ID', pending.requestId);
     const finished = (aborted: boolean) => ({

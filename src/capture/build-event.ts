@@ -4,6 +4,7 @@ import { clientIp, type TrustFn } from './client-ip.js';
 import { clip, COLUMN_LIMITS } from './columns.js';
 import type { AuditEvent } from './event.js';
 import { outcomeOf } from './outcome.js';
+import type { Sanitizer } from './sanitize.js';
 import { ANONYMOUS, userFromClaims } from './user.js';
 
 /** What an adapter reads when the response has finished or was aborted. */
@@ -35,7 +36,7 @@ export interface ObservedRequest extends FinishedResponse {
 
 export interface EventPolicy {
   readonly recordAnonymous: boolean;
-  readonly sanitize: (value: unknown) => { value: unknown; truncated: boolean };
+  readonly sanitize: Sanitizer;
 }
 
 const NON_JSON_BODY = '[non-JSON body omitted]';
@@ -62,10 +63,12 @@ export function buildEvent(request: ObservedRequest, policy: EventPolicy): Audit
   };
 }
 
-/** `{ body, query, route }`, sanitized together so that one size budget covers the whole column. */
-function requestData(request: ObservedRequest, policy: EventPolicy): unknown {
+/**
+ * `{ query, route, body }` as stored JSON text, sanitized together so that one size budget covers the
+ * whole column. Query and route come first, so a large body is cut rather than pushing them out.
+ */
+function requestData(request: ObservedRequest, policy: EventPolicy): string {
   const body = typeof request.body === 'string' ? NON_JSON_BODY : request.body;
-  const { value, truncated } = policy.sanitize({ body, query: request.query, route: request.route });
-  return truncated ? { ...(value as object), truncated: true } : value;
+  return policy.sanitize.object({ query: request.query, route: request.route, body });
 }
 

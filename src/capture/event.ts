@@ -12,7 +12,8 @@ export interface AuditEvent {
   ipAddress: string | null;
   userAgent: string | null;
   requestId: string | null;
-  requestData: unknown;
+  /** JSON text of `{ query, route, body[, truncated] }`, written once when the request finishes. */
+  requestData: string | null;
   responseStatus: number | null;
   errorMessage: string | null;
   durationMs: number | null;

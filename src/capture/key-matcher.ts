@@ -1,8 +1,7 @@
+import { memoized } from './memo.js';
+
 /** Decides whether the value under `key` must be redacted; `path` runs from the root to `key` itself. */
 export type KeyPredicate = (key: string, path: readonly string[]) => boolean;
-
-const MEMO_SIZE = 1_000;
-const MEMO_KEY_LENGTH = 100;
 
 // An all-caps run ends where a capitalised word begins, so `APIKey` reads as API + Key.
 const WORD = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+/g;
@@ -45,19 +44,7 @@ export function compileKeyMatcher(terms: ReadonlyArray<string | RegExp>, redact?
     return false;
   };
 
-  // Requests repeat the same few field names, so each key's verdict is remembered rather than
-  // re-split on every request. Bounded in count and key length: keys come from clients.
-  const verdicts = new Map<string, boolean>();
-  const isTerm = (key: string): boolean => {
-    let verdict = verdicts.get(key);
-    if (verdict !== undefined) return verdict;
-    verdict = spellsTerm(key) || patterns.some((pattern) => pattern.test(key));
-    if (key.length <= MEMO_KEY_LENGTH) {
-      if (verdicts.size === MEMO_SIZE) verdicts.clear();
-      verdicts.set(key, verdict);
-    }
-    return verdict;
-  };
+  const isTerm = memoized((key) => spellsTerm(key) || patterns.some((pattern) => pattern.test(key)));
 
   return (key, path) => {
     if (isTerm(key)) return true;

@@ -119,7 +119,17 @@ export class RequestCapture {
   }
 }
 
-function pathOf(url: string): string {
+// Scheme and authority of an absolute-form request target (RFC 9112 3.2.2), as sent to proxies.
+const SCHEME_AND_HOST = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]*/;
+
+/**
+ * The path of a request target, without the query string, and never a scheme or host: an absolute-form
+ * `GET http://host/p` is routed as `/p` by Express and Koa, and is recorded (and skipped) as `/p` too.
+ */
+export function pathOf(url: string): string {
   const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
+  const target = query === -1 ? url : url.slice(0, query);
+  if (target.startsWith('/')) return target;
+  const origin = SCHEME_AND_HOST.exec(target);
+  return origin === null ? target : target.slice(origin[0].length) || '/';
 }

@@ -1,5 +1,6 @@
 import { compileKeyMatcher } from './key-matcher.js';
 import type { KeyPredicate } from './key-matcher.js';
+import { propertyNames, quoted, type PropertyName } from './json-text.js';
 import { cutAt, storableText } from './text.js';
 
 /** Always redacted; `redactKeys` adds to this list, never replaces it. */
@@ -35,10 +36,20 @@ export interface SanitizeOptions {
 }
 
 export interface Sanitized {
-  /** JSON-serializable copy of the input, safe to store in a PostgreSQL json/jsonb column. */
-  value: unknown;
+  /** JSON text of the redacted, bounded input, ready for a json/jsonb column; undefined where JSON.stringify gives undefined. */
+  json: string | undefined;
   /** True when a cap cut anything: depth, entry count or size. */
   truncated: boolean;
+}
+
+export interface Sanitizer {
+  /** Any value as JSON text. */
+  (value: unknown): Sanitized;
+  /**
+   * A JSON object of `fields`, walked in their order against one shared budget, so earlier fields are
+   * never pushed out by later ones; `"truncated": true` is added when a cap cut anything.
+   */
+  object(fields: Readonly<Record<string, unknown>>): string;
 }
 
 const REDACTED = '[REDACTED]';
@@ -47,10 +58,8 @@ const TOO_DEEP = '[Truncated]';
 const STREAM = '[Stream]';
 const UNSERIALIZABLE = '[Unserializable]';
 const CUT_SUFFIX = '…[truncated]';
-const MORE_KEYS = '…';
-
-/** What JSON.stringify drops from objects and writes as null in arrays: undefined, functions, symbols. */
-const OMIT = Symbol('omit');
+const MORE_KEYS = JSON.stringify('…');
+const TRUNCATED_ENTRY = '"truncated":true';
 
 interface Limits {
   maxDepth: number;
@@ -59,11 +68,11 @@ interface Limits {
 }
 
 /**
- * Compiles options once into a function that turns any request data into a
- * bounded, JSON-serializable copy with sensitive values redacted. It never
+ * Compiles options once into a function that writes any request data as bounded JSON text with
+ * sensitive values redacted, in one pass: no copy of the data is built and then serialized. It never
  * throws: whatever cannot be read becomes a marker string.
  */
-export function createSanitizer(options: SanitizeOptions = {}): (value: unknown) => Sanitized {
+export function createSanitizer(options: SanitizeOptions = {}): Sanitizer {
   const limits: Limits = {
     maxDepth: options.maxDepth ?? 10,
     maxKeys: options.maxKeys ?? 500,
@@ -72,72 +81,122 @@ export function createSanitizer(options: SanitizeOptions = {}): (value: unknown)
   const isSensitive = compileKeyMatcher([...DEFAULT_SENSITIVE_KEYS, ...(options.redactKeys ?? [])], options.redact);
   // Only the host's redact callback reads the path; without one, keeping it up to date is wasted work.
   const tracksPath = options.redact !== undefined;
-  return (value) => {
+  const names = propertyNames();
+  const sanitize = (value: unknown): Sanitized => {
     try {
-      const walk = new Walk(limits, isSensitive, tracksPath);
-      const result = walk.value(value, 1, '');
-      return { value: result === OMIT ? undefined : result, truncated: walk.truncated };
+      const walk = new Walk(limits, isSensitive, names, tracksPath);
+      return { json: walk.value(value, 1, '') ? walk.json : undefined, truncated: walk.truncated };
     } catch {
-      return { value: UNSERIALIZABLE, truncated: true };
+      return { json: JSON.stringify(UNSERIALIZABLE), truncated: true };
     }
   };
+  const object = (fields: Readonly<Record<string, unknown>>): string => {
+    try {
+      const walk = new Walk(limits, isSensitive, names, tracksPath);
+      walk.root(fields);
+      return walk.json;
+    } catch {
+      return `{${TRUNCATED_ENTRY}}`;
+    }
+  };
+  return Object.assign(sanitize, { object });
 }
 
 /**
- * One sanitizing pass. It estimates the JSON size while copying (`budget` is
+ * One sanitizing pass, appending JSON text to `json`. It estimates the size as it writes (`budget` is
  * what is left of maxBytes), so a huge input costs no more than the part kept.
  */
 class Walk {
   truncated = false;
+  json = '';
   private budget: number;
-  /** The containers being copied, root first: a stack, as depth is small and a Set costs more to keep. */
+  /** The containers being written, root first: a stack, as depth is small and a Set costs more to keep. */
   private readonly ancestors: object[] = [];
   private readonly path: string[] = [];
 
   constructor(
     private readonly limits: Limits,
     private readonly isSensitive: KeyPredicate,
+    private readonly names: (rawKey: string) => PropertyName,
     private readonly tracksPath: boolean,
   ) {
     this.budget = limits.maxBytes;
   }
 
-  /** `key` is the property name JSON.stringify would hand to toJSON. */
-  value(value: unknown, depth: number, key: string): unknown {
+  /** The fields as one object, in order, and the `truncated` flag inside it. */
+  root(fields: Readonly<Record<string, unknown>>): void {
+    this.json = '{';
+    this.budget -= 2;
+    const keys = Object.keys(fields);
+    let kept = 0;
+    let written = 0;
+    for (; kept < keys.length && this.makeRoom(keys[kept]!, kept); kept++) {
+      if (this.entry(keys[kept]!, fields[keys[kept]!], 1, written)) written++;
+    }
+    this.endRecord(keys.length - kept, written);
+    if (this.truncated) this.json += written > 0 || keys.length > kept ? `,${TRUNCATED_ENTRY}` : TRUNCATED_ENTRY;
+    this.json += '}';
+  }
+
+  /**
+   * Appends `value`; false, with nothing appended, where JSON.stringify would omit it (undefined,
+   * functions, symbols). `key` is the property name JSON.stringify would hand to toJSON.
+   */
+  value(value: unknown, depth: number, key: string): boolean {
     switch (typeof value) {
       case 'string':
-        return this.string(value);
+        this.string(value);
+        return true;
       case 'number':
-        return Number.isFinite(value) ? this.spend(value, String(value).length) : this.spend(null, 4);
+        this.literal(Number.isFinite(value) ? String(value) : 'null');
+        return true;
       case 'boolean':
-        return this.spend(value, 5);
+        this.literal(value ? 'true' : 'false');
+        return true;
       case 'bigint':
-        return this.string(value.toString());
+        this.string(value.toString());
+        return true;
       case 'object':
-        return value === null ? this.spend(null, 4) : this.object(value, depth, key);
+        if (value === null) {
+          this.literal('null');
+          return true;
+        }
+        return this.object(value, depth, key);
       default:
-        return OMIT;
+        return false;
     }
   }
 
-  private object(value: object, depth: number, key: string): unknown {
+  private object(value: object, depth: number, key: string): boolean {
+    const before = this.json;
     try {
       if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof SharedArrayBuffer) {
-        return this.marker(`[${value.constructor.name} ${value.byteLength} bytes]`);
+        this.marker(storableText(`[${value.constructor.name} ${value.byteLength} bytes]`));
+        return true;
       }
-      if (typeof (value as { pipe?: unknown }).pipe === 'function') return this.marker(STREAM);
+      if (typeof (value as { pipe?: unknown }).pipe === 'function') {
+        this.marker(STREAM);
+        return true;
+      }
       const toJSON: unknown = (value as { toJSON?: unknown }).toJSON;
-      if (typeof toJSON !== 'function') return this.container(value, depth);
+      if (typeof toJSON !== 'function') {
+        this.container(value, depth);
+        return true;
+      }
       // Like JSON.stringify, what toJSON returns is serialized as is, without calling its own toJSON.
       const json: unknown = toJSON.call(value, key);
-      return typeof json === 'object' && json !== null ? this.container(json, depth) : this.value(json, depth, key);
+      if (typeof json !== 'object' || json === null) return this.value(json, depth, key);
+      this.container(json, depth);
+      return true;
     } catch {
-      // Throwing getters, revoked Proxies, hostile toJSON: keep the rest of the data.
-      return this.marker(UNSERIALIZABLE);
+      // Throwing getters, revoked Proxies, hostile toJSON: drop what this value wrote, keep the rest.
+      this.json = before;
+      this.marker(UNSERIALIZABLE);
+      return true;
     }
   }
 
-  private container(value: object, depth: number): unknown {
+  private container(value: object, depth: number): void {
     if (this.ancestors.includes(value)) return this.marker(CIRCULAR);
     if (depth > this.limits.maxDepth) {
       this.truncated = true;
@@ -145,58 +204,65 @@ class Walk {
     }
     this.ancestors.push(value);
     try {
-      if (Array.isArray(value)) return this.array(value, value.length, depth);
-      if (value instanceof Set) return this.array(value, value.size, depth);
-      if (value instanceof Map) return this.map(value, depth);
-      return this.record(value, depth);
+      if (Array.isArray(value)) this.array(value, value.length, depth);
+      else if (value instanceof Set) this.array(value, value.size, depth);
+      else if (value instanceof Map) this.map(value, depth);
+      else this.record(value, depth);
     } finally {
       this.ancestors.pop();
     }
   }
 
-  private array(items: Iterable<unknown>, size: number, depth: number): unknown[] {
-    const copy: unknown[] = [];
+  private array(items: Iterable<unknown>, size: number, depth: number): void {
+    this.json += '[';
     this.budget -= 2;
+    let kept = 0;
     for (const item of items) {
-      if (copy.length === this.limits.maxKeys || this.budget < 1) break;
-      const key = String(copy.length);
+      if (kept === this.limits.maxKeys || this.budget < 1) break;
+      if (kept > 0) this.json += ',';
+      const key = String(kept);
       this.enter(depth, key);
-      const value = this.value(item, depth + 1, key);
-      copy.push(value === OMIT ? this.spend(null, 4) : value);
+      if (!this.value(item, depth + 1, key)) this.literal('null');
       this.budget -= 1;
+      kept++;
     }
-    const dropped = size - copy.length;
+    const dropped = size - kept;
     if (dropped > 0) {
       this.truncated = true;
-      copy.push(this.marker(`[… ${dropped} more items]`));
+      if (kept > 0) this.json += ',';
+      this.marker(`[… ${dropped} more items]`);
     }
-    return copy;
+    this.json += ']';
   }
 
   /** Own enumerable string keys, like JSON.stringify; values are read only for the keys kept. */
-  private record(value: object, depth: number): Record<string, unknown> {
+  private record(value: object, depth: number): void {
     const keys = Object.keys(value);
-    const copy: Record<string, unknown> = {};
+    this.json += '{';
     this.budget -= 2;
     let kept = 0;
+    let written = 0;
     for (; kept < keys.length && this.makeRoom(keys[kept]!, kept); kept++) {
-      this.keep(copy, keys[kept]!, readProperty(value, keys[kept]!), depth);
+      if (this.entry(keys[kept]!, readProperty(value, keys[kept]!), depth, written)) written++;
     }
-    return this.endRecord(copy, keys.length - kept);
+    this.endRecord(keys.length - kept, written);
+    this.json += '}';
   }
 
   /** Map keys become property names, so a `password` entry is redacted like a property. */
-  private map(map: Map<unknown, unknown>, depth: number): Record<string, unknown> {
-    const copy: Record<string, unknown> = {};
+  private map(map: Map<unknown, unknown>, depth: number): void {
+    this.json += '{';
     this.budget -= 2;
     let kept = 0;
+    let written = 0;
     for (const [key, item] of map) {
       const rawKey = String(key);
       if (!this.makeRoom(rawKey, kept)) break;
-      this.keep(copy, rawKey, item, depth);
+      if (this.entry(rawKey, item, depth, written)) written++;
       kept++;
     }
-    return this.endRecord(copy, map.size - kept);
+    this.endRecord(map.size - kept, written);
+    this.json += '}';
   }
 
   /** Spends the budget for the entry `rawKey` when the record has room for it. */
@@ -208,11 +274,22 @@ class Walk {
     return true;
   }
 
-  private keep(copy: Record<string, unknown>, rawKey: string, item: unknown, depth: number): void {
-    const key = storableText(rawKey);
-    this.enter(depth, key);
-    const value = this.isSensitive(key, this.path) ? this.marker(REDACTED) : this.value(item, depth + 1, rawKey);
-    if (value !== OMIT) setOwn(copy, key, value);
+  /**
+   * Appends `"key":value` after the `written` entries before it; false when the value is omitted. Two
+   * keys that clean to the same text are both written: readers of JSON, jsonb among them, keep the last.
+   */
+  private entry(rawKey: string, item: unknown, depth: number, written: number): boolean {
+    const { name, text } = this.names(rawKey);
+    this.enter(depth, name);
+    const before = this.json;
+    this.json += written > 0 ? `,${text}` : text;
+    if (this.isSensitive(name, this.path)) {
+      this.marker(REDACTED);
+      return true;
+    }
+    if (this.value(item, depth + 1, rawKey)) return true;
+    this.json = before;
+    return false;
   }
 
   /** Points `path` at `key` inside the container at `depth`; assigned, not pushed, so a throw cannot corrupt it. */
@@ -222,30 +299,33 @@ class Walk {
     this.path.push(key);
   }
 
-  private endRecord(copy: Record<string, unknown>, dropped: number): Record<string, unknown> {
-    if (dropped > 0) {
-      this.truncated = true;
-      setOwn(copy, MORE_KEYS, this.marker(`${dropped} more keys`));
-    }
-    return copy;
+  private endRecord(dropped: number, written: number): void {
+    if (dropped <= 0) return;
+    this.truncated = true;
+    this.json += written > 0 ? `,${MORE_KEYS}:` : `${MORE_KEYS}:`;
+    this.marker(`${dropped} more keys`);
   }
 
-  private string(s: string): string {
+  private string(s: string): void {
     const room = this.budget - 2;
     this.budget -= s.length + 2;
-    if (s.length <= room) return storableText(s);
+    if (s.length <= room) {
+      this.json += quoted(s);
+      return;
+    }
     this.truncated = true;
-    return storableText(cutAt(s, Math.max(room - CUT_SUFFIX.length, 0))) + CUT_SUFFIX;
+    this.json += quoted(cutAt(s, Math.max(room - CUT_SUFFIX.length, 0)) + CUT_SUFFIX);
   }
 
   /** Markers are never cut: they are short, and at most one per open container appears past the budget. */
-  private marker(text: string): string {
-    return this.spend(text, text.length + 2);
+  private marker(text: string): void {
+    this.json += JSON.stringify(text);
+    this.budget -= text.length + 2;
   }
 
-  private spend<T>(value: T, cost: number): T {
-    this.budget -= cost;
-    return value;
+  private literal(text: string): void {
+    this.json += text;
+    this.budget -= text.length;
   }
 }
 
@@ -254,15 +334,5 @@ function readProperty(value: object, key: string): unknown {
     return (value as Record<string, unknown>)[key];
   } catch {
     return UNSERIALIZABLE;
-  }
-}
-
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  // Assigning `__proto__` would replace the copy's prototype instead of adding a key;
-  // defineProperty is slow, so it is kept for that one key.
-  if (key === '__proto__') {
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  } else {
-    target[key] = value;
   }
 }

@@ -2,9 +2,10 @@ import type { AuditEvent } from '../capture/event.js';
 import type { Outcome } from '../capture/outcome.js';
 import type { UserActionRow } from '../store/models.js';
 
-/** One stored `user_actions` row as readers see it: the recorded event, camelCase, with its id. */
-export interface AuditLogEntry extends AuditEvent {
+/** One stored `user_actions` row as readers see it: the recorded event, camelCase, with its id and requestData parsed. */
+export interface AuditLogEntry extends Omit<AuditEvent, 'requestData'> {
   id: number;
+  requestData: unknown;
 }
 
 /** SQLite hands JSON columns back as text; PostgreSQL's JSONB arrives parsed. */

@@ -14,7 +14,8 @@ export function toRow(event: AuditEvent, eventId: string): UserActionRow {
     ip_address: event.ipAddress,
     user_agent: event.userAgent,
     request_id: event.requestId,
-    request_data: event.requestData ?? null,
+    // Sequelize's JSON type serializes what it is given, so the stored text goes back to a value here.
+    request_data: event.requestData === null ? null : JSON.parse(event.requestData),
     response_status: event.responseStatus,
     error_message: event.errorMessage,
     duration_ms: event.durationMs,

@@ -1,8 +1,17 @@
 import { describe, it, expect } from 'vitest';
 import { Readable } from 'node:stream';
-import { DEFAULT_SENSITIVE_KEYS, createSanitizer } from '../../src/capture/sanitize.js';
+import { DEFAULT_SENSITIVE_KEYS, createSanitizer, type SanitizeOptions } from '../../src/capture/sanitize.js';
 
-const sanitize = createSanitizer();
+/** A sanitizer whose JSON text is parsed back, so that cases read as values. */
+function sanitizer(options?: SanitizeOptions) {
+  const sanitize = createSanitizer(options);
+  return (input: unknown) => {
+    const { json, truncated } = sanitize(input);
+    return { value: json === undefined ? undefined : (JSON.parse(json) as unknown), truncated };
+  };
+}
+
+const sanitize = sanitizer();
 const KiB = 1024;
 
 describe('createSanitizer', () => {
@@ -84,7 +93,7 @@ describe('createSanitizer', () => {
     });
 
     it('extends, never replaces, the default list', () => {
-      const custom = createSanitizer({ redactKeys: ['pin_code', /^x-internal-/i] });
+      const custom = sanitizer({ redactKeys: ['pin_code', /^x-internal-/i] });
       expect(custom({ pinCode: '1234', 'X-Internal-Id': 'i', password: 'p', other: 'o' }).value).toEqual({
         pinCode: '[REDACTED]',
         'X-Internal-Id': '[REDACTED]',
@@ -96,7 +105,7 @@ describe('createSanitizer', () => {
 
     it('calls the redact callback with the path from the root to the key', () => {
       const paths: string[] = [];
-      const custom = createSanitizer({
+      const custom = sanitizer({
         redact: (key, path) => {
           paths.push(path.join('.'));
           return key === 'email' && path[0] === 'user';
@@ -108,7 +117,7 @@ describe('createSanitizer', () => {
     });
 
     it('redacts when the redact callback throws', () => {
-      const custom = createSanitizer({
+      const custom = sanitizer({
         redact: () => {
           throw new Error('oops');
         },
@@ -123,11 +132,9 @@ describe('createSanitizer', () => {
       expect(sanitize(input)).toEqual({ value: input, truncated: false });
     });
 
-    it('returns a copy, not the input', () => {
-      const input = { a: { b: 1 } };
-      const { value } = sanitize(input) as { value: { a: object } };
-      expect(value).not.toBe(input);
-      expect(value.a).not.toBe(input.a);
+    it('writes the JSON text JSON.stringify writes for plain JSON', () => {
+      const input = { a: 1, b: 'tw"o\\', c: [true, false, null, -0, 1e21], d: { e: -1.5, f: {} }, g: [], h: 'ünï 😀\n' };
+      expect(createSanitizer()(input)).toEqual({ json: JSON.stringify(input), truncated: false });
     });
 
     it('marks circular references and keeps shared ones', () => {
@@ -235,10 +242,7 @@ describe('createSanitizer', () => {
 
     it('keeps a __proto__ key as data without touching the prototype', () => {
       const input = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as object;
-      const { value } = sanitize(input) as { value: Record<string, unknown> };
-      expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
-      expect(Object.keys(value)).toEqual(['__proto__', 'a']);
-      expect(JSON.stringify(value)).toBe('{"__proto__":{"polluted":true},"a":1}');
+      expect(createSanitizer()(input).json).toBe('{"__proto__":{"polluted":true},"a":1}');
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     });
 
@@ -265,7 +269,7 @@ describe('createSanitizer', () => {
 
   describe('caps', () => {
     it('replaces containers nested deeper than maxDepth', () => {
-      const shallow = createSanitizer({ maxDepth: 2 });
+      const shallow = sanitizer({ maxDepth: 2 });
       expect(shallow({ a: { b: { c: 1 } }, list: [[1]], s: 'ok' })).toEqual({
         value: { a: { b: '[Truncated]' }, list: ['[Truncated]'], s: 'ok' },
         truncated: true,
@@ -281,13 +285,13 @@ describe('createSanitizer', () => {
     });
 
     it('cuts long arrays with a count of what is missing', () => {
-      const result = createSanitizer({ maxKeys: 3 })([1, 2, 3, 4, 5]);
+      const result = sanitizer({ maxKeys: 3 })([1, 2, 3, 4, 5]);
       expect(result).toEqual({ value: [1, 2, 3, '[… 2 more items]'], truncated: true });
-      expect(createSanitizer({ maxKeys: 2 })(new Set([1, 2, 3])).value).toEqual([1, 2, '[… 1 more items]']);
+      expect(sanitizer({ maxKeys: 2 })(new Set([1, 2, 3])).value).toEqual([1, 2, '[… 1 more items]']);
     });
 
     it('cuts objects with too many keys', () => {
-      const result = createSanitizer({ maxKeys: 2 })({ a: 1, b: 2, c: 3, d: 4 });
+      const result = sanitizer({ maxKeys: 2 })({ a: 1, b: 2, c: 3, d: 4 });
       expect(result).toEqual({ value: { a: 1, b: 2, '…': '2 more keys' }, truncated: true });
     });
 
@@ -315,7 +319,7 @@ describe('createSanitizer', () => {
         items: Array.from({ length: 50_000 }, (_, i) => ({ id: i, name: `item ${i}`, text: 'y'.repeat(80) })),
       };
       expect(JSON.stringify(body).length).toBeGreaterThan(5_000_000);
-      const result = createSanitizer({ maxKeys: 100_000 })(body);
+      const result = sanitizer({ maxKeys: 100_000 })(body);
       const json = JSON.stringify(result.value);
       expect(result.truncated).toBe(true);
       expect(json.length).toBeLessThanOrEqual(64 * KiB + 200);
@@ -328,13 +332,13 @@ describe('createSanitizer', () => {
         [`k${'e'.repeat(100_000)}`]: 1,
         nested: { a: 'b'.repeat(50_000) },
       };
-      const result = createSanitizer({ maxBytes: 8 * KiB })(body);
+      const result = sanitizer({ maxBytes: 8 * KiB })(body);
       expect(result.truncated).toBe(true);
       expect(JSON.stringify(result.value).length).toBeLessThanOrEqual(8 * KiB + 200);
     });
 
     it('never splits a surrogate pair when cutting', () => {
-      const result = createSanitizer({ maxBytes: 101 })('😀'.repeat(1000));
+      const result = sanitizer({ maxBytes: 101 })('😀'.repeat(1000));
       const text = result.value as string;
       expect(text.endsWith('…[truncated]')).toBe(true);
       expect(text.slice(0, -'…[truncated]'.length)).toMatch(/^(😀)+$/u);
@@ -378,6 +382,12 @@ describe('createSanitizer', () => {
       });
     });
 
+    it('drops what a container wrote before it threw, and keeps the rest', () => {
+      const key = { toString: () => { throw new Error('no'); } };
+      const json = createSanitizer()({ m: new Map<unknown, unknown>([['first', { deep: [1, 2] }], [key, 1]]), after: 2 }).json;
+      expect(json).toBe('{"m":"[Unserializable]","after":2}');
+    });
+
     it('survives Map keys that cannot be stringified', () => {
       const key = { toString: () => { throw new Error('no'); } };
       expect(sanitize({ m: new Map([[key, 1]]) }).value).toEqual({ m: '[Unserializable]' });
@@ -395,6 +405,28 @@ describe('createSanitizer', () => {
       const { value } = sanitize(nasty);
       expect(() => JSON.stringify(value)).not.toThrow();
       expect(value).toEqual({ big: '1', date: null, nested: [{ 'Symbol(k)': '2' }, [null]], self: '[Circular]' });
+    });
+  });
+
+  describe('object(fields)', () => {
+    it('writes the fields in order, without the omitted ones', () => {
+      expect(createSanitizer().object({ query: { page: '2' }, route: undefined, body: { a: 1 } })).toBe('{"query":{"page":"2"},"body":{"a":1}}');
+      expect(createSanitizer().object({ query: undefined })).toBe('{}');
+    });
+
+    it('adds "truncated": true inside the object when a cap cut anything', () => {
+      const json = createSanitizer({ maxKeys: 2 }).object({ query: {}, body: [1, 2, 3] });
+      expect(JSON.parse(json)).toEqual({ query: {}, body: [1, 2, '[… 1 more items]'], truncated: true });
+      expect(JSON.parse(createSanitizer({ maxKeys: 1 }).object({ a: 1, b: 2 }))).toEqual({ a: 1, '…': '1 more keys', truncated: true });
+    });
+
+    it('budgets the earlier fields first, so only the last one is cut', () => {
+      const query = { action: 'delete_everything', target: 'prod' };
+      const json = createSanitizer().object({ query, route: '/echo', body: { text: 'x'.repeat(70 * KiB) } });
+      expect(json.length).toBeLessThanOrEqual(64 * KiB + 100);
+      const stored = JSON.parse(json) as { query: unknown; route: unknown; body: { text: string }; truncated: boolean };
+      expect(stored).toMatchObject({ query, route: '/echo', truncated: true });
+      expect(stored.body.text.endsWith('…[truncated]')).toBe(true);
     });
   });
 });

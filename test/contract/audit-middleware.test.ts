@@ -1,11 +1,12 @@
 import http from 'node:http';
+import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { Sequelize } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditTrail, type AuditTrail } from '../../src/index.js';
 import { useTestDatabase } from '../support/database.js';
 import { rowOf, rowsByRequestId } from '../support/rows.js';
-import { HOST_ADAPTERS, type HostApp } from './host-apps.js';
+import { HOST_ADAPTERS, NESTED_FAILURES, type HostApp } from './host-apps.js';
 
 const database = useTestDatabase();
 
@@ -119,6 +120,14 @@ describe.each(HOST_ADAPTERS)('audit middleware contract: $name', (adapter) => {
     expect((await (await send('/nested/7')).row()).request_data).toMatchObject({ route: '/nested/:id' });
   });
 
+  it.each(NESTED_FAILURES)('C23 records the full route template of %s, failing under nested routers', async (path) => {
+    const { response, row } = await send(path);
+    expect(response.status).toBe(500);
+    const stored = await row();
+    expect(stored).toMatchObject({ outcome: 'error', response_status: 500, request_data: { route: path } });
+    expect(stored.error_message).toEqual(expect.any(String));
+  });
+
   it('C08 records a request the client aborted as an error', async () => {
     const requestId = randomUUID();
     await new Promise<void>((resolve) => {
@@ -179,6 +188,43 @@ describe.each(HOST_ADAPTERS)('audit middleware contract: $name', (adapter) => {
     const stored = await row();
     expect(JSON.stringify(stored.request_data).length).toBeLessThan(70 * 1024);
     expect(stored.request_data).toMatchObject({ truncated: true });
+  });
+
+  it('C21 keeps the query and route of a request whose body is over the size cap, and cuts only the body', async () => {
+    const body = { note: 'x'.repeat(70 * 1024) };
+    const { row } = await send('/items?action=delete_everything&target=prod', {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    });
+    const stored = (await row()).request_data as { query: unknown; route: unknown; body: { note: string }; truncated: boolean };
+    expect(stored).toMatchObject({ query: { action: 'delete_everything', target: 'prod' }, route: '/items', truncated: true });
+    expect(stored.body.note.endsWith('…[truncated]')).toBe(true);
+    expect(JSON.stringify(stored).length).toBeLessThan(65 * 1024);
+  });
+
+  /** Sends `requestLine` as is over a raw socket, as a client talking to a proxy would; resolves to the response head. */
+  async function sendRaw(requestLine: string): Promise<{ head: string; row: () => ReturnType<typeof rowOf> }> {
+    const requestId = randomUUID();
+    const { port } = new URL(app.url);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    socket.end(`${requestLine}\r\nHost: 127.0.0.1\r\nX-Request-ID: ${requestId}\r\nConnection: close\r\n\r\n`);
+    let response = '';
+    for await (const chunk of socket) response += String(chunk);
+    await trail.flush();
+    return { head: response.split('\r\n')[0]!, row: () => rowOf(sequelize, requestId) };
+  }
+
+  it.each([
+    ['DELETE http://x/authors/311 HTTP/1.1', 'DELETE', '/authors/311'],
+    ['GET http://attacker.example/authors/7?token=abc HTTP/1.1', 'GET', '/authors/7'],
+    ['GET https://user:secret@attacker.example HTTP/1.1', 'GET', '/'],
+  ])('C22 stores the path only of an absolute-form request line: %s', async (requestLine, method, resource) => {
+    const { head, row } = await sendRaw(requestLine);
+    expect(head).toMatch(/^HTTP\/1\.1 \d{3}/);
+    const stored = await row();
+    expect(stored).toMatchObject({ action_type: method, resource });
+    expect(JSON.stringify(stored)).not.toMatch(/attacker|secret|http:/);
   });
 
   it('C16 cuts a 5,000-character path to 500 characters', async () => {

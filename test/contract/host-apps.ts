@@ -28,7 +28,28 @@ function circular(): unknown {
   return value;
 }
 
-function expressAdapter(name: string, express: typeof express5): HostAdapter {
+/** Errors raised three ways under nested routers, for the route template recorded as they leave them. */
+export const NESTED_FAILURES = ['/api/v1/boom', '/api/v1/reject', '/api/v1/next-error'] as const;
+
+/** The `/api/v1` routers: a sync throw, an async rejection and `next(err)`, each failing its request. */
+function expressNestedRouters(express: typeof express5, handlesRejections: boolean): express5.Router {
+  const v1 = express.Router();
+  v1.get('/boom', () => {
+    throw new Error('kaboom');
+  });
+  const rejecting = async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    throw new Error('rejected');
+  };
+  // Express 4 ignores a returned promise: its hosts pass rejections on themselves.
+  v1.get('/reject', handlesRejections ? rejecting : (_req, _res, next) => void rejecting().catch(next));
+  v1.get('/next-error', (_req, _res, next) => next(new Error('passed on')));
+  const api = express.Router();
+  api.use('/v1', v1);
+  return api;
+}
+
+function expressAdapter(name: string, express: typeof express5, handlesRejections: boolean): HostAdapter {
   return {
     name,
     async start(trail, options) {
@@ -46,6 +67,7 @@ function expressAdapter(name: string, express: typeof express5): HostAdapter {
       const nested = express.Router();
       nested.get('/:id', (req, res) => void res.json({ id: req.params.id }));
       app.use('/nested', nested);
+      app.use('/api', expressNestedRouters(express, handlesRejections));
       app.get('/status/:code', (req, res) => void res.status(Number(req.params.code)).json({ code: req.params.code }));
       app.get('/boom', () => {
         throw new Error('kaboom');
@@ -95,6 +117,21 @@ function koaAdapter(name: string, Koa: typeof Koa3): HostAdapter {
         ctx.body = { ok: true };
       });
       router.get('/metrics', (ctx) => void (ctx.body = 'metrics'));
+      const v1 = new Router();
+      v1.get('/boom', () => {
+        throw new Error('kaboom');
+      });
+      v1.get('/reject', async () => {
+        await new Promise((resolve) => setImmediate(resolve));
+        throw new Error('rejected');
+      });
+      v1.get('/next-error', async (_ctx, next) => {
+        await next();
+        throw new Error('passed on');
+      });
+      const api = new Router();
+      api.use('/v1', v1.routes());
+      router.use('/api', api.routes());
       app.use(audit);
       app.use(bodyParser({ jsonLimit: '10mb' }));
       app.use(async (ctx, next) => {
@@ -109,8 +146,8 @@ function koaAdapter(name: string, Koa: typeof Koa3): HostAdapter {
 }
 
 export const HOST_ADAPTERS: readonly HostAdapter[] = [
-  expressAdapter('express 4', express4),
-  expressAdapter('express 5', express5),
+  expressAdapter('express 4', express4, false),
+  expressAdapter('express 5', express5, true),
   koaAdapter('koa 2', Koa2),
   koaAdapter('koa 3', Koa3),
 ];

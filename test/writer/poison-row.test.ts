@@ -36,7 +36,7 @@ function event(batch: string, index: number): AuditEvent {
     ipAddress: '10.0.0.1',
     userAgent: 'poison-test',
     requestId: `${batch}-${index}`,
-    requestData: { body: { index } },
+    requestData: JSON.stringify({ body: { index } }),
     responseStatus: 201,
     errorMessage: null,
     durationMs: 3,
@@ -54,7 +54,7 @@ async function batchWithOnePoisonRow(batch: string, poison: (event: AuditEvent) 
 describe('one unwritable row in a batch of 500', () => {
   it('W10 stores the 499 good rows, and the bad one with the refused field replaced and a note', async () => {
     // JSONB refuses \u0000: the capture path strips it, a hand-made event need not.
-    const rows = await batchWithOnePoisonRow('nul', (e) => ({ ...e, requestData: { body: 'a\u0000b' } }));
+    const rows = await batchWithOnePoisonRow('nul', (e) => ({ ...e, requestData: JSON.stringify({ body: 'a\u0000b' }) }));
     const good = rows.filter((row) => row.request_id !== 'nul-137');
     expect(good).toHaveLength(499);
     expect(good.every((row) => row.request_data?.body.index === Number(row.request_id.slice(4)))).toBe(true);

@@ -1,0 +1,25 @@
+import { memoized } from './memo.js';
+import { storableText } from './text.js';
+
+// Free of what JSON escapes (controls, quote, backslash) and of what storableText cleans (NUL,
+// surrogates). Anchored and negated, V8 runs it about a third faster than a search for one such character.
+const PLAIN = /^[^\u0000-\u001f"\\\uD800-\uDFFF]*$/;
+
+/** `s` as a storable JSON string; most strings need neither escaping nor cleaning and are only wrapped. */
+export function quoted(s: string): string {
+  return PLAIN.test(s) ? `"${s}"` : JSON.stringify(storableText(s));
+}
+
+/** A property name as stored (`name`) and as written before its value (`"name":`). */
+export interface PropertyName {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** Each property name cleaned and quoted once, not once per request. */
+export function propertyNames(): (rawKey: string) => PropertyName {
+  return memoized((rawKey) => {
+    const name = storableText(rawKey);
+    return { name, text: `${quoted(name)}:` };
+  });
+}

@@ -1,0 +1,19 @@
+const MEMO_SIZE = 1_000;
+const MEMO_KEY_LENGTH = 100;
+
+/**
+ * `compute` remembered per key. Requests repeat the same few field names, so each one's answer is
+ * worked out once rather than on every request. Bounded in count and key length: keys come from clients.
+ */
+export function memoized<T>(compute: (key: string) => T): (key: string) => T {
+  const memo = new Map<string, T>();
+  return (key) => {
+    if (memo.has(key)) return memo.get(key)!;
+    const value = compute(key);
+    if (key.length <= MEMO_KEY_LENGTH) {
+      if (memo.size === MEMO_SIZE) memo.clear();
+      memo.set(key, value);
+    }
+    return value;
+  };
+}

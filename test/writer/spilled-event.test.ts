@@ -1,0 +1,60 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { createAuditTrail } from '../../src/index.js';
+import { useTestDatabase } from '../support/database.js';
+import { sqliteUrl } from '../support/seed-actions.js';
+
+const postgres = useTestDatabase();
+
+const DIALECTS = [
+  { name: 'PostgreSQL', url: () => postgres.url },
+  { name: 'SQLite', url: sqliteUrl },
+];
+
+const STORED = { query: { page: '2' }, route: '/items/:id', body: { name: 'Ada', password: '[REDACTED]' } };
+
+/** A spill line as each version wrote it: `requestData` an object before it became JSON text. */
+function line(requestId: string, requestData: unknown): string {
+  const event = {
+    timestamp: new Date('2026-01-02T03:04:05.678Z'),
+    userId: 'u1',
+    username: 'ada',
+    userRoles: ['reader'],
+    actionType: 'POST',
+    resource: '/items/7',
+    outcome: 'success',
+    ipAddress: '10.0.0.1',
+    userAgent: 'spill-test',
+    requestId,
+    requestData,
+    responseStatus: 201,
+    errorMessage: null,
+    durationMs: 3,
+  };
+  return `${JSON.stringify({ id: crypto.randomUUID(), event })}\n`;
+}
+
+describe.each(DIALECTS)('spill replay on $name', ({ url }) => {
+  it('W70 replays lines of the version that spilled requestData as an object, and of this one', async () => {
+    const spillDir = mkdtempSync(path.join(tmpdir(), 'audit-spill-'));
+    // A segment of a process that is gone (pid 999999), as a crash would leave it.
+    const segment = path.join(spillDir, '000000000000001-999999-deadbeef-000000.jsonl');
+    const suffix = crypto.randomUUID().slice(0, 8);
+    writeFileSync(segment, line(`old-${suffix}`, STORED) + line(`new-${suffix}`, JSON.stringify(STORED)) + line(`none-${suffix}`, null));
+    const trail = createAuditTrail({ database: url(), logger: false, spillDir });
+    try {
+      await trail.ready();
+      for (let waited = 0; existsSync(segment) && waited < 10_000; waited += 50) await sleep(50);
+      expect(existsSync(segment)).toBe(false);
+      const read = async (requestId: string) => (await trail.query({ requestId })).data.map((entry) => entry.requestData);
+      expect(await read(`old-${suffix}`)).toEqual([STORED]);
+      expect(await read(`new-${suffix}`)).toEqual([STORED]);
+      expect(await read(`none-${suffix}`)).toEqual([null]);
+    } finally {
+      await trail.close();
+    }
+  });
+});
