@@ -223,6 +223,9 @@ try {
   await migrate.close();
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   const monitor = new pg.Client({ connectionString: database.url });
+  // After a failure, dropping the scratch database ends these connections: the failure is what to report.
+  monitor.on('error', () => {});
+  pool.on('error', () => {});
   await monitor.connect();
   // user_actions without our event id and its unique index: what exactly-once costs.
   await pool.query('CREATE TABLE user_actions_plain (LIKE user_actions INCLUDING DEFAULTS)');
@@ -254,11 +257,17 @@ try {
   for (const [i, [label]] of variants.entries()) row(label, medians(rounds[i]!));
   await pool.end();
 
-  await monitor.query('TRUNCATE user_actions');
   header('\nrecord() to durable, through the whole trail (defaults: batches of 500, 200 ms):');
-  const fastPath = await endToEnd(monitor, { database: database.url }, ROWS * 2);
-  row('PostgreSQL fast path (JSON document, 2 batches in flight)', fastPath);
+  const fastPaths: Throughput[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    await monitor.query('TRUNCATE user_actions');
+    fastPaths.push(await endToEnd(monitor, { database: database.url }, ROWS * 2));
+  }
+  const fastPath = medians(fastPaths);
+  row(`PostgreSQL fast path (JSON document, 2 batches in flight), median of ${ROUNDS}`, fastPath);
   ceiling(fastPath);
+  // `npm run bench` checks this figure against its target.
+  process.send?.({ rowsPerSecond: fastPath.rowsPerSecond });
   await strictWait(database.url, 64, 5);
   const sqliteDir = mkdtempSync(path.join(tmpdir(), 'audit-bench-sqlite-'));
   row('SQLite portable path (bulkCreate)', await endToEnd(monitor, { database: `sqlite:${path.join(sqliteDir, 'bench.sqlite')}` }, ROWS));
