@@ -17,7 +17,7 @@ export * from '../src/index.js';
 export type { CaptureOptions } from '../src/capture/capture-options.js';
 export type { MountOptions as KoaAuditOptions } from '../src/mount.js';
 export type { AuthorsRouterOptions, AuthorRouteName } from '../src/authors/options.js';
-export type { AuditLogRouterOptions, AuditLogRequest } from '../src/query/router-options.js';
+export type { AuditLogRouterOptions, AuditLogRequest, AuditLogRouteName } from '../src/query/router-options.js';
 
 export type KoaAuditMiddleware = Middleware & TrailHandle;
 

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { statCpu } from './proc.js';
 
 const DATABASE = 'audit_trail_bench';
 
@@ -48,27 +48,19 @@ export class BenchDatabase {
 
 /**
  * CPU time, in microseconds, of each PostgreSQL backend serving `client`'s database but not `client`
- * itself, from /proc (so only for a server on this machine); Linux counts it in ticks of 1/100 s.
+ * itself, from /proc (so only for a server on this machine).
  */
 export async function backendCpu(client: pg.Client): Promise<Map<number, number>> {
   const { rows } = await client.query<{ pid: number }>(
     'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
   );
-  return new Map(rows.map(({ pid }) => [pid, processCpuTicks(pid) * 10_000]));
+  return new Map(rows.map(({ pid }) => [pid, postgresCpu(pid)]));
 }
 
-/** utime + stime of a PostgreSQL process; 0 once it has exited, or when it is not on this machine. */
-function processCpuTicks(pid: number): number {
-  try {
-    // Fields after the parenthesised command name, which may itself hold spaces.
-    const [command, rest] = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ');
-    // A server on another machine: the pid, if it exists here at all, is some other process.
-    if (!command!.endsWith('(postgres')) return 0;
-    const fields = rest!.split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
+/** 0 once the backend has exited, or when the server is on another machine (the pid, if it exists here, is some other process). */
+function postgresCpu(pid: number): number {
+  const stat = statCpu(`/proc/${pid}/stat`);
+  return stat?.command === 'postgres' ? stat.micros : 0;
 }
 
 /** CPU spent between two backendCpu() readings, counting backends opened in between from zero. */

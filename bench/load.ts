@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import { percentile } from './stats.js';
-import { REQUESTS } from './workload.js';
+import type { Workload } from './workload.js';
 
 export interface LoadResult {
   readonly requestsPerSecond: number;
@@ -13,13 +13,14 @@ export interface LoadResult {
 }
 
 export interface LoadShape {
+  readonly workload: Workload;
   readonly connections: number;
   readonly durationSeconds: number;
   /** Requests per second over all connections; undefined drives each server as fast as it answers. */
   readonly rate?: number;
 }
 
-/** Drives one server from this process with the GET / JSON POST mix over loopback. */
+/** Drives one server over loopback from this process, which does nothing else meanwhile. */
 export async function load(url: string, shape: LoadShape): Promise<LoadResult> {
   // autocannon's own histogram keeps whole milliseconds; a 2 ms target needs finer.
   const latencies: number[] = [];
@@ -28,7 +29,7 @@ export async function load(url: string, shape: LoadShape): Promise<LoadResult> {
     connections: shape.connections,
     duration: shape.durationSeconds,
     pipelining: 1,
-    requests: REQUESTS,
+    requests: [...shape.workload.requests],
     ...(shape.rate === undefined ? {} : { overallRate: shape.rate }),
   });
   run.on('response', (_client, _status, _bytes, responseTimeMs) => void latencies.push(responseTimeMs));

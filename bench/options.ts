@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 
-export const PARTS = ['http', 'rss', 'writer', 'authors', 'query'] as const;
+/** http: as fast as each server answers, GET only and the mix; fixed: every server at --rate; bodies: 60 KB POSTs at 400 req/s. */
+export const PARTS = ['http', 'fixed', 'bodies', 'rss', 'writer', 'authors', 'query'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface BenchOptions {
@@ -9,8 +10,8 @@ export interface BenchOptions {
   readonly durationSeconds: number;
   readonly rounds: number;
   readonly connections: number;
-  /** A fixed request rate for the HTTP table; undefined: as fast as each server answers. */
-  readonly rate: number | undefined;
+  /** The fixed-rate part's request rate, every server held at it. */
+  readonly rate: number;
   /** Seconds of unmeasured load per server before round 1, so the JIT has settled. */
   readonly warmupSeconds: number;
   /** Length of the RSS-over-time run. */
@@ -19,10 +20,12 @@ export interface BenchOptions {
   readonly postgresUrl: string;
 }
 
-const HELP = `npm run bench -- [--only http,rss,writer,authors] [--duration 10] [--rounds 5] [--connections 20]
-                  [--rate REQ_PER_S] [--warmup 3] [--rss-duration 60]
---rate drives every server of the HTTP table at that fixed rate instead of as fast as it answers:
-req/s ratios then mean nothing, CPU per request and latency do.
+const HELP = `npm run bench -- [--only http,fixed,bodies,rss,writer,authors,query] [--duration 6] [--rounds 4]
+                  [--connections 20] [--rate 3000] [--warmup 2] [--rss-duration 60]
+http:   every server as fast as it answers, on GET only and on the GET / JSON POST mix (req/s ratios, busy µs/req)
+fixed:  every server held at --rate req/s on the mix (p99 and event-loop delay against bare)
+bodies: bare and audited Express at 400 req/s with 60 KB JSON bodies (p99 and event-loop delay)
+rss:    audited Express for --rss-duration seconds (RSS trend); writer, authors, query: the sibling benches.
 Each flag also reads BENCH_<NAME> from the environment (BENCH_ONLY, BENCH_DURATION, BENCH_RSS_DURATION, …).
 PostgreSQL: BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres.`;
 
@@ -48,11 +51,11 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     (values[name] as string | undefined) ?? env[`BENCH_${name.toUpperCase().replace('-', '_')}`];
   return {
     parts: partsOf(setting('only')),
-    durationSeconds: positive('duration', setting('duration') ?? '10'),
-    rounds: positive('rounds', setting('rounds') ?? '5'),
+    durationSeconds: positive('duration', setting('duration') ?? '6'),
+    rounds: positive('rounds', setting('rounds') ?? '4'),
     connections: positive('connections', setting('connections') ?? '20'),
-    rate: setting('rate') === undefined ? undefined : positive('rate', setting('rate')!),
-    warmupSeconds: positive('warmup', setting('warmup') ?? '3'),
+    rate: positive('rate', setting('rate') ?? '3000'),
+    warmupSeconds: positive('warmup', setting('warmup') ?? '2'),
     rssSeconds: positive('rss-duration', setting('rss-duration') ?? '60'),
     postgresUrl: env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   };

@@ -1,10 +1,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { ServerKind } from './apps/bench-app.js';
-import type { FromChild, ToChild } from './server-child.js';
+import type { FromChild, ServerWindow, ToChild } from './server-child.js';
 
 const CHILD = fileURLToPath(new URL('./server-child.ts', import.meta.url));
+
+/** The writer's slow-query warning: one per slow batch INSERT, which would bury the tables in SQL. */
+const SLOW_QUERY = 'Slow query detected';
 
 /** The parent's handle on one server child. */
 export class ServerProcess {
@@ -12,22 +16,38 @@ export class ServerProcess {
     readonly kind: ServerKind,
     readonly port: number,
     private readonly child: ChildProcess,
+    private readonly logged: { slowQueries: number },
   ) {}
 
   static async start(kind: ServerKind, env: Record<string, string>): Promise<ServerProcess> {
-    const child = fork(CHILD, [kind], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: 'inherit' });
+    const child = fork(CHILD, [kind], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['inherit', 'inherit', 'pipe', 'ipc'] });
+    const logged = { slowQueries: 0 };
+    createInterface({ input: child.stderr! }).on('line', (line) => {
+      if (line.includes(SLOW_QUERY)) logged.slowQueries++;
+      else console.error(line);
+    });
     const listening = await reply(child, 'listening');
-    return new ServerProcess(kind, listening.port, child);
+    return new ServerProcess(kind, listening.port, child, logged);
+  }
+
+  /** Slow-query warnings the server logged so far, counted instead of printed. */
+  get slowQueries(): number {
+    return this.logged.slowQueries;
   }
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Waits for every audit row to be stored; returns the requests seen, CPU time and GC pauses so far. */
-  async flush(): Promise<{ requests: number; cpuMicros: number; gcMicros: number }> {
-    const { requests, cpuMicros, gcMicros } = await this.ask({ type: 'flush' }, 'flushed');
-    return { requests, cpuMicros, gcMicros };
+  /** Starts a measured window once every audit row so far is stored; `eventLoopDelay` also records the loop's delay. */
+  async begin(eventLoopDelay: boolean): Promise<void> {
+    await this.ask({ type: 'begin', eventLoopDelay }, 'begun');
+  }
+
+  /** Ends the window once every audit row is stored, with what the server did during it. */
+  async end(): Promise<ServerWindow> {
+    const { type: _, ...window } = await this.ask({ type: 'end' }, 'ended');
+    return window;
   }
 
   /** Resident set now and at its peak since the process started, in MiB (Linux /proc). */

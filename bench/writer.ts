@@ -11,9 +11,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { AuditEvent } from '../src/capture/event.js';
 import { createAuditTrail, type AuditTrailOptions } from '../src/index.js';
 import { newEventId } from '../src/writer/event-id.js';
-import { COLUMNS, columnsOf, rowOf } from '../src/writer/postgres-fast-path.js';
+import { COLUMNS, documentOf, INSERT, rowOf } from '../src/writer/postgres-fast-path.js';
 import type { QueuedEvent } from '../src/writer/queue.js';
-import { toRow } from '../src/store/user-action-row.js';
 import { backendCpu, cpuSpent } from './bench-database.js';
 import { createScratchDatabase } from './scratch-database.js';
 import { median } from './stats.js';
@@ -47,29 +46,39 @@ const entries = (count: number): QueuedEvent[] => Array.from({ length: count }, 
 type Insert = (client: pg.PoolClient, batch: QueuedEvent[]) => Promise<unknown>;
 
 const names = COLUMNS.map(([name]) => name).join(', ');
-const arrays = COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+/** The array type of each column, in COLUMNS order, for the unnest variants. */
+const TYPES = ['timestamptz', 'varchar', 'varchar', 'jsonb', 'varchar', 'varchar', 'varchar', 'varchar', 'text', 'varchar', 'jsonb', 'int4', 'text', 'int4'];
+const arrays = TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ');
+
+/** A column's value as a bound parameter or a COPY field takes it. */
+function plainValue([name, read]: (typeof COLUMNS)[number], event: AuditEvent): unknown {
+  const value = read(event);
+  if (name === 'timestamp') return new Date(value as number).toISOString();
+  if (name === 'user_roles') return JSON.stringify(value);
+  return value;
+}
+
+function unnestColumns(batch: QueuedEvent[]): unknown[][] {
+  return [...COLUMNS.map((column) => batch.map(({ event }) => plainValue(column, event))), batch.map(({ id }) => id)];
+}
 
 const unnestIdempotent: Insert = (client, batch) =>
   client.query(
     `INSERT INTO user_actions (${names}, event_id) SELECT * FROM unnest(${arrays}, $${COLUMNS.length + 1}::uuid[]) ON CONFLICT (event_id) DO NOTHING`,
-    columnsOf(batch.map(rowOf)),
+    unnestColumns(batch),
   );
 
 const unnestWithoutEventId = (table: string): Insert => (client, batch) =>
-  client.query(`INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays})`, columnsOf(batch.map(rowOf)).slice(0, COLUMNS.length));
+  client.query(`INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays})`, unnestColumns(batch).slice(0, COLUMNS.length));
 
-/** One JSON document per batch, expanded by PostgreSQL into rows of the table's own type. */
-const jsonRecordset: Insert = (client, batch) =>
-  client.query(
-    `INSERT INTO user_actions (${names}, event_id) SELECT ${names}, event_id FROM json_populate_recordset(NULL::user_actions, $1) ON CONFLICT (event_id) DO NOTHING`,
-    [JSON.stringify(batch.map(({ id, event }) => toRow(event, id)))],
-  );
+/** The shipped statement: one JSON document per batch, expanded by PostgreSQL into rows of the table's own type. */
+const jsonRecordset: Insert = (client, batch) => client.query(INSERT, [documentOf(batch.map(rowOf))]);
 
 /** A multi-row VALUES statement, as bulkCreate builds it, with bound parameters. */
 const valuesIdempotent: Insert = (client, batch) => {
   const width = COLUMNS.length + 1;
   const rows = batch.map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`);
-  const values = batch.flatMap(({ id, event }) => [...COLUMNS.map(([, , value]) => value(event)), id]);
+  const values = batch.flatMap(({ id, event }) => [...COLUMNS.map((column) => plainValue(column, event)), id]);
   return client.query(`INSERT INTO user_actions (${names}, event_id) VALUES ${rows.join(', ')} ON CONFLICT (event_id) DO NOTHING`, values);
 };
 
@@ -85,7 +94,7 @@ const copy: Insert = (client, batch) =>
   });
 
 function copyLines(batch: QueuedEvent[]): string {
-  return batch.map(({ id, event }) => `${[...COLUMNS.map(([, , value]) => copyText(value(event))), id].join('\t')}\n`).join('');
+  return batch.map(({ id, event }) => `${[...COLUMNS.map((column) => copyText(plainValue(column, event))), id].join('\t')}\n`).join('');
 }
 
 /** COPY made exactly-once: into a temporary table, then INSERT … SELECT … ON CONFLICT, in one transaction. */
@@ -214,6 +223,9 @@ try {
   await migrate.close();
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   const monitor = new pg.Client({ connectionString: database.url });
+  // After a failure, dropping the scratch database ends these connections: the failure is what to report.
+  monitor.on('error', () => {});
+  pool.on('error', () => {});
   await monitor.connect();
   // user_actions without our event id and its unique index: what exactly-once costs.
   await pool.query('CREATE TABLE user_actions_plain (LIKE user_actions INCLUDING DEFAULTS)');
@@ -227,7 +239,7 @@ try {
     ['unnest + ON CONFLICT (event_id), batches of 500, 2 in flight', unnestIdempotent, 500, 2],
     ['unnest, no event id nor unique index, batches of 500, 2 in flight', unnestWithoutEventId('user_actions_plain'), 500, 2],
     ['unnest into a copy of user_actions with no index at all, 2 in flight', unnestWithoutEventId('user_actions_unindexed'), 500, 2],
-    ['json_populate_recordset + ON CONFLICT, batches of 500, 2 in flight', jsonRecordset, 500, 2],
+    ['json_populate_recordset + ON CONFLICT (shipped), batches of 500, 2 in flight', jsonRecordset, 500, 2],
     ['COPY (no ON CONFLICT: not exactly-once), batches of 2,000, 2 in flight', copy, 2_000, 2],
     ['COPY to a temp table + INSERT … ON CONFLICT, 2,000, 2 in flight', copyStaged, 2_000, 2],
     ["multi-row VALUES + ON CONFLICT (bulkCreate's), 500, 1 connection", valuesIdempotent, 500, 1],
@@ -245,11 +257,17 @@ try {
   for (const [i, [label]] of variants.entries()) row(label, medians(rounds[i]!));
   await pool.end();
 
-  await monitor.query('TRUNCATE user_actions');
   header('\nrecord() to durable, through the whole trail (defaults: batches of 500, 200 ms):');
-  const fastPath = await endToEnd(monitor, { database: database.url }, ROWS * 2);
-  row('PostgreSQL fast path (unnest, 2 batches in flight)', fastPath);
+  const fastPaths: Throughput[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    await monitor.query('TRUNCATE user_actions');
+    fastPaths.push(await endToEnd(monitor, { database: database.url }, ROWS * 2));
+  }
+  const fastPath = medians(fastPaths);
+  row(`PostgreSQL fast path (JSON document, 2 batches in flight), median of ${ROUNDS}`, fastPath);
   ceiling(fastPath);
+  // `npm run bench` checks this figure against its target.
+  process.send?.({ rowsPerSecond: fastPath.rowsPerSecond });
   await strictWait(database.url, 64, 5);
   const sqliteDir = mkdtempSync(path.join(tmpdir(), 'audit-bench-sqlite-'));
   row('SQLite portable path (bulkCreate)', await endToEnd(monitor, { database: `sqlite:${path.join(sqliteDir, 'bench.sqlite')}` }, ROWS));

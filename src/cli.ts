@@ -24,7 +24,8 @@ Commands:
 
   logs                       the newest audit entries, as a table (JSON lines with --json)
     --user NAME  --user-id ID  --action METHOD  --outcome error[,permission_denied]
-    --resource PATH (a prefix if it ends in *)  --request-id ID  --ip ADDRESS  --status CODE
+    --resource PATH (a prefix if it ends in *)  --route TEMPLATE (the same)  --ignore-case
+    --request-id ID  --ip ADDRESS  --status CODE
     --min-duration MS  --since 24h|ISO  --until 1h|ISO  --limit N (1-1000, default 50)  --cursor C
   report failed              error and permission_denied entries    [--user NAME] [--user-id ID] [--since 24h]
                                                                     [--limit N] [--cursor C]
@@ -32,6 +33,7 @@ Commands:
   report timeline            events, errors and denials per bucket  [--user-id ID] [--since 24h]
                                                                     [--bucket minute|hour|day|week|month]
   prune --older-than 365d    delete older entries in batches of 10,000  [--dry-run] [--batch-size N]
+                             [--force: allow a cut-off in the future or less than 1d ago]
 
 Options:
   --database URL   the database (default: the DATABASE_URL environment variable)
@@ -45,13 +47,13 @@ const READ = ['since', 'json'];
 /** The options each command takes, besides --database and --help. */
 const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   migrate: ['to'],
-  logs: [...READ, 'user', 'user-id', 'action', 'outcome', 'resource', 'request-id', 'ip', 'status', 'min-duration', 'until', 'limit', 'cursor'],
+  logs: [...READ, 'user', 'user-id', 'action', 'outcome', 'resource', 'route', 'ignore-case', 'request-id', 'ip', 'status', 'min-duration', 'until', 'limit', 'cursor'],
   'report failed': [...READ, 'user', 'user-id', 'limit', 'cursor'],
   'report slow': [...READ, 'min-duration'],
   'report timeline': [...READ, 'user-id', 'bucket'],
-  prune: ['older-than', 'dry-run', 'batch-size'],
+  prune: ['older-than', 'dry-run', 'batch-size', 'force'],
 };
-const FLAGS = new Set(['json', 'dry-run', 'help']);
+const FLAGS = new Set(['json', 'dry-run', 'force', 'ignore-case', 'help']);
 const OPTIONS: Record<string, { type: 'string' | 'boolean'; short?: string }> = Object.fromEntries(
   ['database', ...new Set(Object.values(COMMAND_OPTIONS).flat())].map((name) => [name, { type: FLAGS.has(name) ? 'boolean' : 'string' }]),
 );

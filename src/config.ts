@@ -3,6 +3,9 @@ import type { Sequelize } from 'sequelize';
 import type { Redis } from 'ioredis';
 import { AuditTrailError } from './errors.js';
 import { consoleLogger, silentLogger, type Logger } from './logger.js';
+import { optionNames, requireKnownOptions } from './option-keys.js';
+import { redactingLogger } from './redact.js';
+import { parseDatabaseUrl, secretsOf, type DatabaseTarget } from './store/database-url.js';
 import { OVERFLOW_POLICIES, type OverflowPolicy } from './writer/overflow.js';
 
 export type { OverflowPolicy } from './writer/overflow.js';
@@ -43,6 +46,8 @@ export interface AuditTrailOptions {
   mode?: WriteMode;
   /** Most events held in memory; beyond it `onOverflow` applies. */
   maxQueue?: number;
+  /** Most bytes of events held in memory (their text, counted in characters); beyond it `onOverflow` applies. */
+  maxQueueBytes?: number;
   /** What happens to an event that finds the queue full. */
   onOverflow?: OverflowPolicy;
   /** Under `block`, how long a response waits for queue space before its event is dropped. */
@@ -61,10 +66,7 @@ export interface AuditTrailOptions {
   retention?: RetentionOptions;
 }
 
-export type DatabaseTarget =
-  | { readonly kind: 'host'; readonly sequelize: Sequelize }
-  | { readonly kind: 'url'; readonly url: string }
-  | { readonly kind: 'embedded'; readonly path: string };
+export type { DatabaseTarget } from './store/database-url.js';
 
 export type RedisTarget =
   | { readonly kind: 'host'; readonly client: Redis }
@@ -83,6 +85,7 @@ export interface AuditTrailConfig {
   readonly closeTimeoutMs: number;
   readonly mode: WriteMode;
   readonly maxQueue: number;
+  readonly maxQueueBytes: number;
   readonly onOverflow: OverflowPolicy;
   readonly blockTimeoutMs: number;
   readonly spillDir: string;
@@ -105,6 +108,8 @@ export const DEFAULTS = Object.freeze({
   slowQueryMs: 100,
   mode: 'default' as WriteMode,
   maxQueue: 100_000,
+  // Well under Node's default heap (over 1.4 GiB on 64-bit), even at two to three times the text's size as objects.
+  maxQueueBytes: 64 * 1024 * 1024,
   onOverflow: 'spill' as OverflowPolicy,
   blockTimeoutMs: 5_000,
   spillDir: path.join('.audit-trail', 'spill'),
@@ -112,16 +117,48 @@ export const DEFAULTS = Object.freeze({
   handleSignals: false,
 });
 
+export const TRAIL_OPTIONS = optionNames<AuditTrailOptions>({
+  database: true,
+  sqlitePath: true,
+  redis: true,
+  pool: true,
+  connectAttempts: true,
+  connectRetryDelayMs: true,
+  migrationLockTimeoutMs: true,
+  batchSize: true,
+  flushIntervalMs: true,
+  closeTimeoutMs: true,
+  mode: true,
+  maxQueue: true,
+  maxQueueBytes: true,
+  onOverflow: true,
+  blockTimeoutMs: true,
+  spillDir: true,
+  writeConcurrency: true,
+  handleSignals: true,
+  logger: true,
+  slowQueryMs: true,
+  retention: true,
+});
+const POOL_OPTIONS = optionNames<PoolOptions>({ max: true, min: true, acquireMs: true, idleMs: true });
+
 /** Options and environment become one frozen config; the caller's object is never touched. */
 export function resolveConfig(options: AuditTrailOptions = {}, env: NodeJS.ProcessEnv = process.env): AuditTrailConfig {
+  requireKnownOptions(options, TRAIL_OPTIONS);
+  requireKnownOptions(options.pool ?? {}, POOL_OPTIONS, 'pool.');
   const pool = { ...DEFAULTS.pool, ...definedEntries(options.pool ?? {}) };
   for (const [name, value] of Object.entries(pool)) requireCount(`pool.${name}`, value, 0);
   if (pool.min > pool.max) {
     throw new AuditTrailError('invalid_option', `pool.min (${pool.min}) exceeds pool.max (${pool.max}); lower min or raise max.`);
   }
+  const database = databaseTarget(options, env);
+  const redis = redisTarget(options.redis, env);
+  // Every line the trail logs passes here, so no message can carry a password, whoever composed it.
+  const secrets = [...secretsOf(database), ...redisSecrets(redis)];
+  const logger = redactingLogger(options.logger === false ? silentLogger : (options.logger ?? consoleLogger), secrets);
   return Object.freeze({
-    database: databaseTarget(options, env),
-    redis: redisTarget(options.redis, env),
+    database,
+    redis,
     pool: Object.freeze(pool),
     connectAttempts: requireCount('connectAttempts', options.connectAttempts ?? DEFAULTS.connectAttempts, 1),
     connectRetryDelayMs: requireCount('connectRetryDelayMs', options.connectRetryDelayMs ?? DEFAULTS.connectRetryDelayMs, 0),
@@ -135,12 +172,13 @@ export function resolveConfig(options: AuditTrailOptions = {}, env: NodeJS.Proce
     closeTimeoutMs: requireCount('closeTimeoutMs', options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs, 0),
     mode: requireOneOf('mode', options.mode ?? DEFAULTS.mode, ['default', 'strict']),
     maxQueue: requireCount('maxQueue', options.maxQueue ?? DEFAULTS.maxQueue, 1),
+    maxQueueBytes: requireCount('maxQueueBytes', options.maxQueueBytes ?? DEFAULTS.maxQueueBytes, 1),
     onOverflow: requireOneOf('onOverflow', options.onOverflow ?? DEFAULTS.onOverflow, OVERFLOW_POLICIES),
     blockTimeoutMs: requireCount('blockTimeoutMs', options.blockTimeoutMs ?? DEFAULTS.blockTimeoutMs, 0),
     spillDir: path.resolve(options.spillDir ?? DEFAULTS.spillDir),
     writeConcurrency: requireCount('writeConcurrency', options.writeConcurrency ?? DEFAULTS.writeConcurrency, 1),
     handleSignals: options.handleSignals ?? DEFAULTS.handleSignals,
-    logger: options.logger === false ? silentLogger : (options.logger ?? consoleLogger),
+    logger,
     slowQueryMs: requireCount('slowQueryMs', options.slowQueryMs ?? DEFAULTS.slowQueryMs, 0),
     retention: resolveRetention(options.retention),
   });
@@ -155,8 +193,8 @@ function databaseTarget(options: AuditTrailOptions, env: NodeJS.ProcessEnv): Dat
     return { kind: 'host', sequelize: database };
   }
   const url = database || env.DATABASE_URL;
-  if (url) return { kind: 'url', url };
-  return { kind: 'embedded', path: path.resolve(options.sqlitePath ?? DEFAULTS.sqlitePath) };
+  if (url) return parseDatabaseUrl(url);
+  return { kind: 'sqlite', path: path.resolve(options.sqlitePath ?? DEFAULTS.sqlitePath) };
 }
 
 function redisTarget(redis: AuditTrailOptions['redis'], env: NodeJS.ProcessEnv): RedisTarget {
@@ -168,6 +206,16 @@ function redisTarget(redis: AuditTrailOptions['redis'], env: NodeJS.ProcessEnv):
   }
   const url = redis || env.REDIS_URL;
   return url ? { kind: 'url', url } : { kind: 'none' };
+}
+
+function redisSecrets(redis: RedisTarget): string[] {
+  if (redis.kind !== 'url') return [];
+  try {
+    const { password } = new URL(redis.url);
+    return password ? [decodeURIComponent(password)] : [];
+  } catch {
+    return []; // ioredis reports the URL as invalid; its message does not repeat it
+  }
 }
 
 export function requireCount(name: string, value: number, min: number): number {

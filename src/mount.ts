@@ -1,6 +1,7 @@
 import { RequestCapture } from './capture/request-capture.js';
-import type { CaptureOptions } from './capture/capture-options.js';
-import type { AuditTrailOptions } from './config.js';
+import { CAPTURE_OPTIONS, type CaptureOptions } from './capture/capture-options.js';
+import { TRAIL_OPTIONS, type AuditTrailOptions } from './config.js';
+import { requireKnownOptions } from './option-keys.js';
 import { forwardReader, type TrailReader } from './query/reader.js';
 import { createAuditTrail, isAuditTrail, type AuditTrail } from './trail.js';
 
@@ -23,22 +24,24 @@ export function sharedTrail(input: MountInput | undefined): AuditTrail | undefin
   return undefined;
 }
 
-export function resolveTrail(input: MountInput | undefined): AuditTrail {
-  return sharedTrail(input) ?? createAuditTrail(input as MountOptions | undefined);
-}
-
 /**
  * A new trail from options, or a shared one, and the mount's own options: they come with the trail
- * options (`mount({ database, ...own })`) or on their own (`mount(trail, own)`).
+ * options (`mount({ database, ...own })`) or on their own (`mount(trail, own)`). Either way a key that
+ * is neither the trail's nor the mount's (`ownNames`) is refused.
  */
-export function resolveMount<Own extends object>(input: AuditTrailOptions | AuditTrail | TrailHandle | undefined, own?: Own) {
+export function resolveMount<Own extends object>(input: AuditTrailOptions | AuditTrail | TrailHandle | undefined, own: Own | undefined, ownNames: readonly string[]) {
+  if (own !== undefined) requireKnownOptions(own, ownNames);
   const shared = sharedTrail(input as MountInput | undefined);
-  const trail = shared ?? createAuditTrail(input as AuditTrailOptions | undefined);
-  return { trail, options: own ?? ((shared ? {} : (input ?? {})) as Own) };
+  if (shared) return { trail: shared, options: own ?? ({} as Own) };
+  if (own !== undefined) return { trail: createAuditTrail(input as AuditTrailOptions | undefined), options: own };
+  const given = (input ?? {}) as Record<string, unknown>;
+  requireKnownOptions(given, [...TRAIL_OPTIONS, ...ownNames]);
+  const trailOptions = Object.fromEntries(Object.entries(given).filter(([name]) => !ownNames.includes(name) || TRAIL_OPTIONS.includes(name)));
+  return { trail: createAuditTrail(trailOptions as AuditTrailOptions), options: given as Own };
 }
 
 export function mountCapture(input: MountInput | undefined, captureOptions?: CaptureOptions) {
-  const { trail, options } = resolveMount(input, captureOptions);
+  const { trail, options } = resolveMount(input, captureOptions, CAPTURE_OPTIONS);
   return { trail, capture: new RequestCapture(trail, options) };
 }
 

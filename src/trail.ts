@@ -2,7 +2,6 @@ import type { Redis } from 'ioredis';
 import type { Sequelize } from 'sequelize';
 import type { AuditEvent } from './capture/event.js';
 import { resolveConfig, type AuditTrailConfig, type AuditTrailOptions } from './config.js';
-import { messageOf } from './errors.js';
 import { monitorQueries } from './metrics/query-monitor.js';
 import { readerOf, type TrailReader } from './query/reader.js';
 import { startRetention } from './query/retention.js';
@@ -10,9 +9,11 @@ import { openRedis, type OpenedRedis } from './redis.js';
 import { connectWithRetry, openDatabase } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
 import { defineModels, type Models } from './store/models.js';
+import { Readiness } from './store/readiness.js';
 import { Telemetry } from './telemetry.js';
 import { DropLog } from './writer/drop-log.js';
 import { portablePath } from './writer/portable-path.js';
+import type { RowWriter } from './writer/row-writer.js';
 import { closeOnSignals } from './writer/signals.js';
 import { SpillFile } from './writer/spill.js';
 import { Writer } from './writer/writer.js';
@@ -35,7 +36,10 @@ export function isAuditTrail(value: unknown): value is AuditTrail {
 export interface AuditTrail extends TrailReader {
   readonly [TRAIL_BRAND]: true;
   readonly config: AuditTrailConfig;
-  /** Resolves when the database answers and every pending migration has run. */
+  /**
+   * Resolves when the database answers and every pending migration has run. Rejects once the first connection
+   * attempts have failed; the trail keeps trying in the background and heals (a later call resolves).
+   */
   ready(): Promise<void>;
   /**
    * Queues one event for writing; never waits on I/O. In strict mode it returns a promise that resolves
@@ -62,13 +66,22 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
   const database = openDatabase(config);
   const models = defineModels(database.sequelize);
   const stopping = new AbortController();
-  const started = connectWithRetry(database, config, stopping.signal)
-    .then(() => migrateToLatest(database.sequelize, logger, config.migrationLockTimeoutMs))
-    .then((): Store => ({ sequelize: database.sequelize, models }));
-  // Whoever awaits ready() sees the failure; nobody awaiting must not make it an unhandled rejection.
-  started.catch((error: unknown) => {
-    if (!stopping.signal.aborted) logger.error(`audit trail is not ready: ${messageOf(error)}`);
+  const prepare = () => migrateToLatest(database.sequelize, logger, config.migrationLockTimeoutMs).then((): Store => ({ sequelize: database.sequelize, models }));
+  const readiness = new Readiness({
+    first: connectWithRetry(database, config, stopping.signal).then(prepare),
+    attempt: () => database.sequelize.authenticate({ logging: false }).then(prepare),
+    label: database.label,
+    retryDelayMs: config.connectRetryDelayMs,
+    logger,
+    signal: stopping.signal,
+    // A process that died with events in the spill directory left them for this one; and whatever this
+    // one spilled while the database was away goes now, not at the end of the writer's backoff.
+    onReady: () => {
+      rowWorker?.warm();
+      writer.resume();
+    },
   });
+  const started = () => readiness.store();
 
   const telemetry = new Telemetry();
   const queryMonitor = monitorQueries(database.sequelize, { telemetry, logger, slowQueryMs: config.slowQueryMs });
@@ -76,16 +89,19 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
   const postgres = database.sequelize.getDialect() === 'postgres';
   // PostgreSQL rows are written by a thread of their own; SQLite's single connection stays on this one.
   const rowWorker = postgres ? new WorkerRowWriter(workerSettings(database.sequelize, config.writeConcurrency), queryMonitor.report, logger) : undefined;
-  const writeRows = started.then((store) => {
-    rowWorker?.warm();
-    return rowWorker?.write ?? portablePath(store.models);
-  });
-  writeRows.catch(() => {}); // reported once, by `started`
+  let writeRows: RowWriter | undefined;
+  // Every write waits for readiness: rejected while the database is away, so the writer's outage handling applies.
+  const write: RowWriter = async (entries) => {
+    const { models: ready } = await started();
+    return (writeRows ??= rowWorker?.write ?? portablePath(ready))(entries);
+  };
   const writer = new Writer(
-    { write: async (entries) => (await writeRows)(entries), logger, drops },
+    { write, logger, drops },
     {
       ...config,
       strict: config.mode === 'strict',
+      // Until the trail has been ready once, an outage may be a database that never comes: keep events on disk.
+      spillInOutage: () => !readiness.ready,
       maxInFlight: postgres ? config.writeConcurrency : 1,
       maxRetryDelayMs: 30_000,
       logger,
@@ -94,19 +110,17 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
       drops,
     },
   );
-  // A process that died with events in the spill directory left them for this one.
-  started.then(() => writer.replaySpilled(), () => {});
   let redis: OpenedRedis | undefined;
   let redisOpened = false;
   let closing: Promise<void> | undefined;
-  const retention = config.retention && startRetention(() => started, config.retention, logger);
+  const retention = config.retention && startRetention(started, config.retention, logger);
 
   const trail: AuditTrail = {
     [TRAIL_BRAND]: true,
     config,
     telemetry,
     ready: async () => {
-      await started;
+      await readiness.awaitReady();
     },
     record(event) {
       if (closing) return drops.count('closed', 1);
@@ -115,8 +129,8 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
     },
     flush: () => writer.flush(),
     queueDepth: () => writer.depth,
-    store: () => started,
-    ...readerOf(() => started),
+    store: started,
+    ...readerOf(started),
     redis() {
       if (!redisOpened) redis = openRedis(config.redis, logger);
       redisOpened = true;
@@ -130,7 +144,7 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
         await rowWorker?.close();
         if (redis?.owned) redis.client.disconnect();
         queryMonitor.stop();
-        await started.catch(() => {}); // a connection or migration under way finishes before the pool closes
+        await readiness.settled; // a connection or migration under way finishes before the pool closes
         if (database.owned) await database.sequelize.close();
       })().finally(() => telemetry.emit('closed'));
       return closing;

@@ -49,6 +49,7 @@ describe('createAuditTrail', () => {
     expect(logger.lines.filter((l) => l.level === 'warn').map((l) => l.message.slice(0, 31))).toEqual([
       'database connection attempt 1/3',
       'database connection attempt 2/3',
+      'still trying the database at 12',
     ]);
     expect(logger.text()).not.toContain('s3cret');
     await trail.close();

@@ -2,7 +2,7 @@ import type { RequestListener } from 'node:http';
 import { createRequire } from 'node:module';
 import express, { type RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { BENCH_USER, ITEM, ITEM_PATH, LOGIN_PATH } from '../workload.js';
+import { BENCH_USER, DOCUMENTS_PATH, ITEM, ITEM_PATH, LOGIN_PATH } from '../workload.js';
 import type { BenchApp } from './bench-app.js';
 
 type Extra = 'none' | 'pino' | 'capture' | 'audit';
@@ -21,6 +21,7 @@ export async function expressApp(extra: Extra, settings: { databaseUrl: string; 
   });
   app.get(ITEM_PATH, (req, res) => void res.json({ ...ITEM, id: Number(req.params.id) }));
   app.post(LOGIN_PATH, (_req, res) => void res.json({ ok: true }));
+  app.post(DOCUMENTS_PATH, (_req, res) => void res.status(201).json({ id: 1 }));
   if (audit) app.use(audit.errorHandler);
 
   return {

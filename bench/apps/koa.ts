@@ -1,7 +1,7 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
-import { BENCH_USER, ITEM, ITEM_PATH, LOGIN_PATH } from '../workload.js';
+import { BENCH_USER, DOCUMENTS_PATH, ITEM, ITEM_PATH, LOGIN_PATH } from '../workload.js';
 import type { BenchApp } from './bench-app.js';
 
 /** The same Koa app each time, with or without the audit middleware mounted first. */
@@ -21,6 +21,10 @@ export async function koaApp(audited: boolean, settings: { databaseUrl: string }
   });
   router.post(LOGIN_PATH, (ctx) => {
     ctx.body = { ok: true };
+  });
+  router.post(DOCUMENTS_PATH, (ctx) => {
+    ctx.status = 201;
+    ctx.body = { id: 1 };
   });
   app.use(router.routes());
 

@@ -6,7 +6,7 @@ import type { AuditTrail } from '../trail.js';
 import { authorCommands, type AuthorCommands } from './commands.js';
 import { countNamespace, CountCachePolicy, type CountCache } from './count-cache.js';
 import { memoryCountCache } from './memory-count-cache.js';
-import { resolveAuthorsOptions, type AuthorsRouterConfig, type AuthorsRouterOptions } from './options.js';
+import { AUTHORS_OPTIONS, resolveAuthorsOptions, type AuthorsRouterConfig, type AuthorsRouterOptions } from './options.js';
 import { RedisCountCache } from './redis-count-cache.js';
 import { AuthorRepository } from './repository.js';
 import { authorRoutes } from './routes.js';
@@ -15,7 +15,7 @@ export type AuthorsRouterInput = AuditTrail | TrailHandle | (AuditTrailOptions &
 
 /** What both adapters' `authorsRouter` start from: the trail, the resolved options and the route table. */
 export function authorsMount(input: AuthorsRouterInput | undefined, options: AuthorsRouterOptions | undefined) {
-  const { trail, options: own } = resolveMount(input, options);
+  const { trail, options: own } = resolveMount(input, options, AUTHORS_OPTIONS);
   const config = resolveAuthorsOptions(own);
   const routes: RouteTable = authorRoutes(authorsService(trail, config), config.roles);
   return { trail, config, routes };
@@ -36,6 +36,9 @@ export function authorsService(trail: AuditTrail, config: AuthorsRouterConfig): 
         : memoryCountCache(namespace, config.countTtlSeconds);
       const policy = new CountCachePolicy(cache, trail.telemetry, trail.config.logger);
       return authorCommands(new AuthorRepository(sequelize, models.Author), policy, namespace);
+    }).catch((error: unknown) => {
+      built = undefined; // the trail heals once the database answers: ask it again next time
+      throw error;
     }));
 }
 

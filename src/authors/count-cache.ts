@@ -41,12 +41,23 @@ export function decodeEntry(entry: string | null | undefined, generation: number
   return Number(stored) === generation && count !== undefined ? Number(count) : undefined;
 }
 
+/** How soon an invalidation that could not reach the cache is tried again, doubling up to the cap. */
+const RETRY_FIRST_MS = 250;
+const RETRY_CAP_MS = 5_000;
+
 /**
  * Reads through the cache and reports each outcome. Cache trouble is never the caller's: on any cache
  * error the count comes straight from `compute`.
+ *
+ * An invalidation that fails is owed, not forgotten: other processes would otherwise serve the counts
+ * cached before the write for the rest of their TTL. Until it lands, this process counts in the
+ * database, and a timer retries it so that it lands as soon as the cache is back, traffic or not.
  */
 export class CountCachePolicy {
   private reported = false;
+  private owed = false;
+  private settling: Promise<boolean> | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly cache: CountCache,
@@ -55,6 +66,10 @@ export class CountCachePolicy {
   ) {}
 
   async count(key: string, compute: () => Promise<number>): Promise<number> {
+    if (this.owed && !(await this.settle())) {
+      this.telemetry.emit('count_cache', { result: 'error' });
+      return compute();
+    }
     let cached: Awaited<ReturnType<CountCache['read']>>;
     try {
       cached = await this.cache.read(key);
@@ -81,9 +96,45 @@ export class CountCachePolicy {
   async invalidate(): Promise<void> {
     try {
       await this.cache.invalidate();
+      this.paid();
     } catch (error) {
       this.failed('invalidate', error);
+      this.owed = true;
+      if (!this.retryTimer) this.retryIn(RETRY_FIRST_MS);
     }
+  }
+
+  /** One attempt at the owed invalidation, shared by every caller waiting on it; true once it landed. */
+  private settle(): Promise<boolean> {
+    this.settling ??= this.cache
+      .invalidate()
+      .then(
+        () => {
+          this.logger.info('count cache reachable again: the invalidations it missed are applied');
+          this.paid();
+          return true;
+        },
+        () => false,
+      )
+      .finally(() => (this.settling = undefined));
+    return this.settling;
+  }
+
+  private retryIn(delayMs: number): void {
+    this.retryTimer = setTimeout(() => {
+      void this.settle().then((landed) => {
+        if (!landed && this.owed) this.retryIn(Math.min(delayMs * 2, RETRY_CAP_MS));
+      });
+    }, delayMs);
+    this.retryTimer.unref();
+  }
+
+  /** A generation bump makes every count stored before it stale, so one that lands pays all that are owed. */
+  private paid(): void {
+    this.owed = false;
+    this.reported = false;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
   }
 
   /** Logged once per outage, counted every time. */

@@ -1,5 +1,6 @@
 import { requireCount } from '../config.js';
 import { AuditTrailError } from '../errors.js';
+import { optionNames } from '../option-keys.js';
 
 /** The authors routes by name, as the `roles` option refers to them. */
 export type AuthorRouteName = 'list' | 'get' | 'create' | 'update' | 'delete';
@@ -37,6 +38,15 @@ export const AUTHORS_DEFAULTS = Object.freeze({
   keyPrefix: 'audit-trail:',
   countTtlSeconds: 300,
   redisTimeoutMs: 200,
+});
+
+export const AUTHORS_OPTIONS = optionNames<AuthorsRouterOptions>({
+  prefix: true,
+  roles: true,
+  user: true,
+  keyPrefix: true,
+  countTtlSeconds: true,
+  redisTimeoutMs: true,
 });
 
 const ROUTE_NAMES: readonly AuthorRouteName[] = ['list', 'get', 'create', 'update', 'delete'];

@@ -1,3 +1,4 @@
+import { storableText } from '../capture/text.js';
 import { requestError } from '../http/errors.js';
 import type { HttpResponse, NeutralRequest, RouteTable } from '../http/types.js';
 import type { AuthorCommands } from './commands.js';
@@ -15,6 +16,7 @@ export function authorRoutes(
 ): RouteTable {
   return [
     {
+      name: 'list',
       method: 'GET',
       path: '/',
       query: LIST_PARAMETERS,
@@ -22,12 +24,14 @@ export function authorRoutes(
       handler: async (request) => ok(await (await commands()).listAuthors(parseListQuery(request.query))),
     },
     {
+      name: 'get',
       method: 'GET',
       path: '/:id',
       roles: roles.get,
       handler: async (request) => ok(await (await commands()).getAuthor(idOf(request))),
     },
     {
+      name: 'create',
       method: 'POST',
       path: '/',
       roles: roles.create,
@@ -37,6 +41,7 @@ export function authorRoutes(
       },
     },
     {
+      name: 'update',
       method: 'PUT',
       path: '/:id',
       roles: roles.update,
@@ -46,6 +51,7 @@ export function authorRoutes(
       },
     },
     {
+      name: 'delete',
       method: 'DELETE',
       path: '/:id',
       roles: roles.delete,
@@ -84,5 +90,6 @@ async function nameOf(request: NeutralRequest): Promise<string> {
     throw requestError('invalid_body', `name must be 1 to ${MAX_NAME_LENGTH} characters after trimming; got ${length}`);
   }
   if (trimmed.includes('\0')) throw requestError('invalid_body', 'name must not contain NUL characters');
-  return trimmed;
+  // PostgreSQL stores a lone surrogate as U+FFFD; replacing it here lets the response say what was stored.
+  return storableText(trimmed);
 }

@@ -9,7 +9,7 @@ export async function runPruneCommand(store: Store, values: CliValues, { out }: 
   const olderThan = text(values, 'older-than');
   if (!olderThan) throw new UsageError('prune needs --older-than, such as --older-than 365d');
   const batchSize = count(values, 'batch-size');
-  const result = await prune(store, { olderThan, dryRun: values['dry-run'] === true, ...(batchSize === undefined ? {} : { batchSize }) });
+  const result = await prune(store, { olderThan, dryRun: values['dry-run'] === true, force: values.force === true, ...(batchSize === undefined ? {} : { batchSize }) });
   const cutoff = result.cutoff.toISOString();
   out(result.wouldDelete === undefined ? `deleted ${result.deleted} audit row(s) older than ${cutoff}` : `dry run: would delete ${result.wouldDelete} audit row(s) older than ${cutoff}`);
   return 0;

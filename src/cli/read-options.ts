@@ -28,6 +28,8 @@ const OPTION_OF: Record<FilterName, string> = {
   actionType: 'action',
   outcome: 'outcome',
   resource: 'resource',
+  route: 'route',
+  ignoreCase: 'ignore-case',
   requestId: 'request-id',
   ip: 'ip',
   from: 'since',
@@ -38,5 +40,7 @@ const OPTION_OF: Record<FilterName, string> = {
 
 /** `--user`, `--outcome error,permission_denied`, `--since 24h` and the rest, as query filters. */
 export function filtersFrom(values: CliValues): AuditLogFilters {
-  return parseFilters((name) => text(values, OPTION_OF[name]), (name) => `--${OPTION_OF[name]}`);
+  // --ignore-case is a flag: present means true.
+  const read = (name: FilterName) => (values[OPTION_OF[name]] === true ? 'true' : text(values, OPTION_OF[name]));
+  return parseFilters(read, (name) => `--${OPTION_OF[name]}`);
 }

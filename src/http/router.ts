@@ -5,7 +5,7 @@ import { compilePath } from './path.js';
 import type { HttpResponse, NeutralRequest, Route, RouteTable } from './types.js';
 
 /** What an adapter knows of a request before a route is chosen. */
-export type ArrivingRequest = Omit<NeutralRequest, 'params'>;
+export type ArrivingRequest = Omit<NeutralRequest, 'params' | 'route'>;
 
 export interface RouteMatch {
   /** The matched template relative to the mount, e.g. `/:id`, for the audit row. */
@@ -27,7 +27,7 @@ export function createRouter(table: RouteTable, logger: Logger): Router {
       for (const { route, matchPath } of compiled) {
         if (route.method !== method) continue;
         const params = matchPath(path);
-        if (params) return { template: route.path, respond: (request) => run(route, { ...request, params }, logger) };
+        if (params) return { template: route.path, respond: (request) => run(route, { ...request, params, route: { name: route.name, template: route.path } }, logger) };
       }
       return undefined;
     },

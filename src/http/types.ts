@@ -10,6 +10,11 @@ export interface NeutralRequest {
   readonly path: string;
   /** The `:name` segments of the matched route, URI-decoded. */
   readonly params: Readonly<Record<string, string>>;
+  /**
+   * The route the router matched: a rule about which route may run should test this, not `path`,
+   * which is as the client sent it (a trailing slash, any case the framework let through).
+   */
+  readonly route: MatchedRoute;
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
   /** The host's authenticated user (claims), if any. */
@@ -20,6 +25,13 @@ export interface NeutralRequest {
   body(): Promise<unknown>;
   /** The framework's own request object (Express `req`, Koa `ctx`), an escape hatch. */
   readonly raw: unknown;
+}
+
+export interface MatchedRoute {
+  /** The route's stable name in its table, e.g. `reports.failed`. */
+  readonly name: string;
+  /** Its template relative to the mount, e.g. `/reports/failed` or `/:id`. */
+  readonly template: string;
 }
 
 export interface HttpResponse {
@@ -34,6 +46,8 @@ export type Handler = (request: NeutralRequest) => Promise<HttpResponse>;
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface Route {
+  /** Stable across paths and versions, for rules about who may call it: `list`, `reports.failed`. */
+  readonly name: string;
   readonly method: HttpMethod;
   /** A template such as `/` or `/:id`, relative to the mount point. */
   readonly path: string;

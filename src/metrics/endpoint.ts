@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
 import { AuditTrailError, messageOf } from '../errors.js';
+import { optionNames, requireKnownOptions } from '../option-keys.js';
 import { sharedTrail, type TrailHandle } from '../mount.js';
 import type { AuditTrail } from '../trail.js';
 import { compileGuard, type GuardVerdict, type MetricsGuard, type MetricsRequest } from './guard.js';
@@ -38,6 +39,7 @@ export function metricsEndpoint(audit: AuditTrail | TrailHandle, options: Metric
   if (!trail) {
     throw new AuditTrailError('invalid_option', 'metricsRoute(audit) needs the middleware returned by auditTrail(), or a trail from createAuditTrail().');
   }
+  requireKnownOptions(options, optionNames<MetricsRouteOptions>({ registry: true, defaultMetrics: true, guard: true }));
   const client = promClient();
   const registry = options.registry ?? registryOf(client, trail);
   if (typeof registry?.metrics !== 'function' || typeof registry.getSingleMetric !== 'function') {

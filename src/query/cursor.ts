@@ -1,4 +1,5 @@
 import { AuditTrailError } from '../errors.js';
+import { isStorableInstant } from './time.js';
 
 /** Where a page ended: the last row's sort key, on (timestamp DESC, id DESC). */
 export interface CursorPosition {
@@ -20,7 +21,7 @@ export function decodeCursor(cursor: string): CursorPosition {
   }
   const { t, i } = (decoded ?? {}) as { t?: unknown; i?: unknown };
   const timestamp = typeof t === 'string' ? new Date(t) : undefined;
-  if (!timestamp || Number.isNaN(timestamp.getTime()) || !Number.isSafeInteger(i) || (i as number) < 1) throw badCursor();
+  if (!timestamp || !isStorableInstant(timestamp) || !Number.isSafeInteger(i) || (i as number) < 1) throw badCursor();
   return { timestamp, id: i as number };
 }
 

@@ -15,6 +15,10 @@ export interface AuditLogFilters {
   outcome?: Outcome | readonly Outcome[];
   /** An exact path, or a prefix when it ends in `*`: `/authors/*`. */
   resource?: string;
+  /** The route template the framework matched, as recorded (`/authors/:id`), or a prefix ending in `*`. */
+  route?: string;
+  /** Compare `resource` and `route` case-insensitively: `/AUTHORS/312` then matches `/authors/*`. */
+  ignoreCase?: boolean;
   requestId?: string;
   /** The exact client address as stored. */
   ip?: string;
@@ -47,7 +51,9 @@ export function whereOf(filters: AuditLogFilters, now: Date = new Date()): Where
     if (value !== undefined) where.push({ [column]: requireText(name, value) });
   }
   if (filters.outcome !== undefined) where.push({ outcome: { [Op.in]: outcomesOf(filters.outcome) } });
-  if (filters.resource !== undefined) where.push(resourceCondition(requireText('resource', filters.resource)));
+  const ignoreCase = requireFlag('ignoreCase', filters.ignoreCase ?? false);
+  if (filters.resource !== undefined) where.push(textCondition(Sequelize.col('resource'), requireText('resource', filters.resource), ignoreCase));
+  if (filters.route !== undefined) where.push(textCondition(Sequelize.json('request_data.route') as unknown as ReturnType<typeof Sequelize.col>, requireText('route', filters.route), ignoreCase));
   if (filters.from !== undefined) where.push({ timestamp: { [Op.gte]: toInstant(filters.from, 'from', now) } });
   if (filters.to !== undefined) where.push({ timestamp: { [Op.lt]: toInstant(filters.to, 'to', now) } });
   if (filters.minDurationMs !== undefined) where.push({ duration_ms: { [Op.gte]: requireQueryCount('minDurationMs', filters.minDurationMs) } });
@@ -55,11 +61,16 @@ export function whereOf(filters: AuditLogFilters, now: Date = new Date()): Where
   return where;
 }
 
-/** A trailing `*` asks for a prefix; substr compares bytes alike on both dialects, where LIKE does not. */
-function resourceCondition(resource: string): Where {
-  if (!resource.endsWith('*')) return { resource };
-  const prefix = resource.slice(0, -1);
-  return Sequelize.where(Sequelize.fn('substr', Sequelize.col('resource'), 1, prefix.length), prefix) as Where;
+/**
+ * A trailing `*` asks for a prefix; substr compares alike on both dialects, where LIKE's wildcards and
+ * case rules do not. Ignoring case lowers both sides in SQL, so the database's idea of case applies to both.
+ */
+function textCondition(column: ReturnType<typeof Sequelize.col>, value: string, ignoreCase: boolean): Where {
+  const prefix = value.endsWith('*') ? value.slice(0, -1) : undefined;
+  const stored = prefix === undefined ? column : Sequelize.fn('substr', column, 1, prefix.length);
+  const wanted = prefix ?? value;
+  if (ignoreCase) return Sequelize.where(Sequelize.fn('lower', stored), Sequelize.fn('lower', wanted)) as Where;
+  return Sequelize.where(stored, wanted) as Where;
 }
 
 function outcomesOf(value: Outcome | readonly Outcome[]): Outcome[] {
@@ -73,6 +84,11 @@ function outcomesOf(value: Outcome | readonly Outcome[]): Outcome[] {
 
 function requireText(name: string, value: unknown): string {
   if (typeof value !== 'string' || value === '') throw new AuditTrailError('invalid_query', `${name} must be a non-empty string.`);
+  return value;
+}
+
+function requireFlag(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new AuditTrailError('invalid_query', `${name} must be true or false; got ${JSON.stringify(value)}.`);
   return value;
 }
 

@@ -5,6 +5,8 @@ import type { Store } from '../trail.js';
 import { toInstant, type TimeArgument } from './time.js';
 
 export const DEFAULT_PRUNE_BATCH = 10_000;
+/** A cut-off younger than a day would take rows still being written and read: a typo like `2999-01-01` or `1h`. */
+export const MIN_PRUNE_AGE_MS = 86_400_000;
 
 export interface PruneOptions {
   /** Rows older than this go: a Date, an ISO timestamp, or a duration such as `365d`. */
@@ -15,6 +17,8 @@ export interface PruneOptions {
   dryRun?: boolean;
   /** Stops between batches; what was deleted stays deleted. */
   signal?: AbortSignal;
+  /** Prune even when the cut-off is in the future or younger than a day. */
+  force?: boolean;
 }
 
 export interface PruneResult {
@@ -33,6 +37,7 @@ export interface PruneResult {
 export async function prune(store: Store, options: PruneOptions): Promise<PruneResult> {
   if (options?.olderThan === undefined) throw new AuditTrailError('invalid_query', 'prune needs olderThan, such as { olderThan: "365d" }.');
   const cutoff = toInstant(options.olderThan, 'olderThan');
+  if (!options.force) refuseRecentCutoff(cutoff);
   const batchSize = options.batchSize ?? DEFAULT_PRUNE_BATCH;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
     throw new AuditTrailError('invalid_query', `batchSize must be a positive integer; got ${JSON.stringify(batchSize)}.`);
@@ -48,6 +53,17 @@ export async function prune(store: Store, options: PruneOptions): Promise<PruneR
     if (batch < batchSize) break;
   }
   return { deleted, cutoff };
+}
+
+function refuseRecentCutoff(cutoff: Date): void {
+  const now = Date.now();
+  const why =
+    cutoff.getTime() > now
+      ? `the cut-off ${cutoff.toISOString()} is in the future: every row would go, including those written now`
+      : cutoff.getTime() > now - MIN_PRUNE_AGE_MS
+        ? `the cut-off ${cutoff.toISOString()} is less than a day ago: rows still being written and read would go`
+        : undefined;
+  if (why) throw new AuditTrailError('invalid_query', `prune refused: ${why}. Pass force: true (--force on the command line) if you mean it.`);
 }
 
 async function deleteBatch({ sequelize }: Store, transaction: Transaction, cutoff: Date, batchSize: number): Promise<number> {

@@ -1,8 +1,9 @@
 import { AuditTrailError, messageOf } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { optionNames, requireKnownOptions } from '../option-keys.js';
 import { ifAdvisoryLockFree, LOCK_KEYS } from '../store/advisory-lock.js';
 import type { Store } from '../trail.js';
-import { prune } from './prune.js';
+import { MIN_PRUNE_AGE_MS, prune } from './prune.js';
 import { durationMs } from './time.js';
 
 export interface RetentionOptions {
@@ -19,6 +20,7 @@ export interface RetentionConfig {
 
 export function resolveRetention(options: RetentionOptions | undefined): RetentionConfig | undefined {
   if (options === undefined) return undefined;
+  requireKnownOptions(options, optionNames<RetentionOptions>({ olderThan: true, every: true }), 'retention.');
   const check = (name: string, value: unknown) => {
     try {
       return durationMs(String(value), name);
@@ -26,7 +28,9 @@ export function resolveRetention(options: RetentionOptions | undefined): Retenti
       throw new AuditTrailError('invalid_option', `retention.${name} must be a duration such as 30s, 15m, 24h or 365d; got ${JSON.stringify(value)}.`);
     }
   };
-  check('olderThan', options.olderThan);
+  if (check('olderThan', options.olderThan) < MIN_PRUNE_AGE_MS) {
+    throw new AuditTrailError('invalid_option', `retention.olderThan must be at least 1d: a shorter one would prune rows still being written; got ${JSON.stringify(options.olderThan)}.`);
+  }
   return Object.freeze({ olderThan: options.olderThan, everyMs: Math.max(1_000, check('every', options.every ?? '1h')) });
 }
 

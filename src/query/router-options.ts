@@ -1,4 +1,8 @@
 import { AuditTrailError } from '../errors.js';
+import { optionNames } from '../option-keys.js';
+
+/** The audit-log routes by name: `GET /`, `GET /:id` and the three reports. */
+export type AuditLogRouteName = 'entries.list' | 'entries.get' | 'reports.failed' | 'reports.slow' | 'reports.timeline';
 
 /** What `authorize` sees of a request to the audit-log routes. */
 export interface AuditLogRequest {
@@ -7,8 +11,13 @@ export interface AuditLogRequest {
   /** That user's roles, Keycloak realm and client roles included; empty for no user. */
   readonly roles: readonly string[];
   readonly method: string;
-  /** The path under the mount point, e.g. `/reports/slow`. */
+  /** The path under the mount point as the client sent it, e.g. `/reports/slow/`; write rules against `route`. */
   readonly path: string;
+  /**
+   * The route the router matched, whatever the spelling of the path (a trailing slash, the mount's case
+   * on Express, percent-encoded parameters): its name, template and decoded parameters.
+   */
+  readonly route: { readonly name: AuditLogRouteName; readonly template: string; readonly params: Readonly<Record<string, string>> };
   /** Express `req` or Koa `ctx`, for anything else. */
   readonly raw: unknown;
 }
@@ -27,6 +36,8 @@ export interface AuditLogRouterConfig {
   readonly prefix: string;
   readonly user: ((request: unknown) => unknown) | undefined;
 }
+
+export const AUDIT_LOG_OPTIONS = optionNames<AuditLogRouterOptions>({ authorize: true, prefix: true, user: true });
 
 /** Reading the trail is privileged: without an authorize function the router refuses to mount. */
 export function resolveAuditLogOptions(options: Partial<AuditLogRouterOptions> | undefined): AuditLogRouterConfig {

@@ -8,32 +8,33 @@ import type { Bucket } from './buckets.js';
 import { parseFilters, wholeNumber, FILTER_NAMES } from './parse-filters.js';
 import { findEntry, queryLog } from './query.js';
 import { activityTimeline, failedActions, slowOperations } from './reports.js';
-import { resolveAuditLogOptions, type AuditLogRouterConfig, type AuditLogRouterOptions } from './router-options.js';
+import { AUDIT_LOG_OPTIONS, resolveAuditLogOptions, type AuditLogRouteName, type AuditLogRouterConfig, type AuditLogRouterOptions } from './router-options.js';
 
 const PAGE = ['limit', 'cursor'];
 
 /** The audit log as a table of neutral handlers, every one behind `authorize`; adapters only translate. */
 export function auditLogRoutes(store: () => Promise<Store>, config: AuditLogRouterConfig): RouteTable {
-  const route = (path: string, query: readonly string[], read: (store: Store, request: NeutralRequest) => Promise<unknown>): Route => ({
+  const route = (name: AuditLogRouteName, path: string, query: readonly string[], read: (store: Store, request: NeutralRequest) => Promise<unknown>): Route => ({
+    name,
     method: 'GET',
     path,
     query,
     handler: authorized(config, async (request) => ({ status: 200, body: await read(await store(), request) })),
   });
   return [
-    route('/', [...FILTER_NAMES, ...PAGE], (opened, { query }) => queryLog(opened, { ...filtersOf(query), ...pageOf(query) })),
-    route('/reports/failed', ['username', 'userId', 'since', ...PAGE], (opened, { query }) =>
+    route('entries.list', '/', [...FILTER_NAMES, ...PAGE], (opened, { query }) => queryLog(opened, { ...filtersOf(query), ...pageOf(query) })),
+    route('reports.failed', '/reports/failed', ['username', 'userId', 'since', ...PAGE], (opened, { query }) =>
       failedActions(opened, { ...pick(query, ['username', 'userId']), ...sinceOf(query), ...pageOf(query) }),
     ),
-    route('/reports/slow', ['minDurationMs', 'since'], async (opened, { query }) => {
+    route('reports.slow', '/reports/slow', ['minDurationMs', 'since'], async (opened, { query }) => {
       const minDurationMs = single(query, 'minDurationMs');
       return { data: await slowOperations(opened, { ...sinceOf(query), ...(minDurationMs ? { minDurationMs: wholeNumber('minDurationMs', minDurationMs) } : {}) }) };
     }),
-    route('/reports/timeline', ['userId', 'since', 'bucket'], async (opened, { query }) => {
+    route('reports.timeline', '/reports/timeline', ['userId', 'since', 'bucket'], async (opened, { query }) => {
       const bucket = single(query, 'bucket') as Bucket | undefined;
       return { data: await activityTimeline(opened, { ...pick(query, ['userId']), ...sinceOf(query), ...(bucket ? { bucket } : {}) }) };
     }),
-    route('/:id', [], async (opened, { params }) => {
+    route('entries.get', '/:id', [], async (opened, { params }) => {
       const id = params.id ?? '';
       if (!/^\d+$/.test(id)) throw requestError('invalid_id', `audit entry id must be a positive integer; got "${id}"`);
       const entry = await findEntry(opened, Number(id));
@@ -47,7 +48,9 @@ export function auditLogRoutes(store: () => Promise<Store>, config: AuditLogRout
 function authorized(config: AuditLogRouterConfig, handler: Handler): Handler {
   return async (request) => {
     const roles = userFromClaims(request.user)?.roles ?? [];
-    const allowed = await config.authorize({ user: request.user, roles, method: request.method, path: request.path, raw: request.raw });
+    const { user, method, path, params, raw } = request;
+    const route = { name: request.route.name as AuditLogRouteName, template: request.route.template, params };
+    const allowed = await config.authorize({ user, roles, method, path, route, raw });
     if (allowed !== true) throw requestError('forbidden', 'reading the audit log needs a right this user does not have');
     return handler(request);
   };
@@ -84,7 +87,7 @@ export type AuditLogRouterInput = AuditTrail | TrailHandle | (AuditTrailOptions 
 
 /** What both adapters' `auditLogRouter` start from: the trail, the resolved options and the route table. */
 export function auditLogMount(input: AuditLogRouterInput | undefined, options: AuditLogRouterOptions | undefined) {
-  const { trail, options: own } = resolveMount(input, options);
+  const { trail, options: own } = resolveMount(input, options, AUDIT_LOG_OPTIONS);
   const config = resolveAuditLogOptions(own);
   return { trail, config, routes: auditLogRoutes(() => trail.store(), config) };
 }

@@ -4,7 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Sequelize, type Options } from 'sequelize';
 import type { AuditTrailConfig } from '../config.js';
 import { AuditTrailError, messageOf } from '../errors.js';
-import { hostAndPort, redactUrl } from '../redact-url.js';
+import { redactSecrets } from '../redact.js';
+import { pgConnectionConfig, secretsOf } from './database-url.js';
+import { hopeless } from './hopeless.js';
 
 export interface OpenedDatabase {
   readonly sequelize: Sequelize;
@@ -18,19 +20,21 @@ export function openDatabase(config: AuditTrailConfig): OpenedDatabase {
   const target = config.database;
   if (target.kind === 'host') return { sequelize: target.sequelize, owned: false, label: labelOf(target.sequelize) };
   const common: Options = { logging: false };
-  if (target.kind === 'embedded') {
-    mkdirSync(path.dirname(target.path), { recursive: true });
+  if (target.kind === 'sqlite') {
+    if (target.path !== ':memory:') mkdirSync(path.dirname(target.path), { recursive: true });
     return { sequelize: construct({ ...common, dialect: 'sqlite', storage: target.path }), owned: true, label: target.path };
   }
-  const { url } = target;
-  const options: Options = url.startsWith('sqlite:')
-    ? { ...common, dialect: 'sqlite', storage: sqliteStorage(url) }
-    : { ...common, pool: poolOptions(config) };
-  const sequelize = construct(options, url);
-  return { sequelize, owned: true, label: url.startsWith('sqlite:') ? sqliteStorage(url) : hostAndPort(url) };
+  // Sequelize gets a parsed config, never the URL: its URL parser is Node's legacy url.parse, whose
+  // deprecation warning prints the whole URL, password included.
+  const { user, password, host, port, database, ...dialectOptions } = pgConnectionConfig(target.settings);
+  const options: Options = { ...common, dialect: 'postgres', host, port, database, username: user, password, dialectOptions, pool: poolOptions(config) };
+  return { sequelize: construct(options), owned: true, label: target.settings.label };
 }
 
-/** `ready()` waits on this: the first answer from the database, after as many attempts as configured. */
+/**
+ * `ready()` waits on this: the first answer from the database, after as many attempts as configured, or at
+ * once an error that no retry can fix (a missing database, refused credentials).
+ */
 export async function connectWithRetry(database: OpenedDatabase, config: AuditTrailConfig, signal?: AbortSignal): Promise<void> {
   const { connectAttempts: attempts, connectRetryDelayMs: delayMs, logger } = config;
   for (let attempt = 1; ; attempt++) {
@@ -41,7 +45,9 @@ export async function connectWithRetry(database: OpenedDatabase, config: AuditTr
       if (attempt > 1) logger.info(`connected to the database at ${database.label} on attempt ${attempt}`);
       return;
     } catch (error) {
-      const reason = messageOf(error);
+      const fatal = hopeless(error, database.label);
+      if (fatal) throw fatal;
+      const reason = redactSecrets(messageOf(error), secretsOf(config.database));
       if (attempt >= attempts) {
         throw new AuditTrailError(
           'connection_failed',
@@ -55,9 +61,9 @@ export async function connectWithRetry(database: OpenedDatabase, config: AuditTr
   }
 }
 
-function construct(options: Options, url?: string): Sequelize {
+function construct(options: Options): Sequelize {
   try {
-    return url === undefined ? new Sequelize(options) : new Sequelize(url, options);
+    return new Sequelize(options);
   } catch (error) {
     if (/sqlite3/i.test(messageOf(error))) {
       throw new AuditTrailError(
@@ -66,8 +72,7 @@ function construct(options: Options, url?: string): Sequelize {
         { cause: error },
       );
     }
-    const shown = url === undefined ? '' : ` ${redactUrl(url)}`;
-    throw new AuditTrailError('invalid_option', `cannot use the database URL${shown}: ${messageOf(error)}`, { cause: error });
+    throw new AuditTrailError('invalid_option', `cannot open the database: ${messageOf(error)}`, { cause: error });
   }
 }
 
@@ -75,11 +80,6 @@ function poolOptions(config: AuditTrailConfig): Options['pool'] {
   const { max, min, acquireMs, idleMs } = config.pool;
   // Sequelize's pool validates every connection before lending it, like SQLAlchemy's pool_pre_ping.
   return { max, min, acquire: acquireMs, idle: idleMs };
-}
-
-function sqliteStorage(url: string): string {
-  const file = url.replace(/^sqlite:(\/\/)?/, '');
-  return file === '' || file === ':memory:' ? ':memory:' : path.resolve(file);
 }
 
 function labelOf(sequelize: Sequelize): string {

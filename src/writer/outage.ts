@@ -1,7 +1,7 @@
 import { messageOf } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Telemetry } from '../telemetry.js';
-import { retryDelayMs } from './backoff.js';
+import { retryDelayMs } from '../backoff.js';
 
 /**
  * Whether the database is failing, and when to try again. Logs once when writes start failing and once
@@ -11,6 +11,7 @@ export class Outage {
   private failures = 0;
   private since = 0;
   private retryTimer: NodeJS.Timeout | undefined;
+  private retry: (() => void) | undefined;
 
   constructor(
     private readonly options: { readonly flushIntervalMs: number; readonly maxRetryDelayMs: number; readonly logger: Logger; readonly telemetry: Telemetry },
@@ -32,10 +33,16 @@ export class Outage {
       this.since = Date.now();
       this.options.logger.warn(`audit writes are failing (${messageOf(error)}); ${keeping()} and retrying with backoff`);
     }
-    this.retryTimer ??= setTimeout(() => {
-      this.retryTimer = undefined;
-      retry();
-    }, retryDelayMs(this.failures, this.options.flushIntervalMs, this.options.maxRetryDelayMs)).unref();
+    this.retry = retry;
+    this.retryTimer ??= setTimeout(() => this.retryNow(), retryDelayMs(this.failures, this.options.flushIntervalMs, this.options.maxRetryDelayMs)).unref();
+  }
+
+  /** Runs the scheduled retry at once, if one is waiting. */
+  retryNow(): void {
+    if (!this.retryTimer) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.retry?.();
   }
 
   succeeded(): void {

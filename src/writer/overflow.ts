@@ -17,13 +17,13 @@ export interface OverflowActions {
   admitted(): void;
 }
 
-/** What happens to an event that finds the queue full: the configured policy, applied. */
+/** What happens to an event that finds the queue full (by count or by bytes): the configured policy, applied. */
 export class Overflow {
   private blocked: Blocked[] = [];
 
   constructor(
     private readonly queue: EventQueue,
-    private readonly options: { readonly onOverflow: OverflowPolicy; readonly maxQueue: number; readonly blockTimeoutMs: number },
+    private readonly options: { readonly onOverflow: OverflowPolicy; readonly blockTimeoutMs: number },
     private readonly actions: OverflowActions,
   ) {}
 
@@ -41,11 +41,14 @@ export class Overflow {
       case 'drop-newest':
         this.actions.drop([entry]);
         return undefined;
-      case 'drop-oldest':
-        this.actions.drop([this.queue.shift()!]);
+      case 'drop-oldest': {
+        const oldest: QueuedEvent[] = [];
+        while (!this.queue.fits(entry)) oldest.push(this.queue.shift()!);
+        this.actions.drop(oldest);
         this.queue.push(entry);
         this.actions.admitted();
         return undefined;
+      }
       case 'block':
         return new Promise((resolve) => {
           const timer = setTimeout(() => {
@@ -61,7 +64,7 @@ export class Overflow {
   /** Moves waiting events into the queue while it has room, oldest first. */
   admit(): void {
     let admitted = false;
-    while (this.blocked.length > 0 && this.queue.length < this.options.maxQueue) {
+    while (this.blocked.length > 0 && this.queue.fits(this.blocked[0]!.entry)) {
       const { entry, resolve, timer } = this.blocked.shift()!;
       clearTimeout(timer);
       this.queue.push(entry);

@@ -1,4 +1,5 @@
 import type { AuditEvent } from '../capture/event.js';
+import { eventBytes } from './event-bytes.js';
 
 /** One event on its way to the database, under the id that makes every retry and replay idempotent. */
 export interface QueuedEvent {
@@ -16,30 +17,70 @@ export function settle(entries: readonly QueuedEvent[]): void {
   }
 }
 
-/** A FIFO with cheap removal at the head: `shift()` on a large array moves every element. */
+/**
+ * Most event bytes in one batch, whatever batchSize says: writing a batch holds several copies of it at once
+ * (the events, their JSON, the statement's parameters, the wire buffer), so 500 large bodies must not go together.
+ */
+export const BATCH_BYTES = 4 * 1024 * 1024;
+
+export interface QueueLimits {
+  /** Most events held. */
+  readonly maxQueue: number;
+  /** Most event bytes held (see eventBytes): a few large bodies must not fill the heap before maxQueue is reached. */
+  readonly maxQueueBytes: number;
+}
+
+/** A FIFO bounded by count and by bytes, with cheap removal at the head: `shift()` on a large array moves every element. */
 export class EventQueue {
   private items: QueuedEvent[] = [];
   private head = 0;
+  private heldBytes = 0;
+  /** Each entry's size, measured once however often it leaves and comes back. */
+  private readonly sizes = new WeakMap<QueuedEvent, number>();
+
+  constructor(private readonly limits: QueueLimits) {}
 
   get length(): number {
     return this.items.length - this.head;
   }
 
+  get bytes(): number {
+    return this.heldBytes;
+  }
+
+  /** Whether the entry may join without passing either bound. An empty queue takes one event however large. */
+  fits(entry: QueuedEvent): boolean {
+    if (this.length === 0) return true;
+    return this.length < this.limits.maxQueue && this.heldBytes + this.sizeOf(entry) <= this.limits.maxQueueBytes;
+  }
+
   push(entry: QueuedEvent): void {
     this.items.push(entry);
+    this.heldBytes += this.sizeOf(entry);
   }
 
   shift(): QueuedEvent | undefined {
-    const entry = this.items[this.head];
-    if (entry) this.head++;
-    this.compact();
-    return entry;
+    return this.take(1)[0];
   }
 
-  /** Up to `count` of the oldest events, removed. */
-  take(count: number): QueuedEvent[] {
-    const taken = this.items.slice(this.head, this.head + count);
-    this.head += taken.length;
+  /** Whether a batch of `count` events, or of BATCH_BYTES, is waiting. */
+  holdsBatch(count: number): boolean {
+    return this.length >= count || this.heldBytes >= BATCH_BYTES;
+  }
+
+  /** Up to `count` of the oldest events and at most `maxBytes` of them (but always one), removed. */
+  take(count: number, maxBytes = Infinity): QueuedEvent[] {
+    const last = Math.min(this.items.length, this.head + count);
+    let end = this.head;
+    let bytes = 0;
+    for (; end < last; end++) {
+      const size = this.sizeOf(this.items[end]!);
+      if (end > this.head && bytes + size > maxBytes) break;
+      bytes += size;
+    }
+    const taken = this.items.slice(this.head, end);
+    this.head = end;
+    this.heldBytes -= bytes;
     this.compact();
     return taken;
   }
@@ -48,11 +89,21 @@ export class EventQueue {
   requeue(entries: readonly QueuedEvent[]): void {
     this.items = [...entries, ...this.items.slice(this.head)];
     this.head = 0;
+    for (const entry of entries) this.heldBytes += this.sizeOf(entry);
   }
 
   /** Everything, removed. */
   drain(): QueuedEvent[] {
     return this.take(this.length);
+  }
+
+  private sizeOf(entry: QueuedEvent): number {
+    let size = this.sizes.get(entry);
+    if (size === undefined) {
+      size = eventBytes(entry.event);
+      this.sizes.set(entry, size);
+    }
+    return size;
   }
 
   private compact(): void {

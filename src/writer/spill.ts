@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Logger } from '../logger.js';
 import type { Telemetry } from '../telemetry.js';
-import type { QueuedEvent } from './queue.js';
+import { BATCH_BYTES, type QueuedEvent } from './queue.js';
 import { revive } from './spilled-event.js';
 
 interface Segment {
@@ -73,19 +73,24 @@ export class SpillFile {
       .sort();
   }
 
-  /** The events of a segment, in order, in batches. A line torn by a crash is skipped and counted in the log. */
+  /** The events of a segment, in order, in batches of batchSize and BATCH_BYTES. A line torn by a crash is skipped and counted in the log. */
   async *read(file: string, batchSize: number): AsyncGenerator<QueuedEvent[]> {
     let batch: QueuedEvent[] = [];
+    let bytes = 0;
     let torn = 0;
     for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
       if (line === '') continue;
       try {
         const { id, event } = JSON.parse(line) as QueuedEvent;
         batch.push({ id, event: revive(event) });
+        bytes += line.length;
       } catch {
         torn++;
       }
-      if (batch.length >= batchSize) yield batch.splice(0);
+      if (batch.length >= batchSize || bytes >= BATCH_BYTES) {
+        bytes = 0;
+        yield batch.splice(0);
+      }
     }
     if (torn > 0) this.logger.warn(`${torn} torn line(s) skipped in spill file ${file}: written while the process died`);
     if (batch.length > 0) yield batch;

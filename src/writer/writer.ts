@@ -7,7 +7,7 @@ import type { DropLog } from './drop-log.js';
 import { newEventId } from './event-id.js';
 import { Outage } from './outage.js';
 import { Overflow, type OverflowPolicy } from './overflow.js';
-import { EventQueue, settle, type QueuedEvent } from './queue.js';
+import { BATCH_BYTES, EventQueue, settle, type QueuedEvent } from './queue.js';
 import { replaySegments, type ReplayTarget } from './replay.js';
 import type { SpillFile } from './spill.js';
 import { storeBatch, type StoreContext } from './store-batch.js';
@@ -18,10 +18,13 @@ export interface WriterOptions {
   /** Batches written at once, each on its own pooled connection. */
   readonly maxInFlight: number;
   readonly maxQueue: number;
+  readonly maxQueueBytes: number;
   readonly onOverflow: OverflowPolicy;
   readonly blockTimeoutMs: number;
   /** Strict mode: record() resolves once the event is durable; batches go as soon as a slot is free. */
   readonly strict: boolean;
+  /** Whether an outage sends events to the spill file at once rather than queueing them (always so in strict mode). */
+  readonly spillInOutage: () => boolean;
   readonly maxRetryDelayMs: number;
   readonly logger: Logger;
   readonly telemetry: Telemetry;
@@ -32,11 +35,11 @@ export interface WriterOptions {
 /**
  * Events → batches → rows, off the request path. A batch goes when it is full or when the flush
  * interval has passed. A connection-class failure puts the batch back at the head and retries with
- * capped, jittered backoff; beyond `maxQueue` the overflow policy applies; spilled events are replayed
+ * capped, jittered backoff; beyond `maxQueue` events or `maxQueueBytes` the overflow policy applies; spilled events are replayed
  * once the database answers. Every event ends stored, spilled, or counted as dropped.
  */
 export class Writer {
-  private readonly queue = new EventQueue();
+  private readonly queue: EventQueue;
   private readonly overflow: Overflow;
   private readonly inFlight = new Set<readonly QueuedEvent[]>();
   private busy = 0;
@@ -55,6 +58,7 @@ export class Writer {
     private readonly store: StoreContext,
     private readonly options: WriterOptions,
   ) {
+    this.queue = new EventQueue(options);
     this.overflow = new Overflow(this.queue, options, {
       spill: (entries) => this.spillOut(entries),
       drop: (entries) => this.drop(entries),
@@ -71,9 +75,9 @@ export class Writer {
   record(event: AuditEvent): void | Promise<void> {
     const entry: QueuedEvent = { id: newEventId(), event };
     const durable = this.options.strict ? new Promise<void>((resolve) => (entry.durable = resolve)) : undefined;
-    if (this.options.strict && this.outage.failing) {
+    if (this.outage.failing && this.spillsInOutage()) {
       this.spillOut([entry]);
-    } else if (this.queue.length >= this.options.maxQueue) {
+    } else if (!this.queue.fits(entry)) {
       const waiting = this.overflow.accept(entry);
       return durable ?? waiting;
     } else {
@@ -107,6 +111,12 @@ export class Writer {
       .finally(() => this.settleIdle());
   }
 
+  /** The database answers again (e.g. the trail just became ready): retry now, not at the end of the backoff, and replay. */
+  resume(): void {
+    this.outage.retryNow();
+    this.replaySpilled();
+  }
+
   /** Writes what it can within the deadline, spills the rest (in-flight batches too: replay skips what landed). */
   async close(timeoutMs: number): Promise<void> {
     this.draining = true;
@@ -137,7 +147,7 @@ export class Writer {
   }
 
   private kick(): void {
-    if (this.queue.length >= this.options.batchSize || this.options.strict) this.schedulePump();
+    if (this.queue.holdsBatch(this.options.batchSize) || this.options.strict) this.schedulePump();
     else this.armTimer();
   }
 
@@ -172,9 +182,9 @@ export class Writer {
         go();
         continue;
       }
-      const { length } = this.queue;
-      if (length === 0 || (length < this.options.batchSize && !this.overdue && !this.options.strict && !this.draining)) break;
-      void this.send(this.queue.take(this.options.batchSize));
+      if (this.queue.length === 0) break;
+      if (!this.queue.holdsBatch(this.options.batchSize) && !this.overdue && !this.options.strict && !this.draining) break;
+      void this.send(this.queue.take(this.options.batchSize, BATCH_BYTES));
       this.overflow.admit();
     }
     if (this.queue.length === 0) this.overdue = false;
@@ -210,18 +220,22 @@ export class Writer {
     return stored;
   }
 
+  private spillsInOutage(): boolean {
+    return this.options.strict || this.options.spillInOutage();
+  }
+
   private failed(error: unknown): void {
-    const { strict } = this.options;
+    const spill = this.spillsInOutage();
     this.outage.failed(
       error,
-      () => (strict ? 'spilling events to disk' : `keeping ${this.queue.length} event(s) queued`),
+      () => (spill ? 'spilling events to disk' : `keeping ${this.queue.length} event(s) queued`),
       () => {
         this.overdue = true;
         this.pump();
         if (this.queue.length === 0) this.replaySpilled(); // with nothing queued, the replay is the probe
       },
     );
-    if (strict) this.spillOut(this.queue.drain()); // in an outage, the spill file is the fastest durable place
+    if (spill) this.spillOut(this.queue.drain()); // in an outage, the spill file is the fastest durable place
   }
 
   private readonly replayTarget: ReplayTarget = {
@@ -247,7 +261,8 @@ export class Writer {
     this.options.spill
       .append(entries)
       .then(
-        () => this.replaySpilled(false),
+        // In an outage a replay would only hold a batch read back from disk until the probe succeeds.
+        () => this.outage.failing || this.replaySpilled(false),
         (error: unknown) => {
           this.options.logger.error(`could not spill audit events to ${this.options.spill.dir}: ${messageOf(error)}`);
           this.options.drops.count('spill_failed', entries.length);

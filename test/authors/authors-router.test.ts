@@ -251,6 +251,16 @@ describe.each(AUTHORS_HOSTS)('authors router contract: $name', (adapter) => {
     }
   });
 
+  it('A14b lone surrogates in a name are stored as U+FFFD, and the response says what was stored', async () => {
+    // JSON.stringify escapes a lone surrogate as \ud800, which is what a client sends.
+    const created = await send('POST', MOUNTS.plain, { json: { name: 'a\ud800b\udc00c' } });
+    expect(created).toMatchObject({ status: 201, body: { name: 'a\ufffdb\ufffdc' } });
+    expect((await send('GET', `${MOUNTS.plain}/${created.body.id}`)).body.name).toBe('a\ufffdb\ufffdc');
+    const renamed = await send('PUT', `${MOUNTS.plain}/${created.body.id}`, { json: { name: '\udfffz\ud83d\ude00' } });
+    expect(renamed.body.name).toBe('\ufffdz\ud83d\ude00'); // a proper pair, an emoji, is kept
+    expect((await send('GET', `${MOUNTS.plain}/${created.body.id}`)).body.name).toBe('\ufffdz\ud83d\ude00');
+  });
+
   it('A14 a 255-character name is accepted and an oversized body is refused with 413', async () => {
     expect((await send('POST', MOUNTS.plain, { json: { name: 'é'.repeat(255) } })).status).toBe(201);
     const huge = await send('POST', MOUNTS.plain, { json: { name: 'x', padding: 'y'.repeat(100_000) } });

@@ -2,13 +2,14 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { authorsRouter, type ExpressAuthorsRouter } from '../../adapters/express.js';
 import { createAuditTrail, type AuditTrail } from '../../src/index.js';
 import { useTestDatabase } from '../support/database.js';
 import { memoryLogger } from '../support/memory-logger.js';
 import type { AuthorsHost } from './host-apps.js';
 import { listen } from '../support/listen.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
 
 const database = useTestDatabase();
 
@@ -96,6 +97,37 @@ describe('the authors count cache when Redis is in trouble or absent', () => {
     } finally {
       stuck.disconnect();
       silent.close();
+    }
+  });
+
+  it('R04 creates during a Redis outage: once Redis is back, no process serves a count cached before them', async () => {
+    const proxy = await startTcpProxy(inject('redisUrl'));
+    const cut = createAuditTrail({ database: database.url, redis: proxy.url, logger: false });
+    const direct = createAuditTrail({ database: database.url, redis: inject('redisUrl'), logger: false });
+    // Two processes' worth of routers on one database and one Redis: only the first loses its link.
+    const keyPrefix = `outage-${Math.random()}:`;
+    const [writer, other] = [await mount(authorsRouter(cut, { keyPrefix })), await mount(authorsRouter(direct, { keyPrefix }))];
+    const total = async (base: string) => (await json(base)).body.meta.total as number;
+    const create = (name: string) => json(writer, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+    try {
+      const before = await total(writer);
+      expect(await total(other)).toBe(before);
+      expect(await total(other)).toBe(before); // now a hit, cached in Redis for the TTL of 300 s
+      proxy.cut();
+      // Once the client knows, its commands fail at once instead of waiting to be resent on reconnect.
+      while (cut.redis()!.status === 'ready') await new Promise((resolve) => setTimeout(resolve, 10));
+      for (let i = 0; i < 5; i++) expect((await create(`outage-${i}`)).status).toBe(201);
+      expect(await total(writer)).toBe(before + 5); // counted in the database while Redis is away
+      proxy.restore();
+      const back = Date.now();
+      // Nothing asks the writer's process for a list: its owed invalidation must land by itself.
+      while ((await total(other)) !== before + 5 && Date.now() - back < 15_000) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await total(other)).toBe(before + 5);
+      expect(Date.now() - back).toBeLessThan(15_000);
+      expect(await total(writer)).toBe(before + 5);
+    } finally {
+      await proxy.close();
+      await Promise.all([cut.close(), direct.close()]);
     }
   });
 

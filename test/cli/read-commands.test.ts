@@ -36,6 +36,13 @@ describe('audit-trail logs', { timeout: 90_000 }, () => {
     expect(entries[0]).toMatchObject({ username: 'bora', userId: 'u-2', actionType: expect.any(String), durationMs: expect.any(Number) });
   });
 
+  it('L02b filters on the route template, and on resource and route ignoring case', async () => {
+    const json = async (args: string[]) => (await cli(['logs', '--limit', '1000', '--json', ...args, ...db])).stdout.trim().split('\n').map((line) => (JSON.parse(line) as { id: number }).id);
+    const authors = newestFirst(rows.filter((r) => r.resource.startsWith('/authors/'))).map((r) => r.id);
+    expect(await json(['--resource', '/AUTHORS/*', '--ignore-case'])).toEqual(authors);
+    expect(await json(['--route', '/authors/:id'])).toEqual(authors);
+  });
+
   it('L03 follows --cursor to the next page', async () => {
     const first = await cli(['logs', '--limit', '2', '--json', ...db]);
     const cursor = /--cursor (\S+)/.exec(first.stderr)![1]!;
@@ -49,6 +56,15 @@ describe('audit-trail logs', { timeout: 90_000 }, () => {
     expect(await cli(['logs', '--limit', 'lots', ...db])).toMatchObject({ code: 2, stderr: expect.stringContaining('--limit must be a whole number') });
     expect(await cli(['logs', '--cursor', 'forged', ...db])).toMatchObject({ code: 2, stderr: expect.stringContaining('cursor') });
     expect(await cli(['report', 'weekly', ...db])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown report') });
+  });
+
+  it('L04b answers dates outside years 1 to 9999 with exit code 2 and a one-line reason', async () => {
+    const yearZero = Buffer.from(JSON.stringify({ t: '0000-06-01T00:00:00.000Z', i: 5 })).toString('base64url');
+    const between = /^audit-trail: --(since|until) must be between 0001-01-01 and 9999-12-31; got "[^"]+"\.\n$/;
+    expect(await cli(['logs', '--since', '0000-01-01', ...db])).toMatchObject({ code: 2, stderr: expect.stringMatching(between) });
+    expect(await cli(['logs', '--until', '99999999999d', ...db])).toMatchObject({ code: 2, stderr: expect.stringMatching(between) });
+    expect(await cli(['report', 'slow', '--since', '99999999999d', ...db])).toMatchObject({ code: 2, stderr: expect.stringMatching(between) });
+    expect(await cli(['logs', '--cursor', yearZero, ...db])).toMatchObject({ code: 2, stderr: expect.stringContaining('cursor is not one') });
   });
 });
 
@@ -70,6 +86,14 @@ describe('audit-trail prune', { timeout: 90_000 }, () => {
     expect((await cli(['prune', '--older-than', '7d', '--batch-size', '5', ...db])).stdout).toMatch(new RegExp(`^deleted ${old} audit row\\(s\\) older than `));
     expect(await (await trail.store()).models.UserAction.count()).toBe(rows.length - old);
     expect(await cli(['prune', ...db])).toMatchObject({ code: 2, stderr: expect.stringContaining('--older-than') });
+  });
+
+  it('L06b refuses a cut-off in the future or less than a day ago unless --force, with exit code 2', async () => {
+    const before = (await trail.query({ limit: 1000 })).data.length;
+    expect(await cli(['prune', '--older-than', '2999-01-01', ...db])).toMatchObject({ code: 2, stderr: expect.stringMatching(/in the future.*--force/) });
+    expect(await cli(['prune', '--older-than', '1h', ...db])).toMatchObject({ code: 2, stderr: expect.stringMatching(/less than a day ago.*--force/) });
+    expect((await trail.query({ limit: 1000 })).data).toHaveLength(before);
+    expect((await cli(['prune', '--older-than', '2999-01-01', '--force', '--dry-run', ...db])).stdout).toMatch(new RegExp(`^dry run: would delete ${before} audit row`));
   });
 
   it('L07 points at migrate up when the table is missing', async () => {

@@ -13,17 +13,18 @@ export const AUDIT_LOG_MOUNT = '/audit-log';
 export const AUDITOR = { sub: 'u-auditor', preferred_username: 'auditor', realm_access: { roles: ['audit-reader'] } };
 export const OUTSIDER = { sub: 'u-outsider', preferred_username: 'outsider', realm_access: { roles: ['get-authors'] } };
 
-const authorize = ({ roles }: AuditLogRequest) => roles.includes('audit-reader');
+const readers = ({ roles }: AuditLogRequest) => roles.includes('audit-reader');
+type Authorize = (request: AuditLogRequest) => boolean;
 
 export interface AuditLogHostAdapter {
   readonly name: string;
-  start(trail: AuditTrail): Promise<AuthorsHost>;
+  start(trail: AuditTrail, authorize?: Authorize): Promise<AuthorsHost>;
 }
 
 function expressHost(name: string, express: typeof express5): AuditLogHostAdapter {
   return {
     name,
-    start(trail) {
+    start(trail, authorize = readers) {
       const app = express();
       app.use(expressAudit(trail));
       app.use((req, _res, next) => {
@@ -39,7 +40,7 @@ function expressHost(name: string, express: typeof express5): AuditLogHostAdapte
 function koaHost(name: string, Koa: typeof Koa3): AuditLogHostAdapter {
   return {
     name,
-    start(trail) {
+    start(trail, authorize = readers) {
       const app = new Koa();
       app.silent = true;
       app.use(koaAudit(trail));

@@ -82,6 +82,17 @@ describe.each(DIALECTS)('user_actions is append-only on $name', ({ url }) => {
     expect(await trail.prune({ olderThan: '5d' })).toMatchObject({ deleted: 0 });
   });
 
+  it('I05b refuses a cut-off in the future or less than a day ago unless forced, saying how to force it', async () => {
+    const before = await count();
+    for (const olderThan of ['2999-01-01', new Date(Date.now() + 60_000), '1h', '0s']) {
+      await expect(trail.prune({ olderThan })).rejects.toThrow(
+        expect.objectContaining({ code: 'invalid_query', message: expect.stringMatching(/^prune refused: .*(in the future|less than a day ago).*Pass force: true/) }),
+      );
+    }
+    expect(await count()).toBe(before);
+    expect(await trail.prune({ olderThan: '2999-01-01', dryRun: true, force: true })).toMatchObject({ wouldDelete: before });
+  });
+
   it('I06 the migration comes down cleanly and goes back up', async () => {
     const { sequelize } = await trail.store();
     const migrator = createMigrator(sequelize, silentLogger);

@@ -74,6 +74,17 @@ describe.each(DIALECTS)('trail.query on $name', ({ url }) => {
     expect(await all({ resource: '/Authors/*' })).toEqual([]);
   });
 
+  it('Q04b matches resource and route case-insensitively on request, and on the route template', async () => {
+    const authors = expected((r) => r.resource.startsWith('/authors/'));
+    expect(await all({ resource: '/AUTHORS/*', ignoreCase: true })).toEqual(authors);
+    expect(await all({ resource: '/Authors/4', ignoreCase: true })).toEqual([5]);
+    expect(await all({ route: '/authors/:id' })).toEqual(authors);
+    expect(await all({ route: '/books/*' })).toEqual(expected((r) => r.resource.startsWith('/books/')));
+    expect(await all({ route: '/AUTHORS/:ID' })).toEqual([]);
+    expect(await all({ route: '/AUTHORS/:ID', ignoreCase: true })).toEqual(authors);
+    await expect(trail.query({ ignoreCase: 'yes' as never })).rejects.toThrow(/ignoreCase must be true or false/);
+  });
+
   it('Q05 takes from/to as durations, ISO strings and Dates, from inclusive and to exclusive', async () => {
     expect(await all({ from: '24h' })).toEqual(expected((r) => r.timestamp.getTime() >= now - 24 * HOUR));
     const from = new Date(now - 48 * HOUR);

@@ -8,19 +8,38 @@ export interface Load {
   readonly acknowledgedAt: number[];
   /** Requests that failed at the HTTP level (the test decides whether that is allowed). */
   readonly failed: number;
+  /** Resolves once every client has stopped: stop() was called, or `limit` requests were sent. */
+  readonly done: Promise<void>;
   stop(): Promise<void>;
 }
 
-export function startLoad(url: string, concurrency: number, pauseMs = 0): Load {
+export interface LoadShape {
+  /** A JSON body to POST with every request; without it the clients GET. */
+  readonly body?: string;
+  /** Most requests sent in all, so that a load can never run away. */
+  readonly limit?: number;
+  /** Most requests started per second, all clients together: a steady rate instead of as fast as possible. */
+  readonly perSecond?: number;
+}
+
+export function startLoad(url: string, concurrency: number, pauseMs = 0, shape: LoadShape = {}): Load {
   const acknowledged: string[] = [];
   const acknowledgedAt: number[] = [];
+  const limit = shape.limit ?? Infinity;
+  const init: RequestInit = shape.body === undefined ? {} : { method: 'POST', body: shape.body };
+  const startedAt = performance.now();
+  let sent = 0;
   let failed = 0;
   let running = true;
   const client = async () => {
-    while (running) {
+    while (running && sent < limit) {
+      const due = shape.perSecond === undefined ? 0 : startedAt + (sent / shape.perSecond) * 1_000 - performance.now();
+      sent++;
+      if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
+      if (!running) break;
       const requestId = randomUUID();
       try {
-        const response = await fetch(url, { headers: { 'x-request-id': requestId } });
+        const response = await fetch(url, { ...init, headers: { 'x-request-id': requestId, 'content-type': 'application/json' } });
         await response.arrayBuffer();
         if (response.ok) {
           acknowledged.push(requestId);
@@ -33,16 +52,17 @@ export function startLoad(url: string, concurrency: number, pauseMs = 0): Load {
       if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   };
-  const clients = Array.from({ length: concurrency }, client);
+  const done = Promise.all(Array.from({ length: concurrency }, client)).then(() => {});
   return {
     acknowledged,
     acknowledgedAt,
     get failed() {
       return failed;
     },
+    done,
     async stop() {
       running = false;
-      await Promise.all(clients);
+      await done;
     },
   };
 }

@@ -1,44 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { Sequelize } from 'sequelize';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuditTrail } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { missingAndDuplicated, rowCounts } from '../support/audited-app.js';
-import { useTestDatabase } from '../support/database.js';
+import { startHostProcess } from '../support/host-process.js';
 import { startLoad } from '../support/load.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { useProxiedDatabase } from '../support/proxied-database.js';
 
-const HOST = fileURLToPath(new URL('../fixtures/crash-host.ts', import.meta.url));
-const database = useTestDatabase();
-let direct: Sequelize;
-let proxy: TcpProxy;
+const database = useProxiedDatabase();
 
-beforeAll(async () => {
-  proxy = await startTcpProxy(database.url);
-  // Migrate once here, so that both lives of the host start at once.
-  const trail = createAuditTrail({ database: database.url, logger: false });
-  await trail.ready();
-  await trail.close();
-  direct = new Sequelize(database.url, { logging: false });
-});
-afterAll(async () => {
-  await direct.close();
-  await proxy.close();
-});
-
-async function startHost(mode: string, spillDir: string, databaseUrl: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', HOST], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, SPILL_DIR: spillDir, AUDIT_MODE: mode, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-  return { child, url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}` };
+function startHost(mode: string, spillDir: string, databaseUrl: string, env: Record<string, string> = {}) {
+  return startHostProcess({ DATABASE_URL: databaseUrl, SPILL_DIR: spillDir, AUDIT_MODE: mode, ...env });
 }
 
 /**
@@ -47,25 +21,25 @@ async function startHost(mode: string, spillDir: string, databaseUrl: string, en
  */
 async function crashAndRestart(mode: string, outage = false) {
   const spillDir = mkdtempSync(path.join(tmpdir(), 'audit-spill-'));
-  const first = await startHost(mode, spillDir, proxy.url);
+  const first = await startHost(mode, spillDir, database.proxy.url);
   const load = startLoad(`${first.url}/ok`, 16);
   await sleep(outage ? 1_000 : 2_000);
   if (outage) {
-    proxy.cut();
+    database.proxy.cut();
     await sleep(1_000);
   }
   first.child.kill('SIGKILL');
   const killedAt = performance.now();
   await once(first.child, 'exit');
   await load.stop();
-  proxy.restore();
+  database.proxy.restore();
   const spilled = readdirSync(spillDir).length;
-  const second = await startHost(mode, spillDir, proxy.url);
+  const second = await startHost(mode, spillDir, database.proxy.url);
   await fetch(`${second.url}/flush`);
   second.child.kill('SIGTERM');
   await once(second.child, 'exit');
   const inLastFlushInterval = load.acknowledgedAt.filter((at) => at <= killedAt && at > killedAt - 200).length;
-  return { acknowledged: load.acknowledged, inLastFlushInterval, spilled, replayedAll: readdirSync(spillDir).length === 0, ...(await missingAndDuplicated(direct, load.acknowledged)) };
+  return { acknowledged: load.acknowledged, inLastFlushInterval, spilled, replayedAll: readdirSync(spillDir).length === 0, ...(await missingAndDuplicated(database.direct, load.acknowledged)) };
 }
 
 describe('kill -9 mid-load', () => {
@@ -78,7 +52,7 @@ describe('kill -9 mid-load', () => {
   });
 
   it("W51 mode 'strict', killed during a database outage: the restart replays the spill file, nothing lost or doubled", async () => {
-    await direct.query('TRUNCATE user_actions');
+    await database.direct.query('TRUNCATE user_actions');
     const run = await crashAndRestart('strict', true);
     console.log(`[crash test] strict during an outage: ${run.acknowledged.length} acknowledged, ${run.missing.length} lost`);
     expect(run.spilled).toBeGreaterThan(0);
@@ -88,7 +62,7 @@ describe('kill -9 mid-load', () => {
   });
 
   it('W52 default mode: prints how many were lost, and never duplicates', async () => {
-    await direct.query('TRUNCATE user_actions');
+    await database.direct.query('TRUNCATE user_actions');
     const run = await crashAndRestart('default');
     console.log(
       `[crash test] default mode: ${run.acknowledged.length} acknowledged, ${run.missing.length} lost at kill -9; ` +
@@ -96,11 +70,11 @@ describe('kill -9 mid-load', () => {
         'The documented bound: about one flush interval of traffic, plus the batches in flight.',
     );
     expect(run.duplicated).toEqual([]);
-    expect([...(await rowCounts(direct)).values()].every((n) => n === 1)).toBe(true);
+    expect([...(await rowCounts(database.direct)).values()].every((n) => n === 1)).toBe(true);
   });
 
   it('W53 handleSignals: SIGTERM right after the load closes the trail, then exits; every request is stored', async () => {
-    await direct.query('TRUNCATE user_actions');
+    await database.direct.query('TRUNCATE user_actions');
     const host = await startHost('default', mkdtempSync(path.join(tmpdir(), 'audit-spill-')), database.url, { HANDLE_SIGNALS: '1' });
     const load = startLoad(`${host.url}/ok`, 16);
     await sleep(1_000);
@@ -108,6 +82,6 @@ describe('kill -9 mid-load', () => {
     host.child.kill('SIGTERM');
     const [code, signal] = (await once(host.child, 'exit')) as [number | null, string | null];
     expect(signal ?? code).toBe('SIGTERM');
-    expect(await missingAndDuplicated(direct, load.acknowledged)).toEqual({ missing: [], duplicated: [] });
+    expect(await missingAndDuplicated(database.direct, load.acknowledged)).toEqual({ missing: [], duplicated: [] });
   });
 });

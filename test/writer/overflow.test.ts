@@ -14,7 +14,7 @@ let proxy: TcpProxy;
 beforeAll(async () => void (proxy = await startTcpProxy(database.url)));
 afterAll(() => proxy.close());
 
-function event(requestId: string): AuditEvent {
+function event(requestId: string, requestData: string | null = null): AuditEvent {
   return {
     timestamp: new Date(),
     userId: 'anonymous',
@@ -26,7 +26,7 @@ function event(requestId: string): AuditEvent {
     ipAddress: null,
     userAgent: null,
     requestId,
-    requestData: null,
+    requestData,
     responseStatus: 200,
     errorMessage: null,
     durationMs: 1,
@@ -34,7 +34,7 @@ function event(requestId: string): AuditEvent {
 }
 
 /** Records `count` events into a full queue while the database is cut off; returns what was stored and dropped. */
-async function overflow(prefix: string, count: number, options: AuditTrailOptions) {
+async function overflow(prefix: string, count: number, options: AuditTrailOptions, requestData: string | null = null) {
   const logger = memoryLogger();
   const trail = createAuditTrail({ database: proxy.url, logger, spillDir: mkdtempSync(path.join(tmpdir(), 'audit-spill-')), ...options });
   const dropped: Array<{ reason: string; count: number }> = [];
@@ -42,7 +42,7 @@ async function overflow(prefix: string, count: number, options: AuditTrailOption
   await trail.ready();
   const { sequelize } = await trail.store();
   proxy.cut();
-  const waits = Array.from({ length: count }, (_, i) => trail.record(event(`${prefix}-${i}`)));
+  const waits = Array.from({ length: count }, (_, i) => trail.record(event(`${prefix}-${i}`, requestData)));
   await Promise.all(waits);
   proxy.restore();
   await trail.flush();
@@ -76,5 +76,12 @@ describe('onOverflow', () => {
     expect(run.waits.map((wait) => wait instanceof Promise)).toEqual([false, true, true]);
     expect(run.stored).toEqual([0, 1]);
     expect(run.dropped).toEqual([{ reason: 'queue_full', count: 1 }]);
+  });
+
+  it("W44 a full queue by bytes meets the policy too: 'drop-oldest' drops as many as make room", async () => {
+    const body = JSON.stringify({ note: 'x'.repeat(10_000) });
+    const run = await overflow('bytes', 15, { maxQueueBytes: 35_000, onOverflow: 'drop-oldest' }, body);
+    expect(run.stored).toEqual([12, 13, 14]);
+    expect(run.dropped.reduce((sum, d) => sum + d.count, 0)).toBe(12);
   });
 });

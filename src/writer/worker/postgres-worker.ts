@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import { isDataError } from '../data-error.js';
-import { columnsOf, INSERT, WRITE_TIMEOUT_MS } from '../postgres-fast-path.js';
+import { documentOf, INSERT, WRITE_TIMEOUT_MS } from '../postgres-fast-path.js';
 import { toWire, type FromWorker, type ToWorker, type WorkerSettings } from './protocol.js';
 
 const port = parentPort!;
@@ -29,7 +29,7 @@ async function write(id: number, rows: unknown[][]): Promise<void> {
   try {
     const client = await pool.connect();
     try {
-      await client.query({ text: INSERT, values: columnsOf(rows), query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig);
+      await client.query({ text: INSERT, values: [documentOf(rows)], query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig);
       client.release();
     } catch (error) {
       // A connection that failed mid-statement may still be busy or half-closed: never lend it again.
