@@ -34,7 +34,7 @@ export const CAPTURE_DEFAULTS = Object.freeze({
 });
 
 export const CAPTURE_OPTIONS = optionNames<CaptureOptions>({ trustProxy: true, user: true, recordAnonymous: true, skip: true, sanitize: true });
-const SANITIZE_OPTIONS = optionNames<SanitizeOptions>({ redactKeys: true, redact: true, maxDepth: true, maxKeys: true, maxBytes: true });
+const SANITIZE_OPTIONS = optionNames<SanitizeOptions>({ redactKeys: true, redact: true, maxDepth: true, maxKeys: true, maxBytes: true, redactText: true });
 
 /** Options arrive here already checked for misspellings by `resolveMount`, which knows which keys are the trail's. */
 export function resolveCaptureOptions(options: CaptureOptions, logger: Logger): CaptureConfig {
