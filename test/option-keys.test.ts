@@ -25,6 +25,7 @@ describe('a misspelled option throws invalid_option', () => {
     ['Express auditTrail, a trail option', () => express.auditTrail({ database: 'sqlite::memory:', flushIntervalMS: 5 } as never), /flushIntervalMS: did you mean flushIntervalMs\?/],
     ['Express auditTrail, a capture option', () => express.auditTrail({ database: 'sqlite::memory:', trustproxy: true } as never), /trustproxy: did you mean trustProxy\?/],
     ['Express auditTrail, capture options beside a trail', () => express.auditTrail(trail, { recordAnonymus: false } as never), /recordAnonymus: did you mean recordAnonymous\?/],
+    ['Express auditTrail, a sanitize option', () => express.auditTrail(trail, { sanitize: { maxbytes: 10 } } as never), /sanitize\.maxbytes: did you mean sanitize\.maxBytes\?/],
     ['Koa auditTrail', () => koa.auditTrail({ database: 'sqlite::memory:', skipp: [] } as never), /skipp: did you mean skip\?/],
     ['Express authorsRouter', () => express.authorsRouter(trail, { countTTLSeconds: 5 } as never), /countTTLSeconds: did you mean countTtlSeconds\?/],
     ['Koa authorsRouter', () => koa.authorsRouter({ database: 'sqlite::memory:', keyprefix: 'x' } as never), /keyprefix: did you mean keyPrefix\?/],

@@ -1,6 +1,6 @@
 import { AuditTrailError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { optionNames } from '../option-keys.js';
+import { optionNames, requireKnownOptions } from '../option-keys.js';
 import { compileTrust, type TrustFn, type TrustProxy } from './client-ip.js';
 import type { SanitizeOptions } from './sanitize.js';
 
@@ -34,9 +34,11 @@ export const CAPTURE_DEFAULTS = Object.freeze({
 });
 
 export const CAPTURE_OPTIONS = optionNames<CaptureOptions>({ trustProxy: true, user: true, recordAnonymous: true, skip: true, sanitize: true });
+const SANITIZE_OPTIONS = optionNames<SanitizeOptions>({ redactKeys: true, redact: true, maxDepth: true, maxKeys: true, maxBytes: true });
 
 /** Options arrive here already checked for misspellings by `resolveMount`, which knows which keys are the trail's. */
 export function resolveCaptureOptions(options: CaptureOptions, logger: Logger): CaptureConfig {
+  requireKnownOptions(options.sanitize ?? {}, SANITIZE_OPTIONS, 'sanitize.');
   if (options.user !== undefined && typeof options.user !== 'function') {
     throw new AuditTrailError('invalid_option', 'user must be a function (request) => user claims.');
   }
