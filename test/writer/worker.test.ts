@@ -19,7 +19,7 @@ beforeAll(() => {
 afterAll(() => direct.close());
 
 describe('the PostgreSQL writer thread', () => {
-  it('W60 terminated three times under load: every answered request is stored exactly once, by a new thread', async () => {
+  it('W80 terminated three times under load: every answered request is stored exactly once, by a new thread', async () => {
     const threads: Worker[] = [];
     const started = (worker: Worker) => threads.push(worker);
     process.on('worker', started);
@@ -54,7 +54,7 @@ describe('the PostgreSQL writer thread', () => {
     }
   });
 
-  it('W61 close() lets the thread close its connections and end cleanly', async () => {
+  it('W81 close() lets the thread close its connections and end cleanly', async () => {
     const threads: Worker[] = [];
     const started = (worker: Worker) => threads.push(worker);
     process.on('worker', started);
@@ -71,7 +71,7 @@ describe('the PostgreSQL writer thread', () => {
     }
   });
 
-  it('W62 connects as a host-owned Sequelize does: its server, user and database, not a URL', async () => {
+  it('W82 connects as a host-owned Sequelize does: its server, user and database, not a URL', async () => {
     const url = new URL(database.url);
     const host = new Sequelize({
       dialect: 'postgres',
