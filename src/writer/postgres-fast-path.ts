@@ -49,16 +49,15 @@ export function rowOf({ id, event }: QueuedEvent): unknown[] {
 
 /** Each row's JSON text up to its first value: `{"timestamp":`, then `,"user_id":`, … and last `,"event_id":`. */
 const KEYS = [...COLUMNS.map(([name]) => name), 'event_id'].map((name, i) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`);
+/** How each of a row's values, event id last, is written as JSON. */
+const ENCODERS: ReadonlyArray<(value: never) => string> = [...COLUMNS.map(([, , json]) => json ?? JSON.stringify), JSON.stringify];
 
 /** On the writer thread: the batch as the statement's one parameter. */
 export function documentOf(rows: readonly unknown[][]): string {
   const parts: string[] = [];
   for (const row of rows) {
     let text = '';
-    for (let column = 0; column < KEYS.length; column++) {
-      const json = COLUMNS[column]?.[2];
-      text += KEYS[column] + (json ? json(row[column] as never) : JSON.stringify(row[column]));
-    }
+    for (let column = 0; column < KEYS.length; column++) text += KEYS[column] + ENCODERS[column]!(row[column] as never);
     parts.push(`${text}}`);
   }
   return `[${parts.join(',')}]`;

@@ -7,6 +7,8 @@ export interface QueuedEvent {
   readonly event: AuditEvent;
   /** Strict mode only: called once the event is stored, spilled and fsync'd, or counted as dropped. */
   durable?: () => void;
+  /** Its eventBytes(), measured once however often it leaves the queue and comes back. */
+  bytes?: number;
 }
 
 /** Settles what strict mode is waiting on; a no-op for events nobody waits for. */
@@ -35,8 +37,6 @@ export class EventQueue {
   private items: QueuedEvent[] = [];
   private head = 0;
   private heldBytes = 0;
-  /** Each entry's size, measured once however often it leaves and comes back. */
-  private readonly sizes = new WeakMap<QueuedEvent, number>();
 
   constructor(private readonly limits: QueueLimits) {}
 
@@ -98,12 +98,7 @@ export class EventQueue {
   }
 
   private sizeOf(entry: QueuedEvent): number {
-    let size = this.sizes.get(entry);
-    if (size === undefined) {
-      size = eventBytes(entry.event);
-      this.sizes.set(entry, size);
-    }
-    return size;
+    return (entry.bytes ??= eventBytes(entry.event));
   }
 
   private compact(): void {
