@@ -1,4 +1,6 @@
+import { build } from 'esbuild';
 import { defineConfig } from 'tsup';
+import { viewerBuildOptions } from './src/viewer/bundle.js';
 
 export default defineConfig({
   entry: {
@@ -16,4 +18,10 @@ export default defineConfig({
   sourcemap: true,
   // The CJS build needs import.meta.url too: prom-client, an optional peer, is loaded through createRequire.
   shims: true,
+  // Only the viewer's source build needs it, and that never runs from dist/.
+  external: ['esbuild'],
+  // The viewer's browser code, one script beside the bundles (src/viewer/script.ts reads it from there).
+  onSuccess: async () => {
+    await build({ ...viewerBuildOptions(), outfile: 'dist/viewer.js' });
+  },
 });
