@@ -70,6 +70,23 @@ if (rows[0].n !== 1) throw new Error('no row written through the packed writer t
     admin(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
   }
 
+  // The viewer's script is read from dist/viewer.js beside the bundle: it must be packed and served under both formats.
+  const viewerCheck = (load) => `${load}
+const http = require('node:http');
+const trail = createAuditTrail({ database: 'postgres://127.0.0.1:1/none', connectAttempts: 1, logger: false });
+const router = auditLogRouter(trail, { authorize: () => true, viewer: true });
+const server = http.createServer((req, res) => router(req, res, () => { res.statusCode = 404; res.end(); }));
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const response = await fetch('http://127.0.0.1:' + server.address().port + '/viewer/app.js');
+const text = await response.text();
+server.close();
+await trail.close();
+if (response.status !== 200 || !response.headers.get('content-type').startsWith('text/javascript') || text.length < 1000) throw new Error('the viewer script was not served: ' + response.status);`;
+  writeFileSync(path.join(app, 'viewer-esm.mjs'), viewerCheck("import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);\nimport { createAuditTrail, auditLogRouter } from 'audit-trail/express';"));
+  writeFileSync(path.join(app, 'viewer-cjs.cjs'), `(async () => {\n${viewerCheck("const { createAuditTrail, auditLogRouter } = require('audit-trail/express');")}\n})().catch((error) => { console.error(error); process.exit(1); });`);
+  run('node', ['viewer-esm.mjs']);
+  run('node', ['viewer-cjs.cjs']);
+
   const typeUse = checks.map(([spec, name], i) => `import { ${name} as t${i} } from '${spec}';\nconst u${i}: Function = t${i};\nvoid u${i};`).join('\n');
   // The expect-error line fails the check if the types resolved to `any` instead of the real declarations.
   const optionTypes = (spec) =>
@@ -83,7 +100,7 @@ if (rows[0].n !== 1) throw new Error('no row written through the packed writer t
 
   const help = run('npx', ['--no-install', 'audit-trail', '--help']);
   if (!help.includes('migrate up')) throw new Error('the audit-trail bin did not print its help');
-  console.log(`pack check passed: ${tarball} imports under ESM and CJS without its optional peers, writes rows through its worker thread under both, its types resolve, and its bin runs`);
+  console.log(`pack check passed: ${tarball} imports under ESM and CJS without its optional peers, writes rows through its worker thread and serves the viewer's script under both, its types resolve, and its bin runs`);
 } finally {
   rmSync(app, { recursive: true, force: true });
 }
