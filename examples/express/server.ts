@@ -20,9 +20,10 @@ app.get(
   }),
 );
 
-// Stands in for the host's real auth (e.g. a Keycloak JWT check): a Keycloak-shaped user per request.
+// Stands in for the host's real auth (e.g. a Keycloak JWT check): a Keycloak-shaped user per request,
+// named by the x-user header or, for a browser, the x-user cookie that /as/:name sets.
 app.use((req, _res, next) => {
-  const username = req.header('x-user');
+  const username = req.header('x-user') ?? /(?:^|;\s*)x-user=([^;]+)/.exec(req.header('cookie') ?? '')?.[1];
   if (username) {
     (req as { user?: unknown }).user = {
       sub: `user-${username}`,
@@ -38,8 +39,10 @@ app.use((req, _res, next) => {
 // holders of get-authors and creating to holders of create-author.
 app.use('/authors', authorsRouter(audit, { roles: { list: ['get-authors'], get: ['get-authors'], create: ['create-author'] } }));
 
-// The trail itself, for holders of audit-reader; anyone else gets a 403, itself recorded.
-app.use('/audit-log', auditLogRouter(audit, { authorize: ({ roles }) => roles.includes('audit-reader') }));
+// The trail itself, for holders of audit-reader; anyone else gets a 403, itself recorded. viewer: true
+// adds the page a browser gets at /audit-log/ (the JSON API stays where it is).
+app.use('/audit-log', auditLogRouter(audit, { authorize: ({ roles }) => roles.includes('audit-reader'), viewer: true }));
+app.get('/as/:name', (req, res) => void res.cookie('x-user', req.params.name, { httpOnly: true, sameSite: 'strict' }).redirect('/audit-log/'));
 
 app.get('/hello', (req, res) => void res.json({ hello: (req as { user?: { preferred_username: string } }).user?.preferred_username ?? 'stranger' }));
 app.post('/login', (_req, res) => void res.json({ ok: true })); // its password field is stored as [REDACTED]
@@ -70,7 +73,9 @@ const server = app.listen(port, () => {
   curl localhost:${port}/metrics
   curl -H 'x-user: admin' 'localhost:${port}/audit-log?outcome=error,permission_denied&from=1h'
   curl -H 'x-user: admin' 'localhost:${port}/audit-log/reports/timeline?bucket=minute'
-  curl -H 'x-user: acika' localhost:${port}/audit-log   # 403, and recorded as permission_denied`);
+  curl -H 'x-user: acika' localhost:${port}/audit-log   # 403, and recorded as permission_denied
+  curl -H 'x-user: admin' 'localhost:${port}/audit-log/export?format=csv&from=24h'
+Open http://localhost:${port}/as/admin in a browser for the audit-log viewer.`);
 });
 
 process.once('SIGTERM', () => server.close(() => void audit.close()));
