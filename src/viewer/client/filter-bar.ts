@@ -1,6 +1,6 @@
 import { html } from 'lit-html';
 import { live } from 'lit-html/directives/live.js';
-import { TIME_PRESETS, type Filters } from './filters.js';
+import { MORE_FILTERS, TIME_PRESETS, type Filters } from './filters.js';
 
 const OUTCOMES = ['success', 'error', 'permission_denied'];
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
@@ -43,7 +43,7 @@ export function filterBar(filters: Filters, apply: (filters: Filters) => void) {
           <label>To <input name="toLocal" type="datetime-local" .value=${live(localInput(filters.to))} /></label>`
       : ''}
     <label>Request id <input name="requestId" type="search" autocomplete="off" .value=${live(filters.requestId ?? '')} /></label>
-    ${filters.userId ? html`<input type="hidden" name="userId" .value=${live(filters.userId)} />` : ''}
+    ${MORE_FILTERS.filter((name) => filters[name]).map((name) => html`<label>${name} <input name=${name} autocomplete="off" .value=${live(filters[name] ?? '')} /></label>`)}
     <div class="actions">
       <button type="submit">Apply</button>
       <button type="button" class="secondary" @click=${() => apply({})}>Clear</button>
@@ -58,7 +58,7 @@ function formFilters(form: HTMLFormElement): Filters {
   const resource = text('resource');
   const filters: Filters = {
     username: text('username'),
-    userId: text('userId'),
+    ...Object.fromEntries(MORE_FILTERS.map((name) => [name, text(name)])),
     outcome: text('outcome'),
     actionType: text('actionType'),
     resource: resource === undefined || resource.endsWith('*') ? resource : `${resource}*`,

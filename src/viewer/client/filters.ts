@@ -2,7 +2,10 @@
  * The viewer's state lives in its URL, under the API's own parameter names, so a shared link shows the
  * same rows and the page passes its query string straight to the API.
  */
-export const FILTER_PARAMS = ['username', 'userId', 'outcome', 'actionType', 'resource', 'statusCode', 'from', 'to', 'requestId'] as const;
+/** API filters the bar has no control of its own for: kept when a link sets them, shown as plain fields. */
+export const MORE_FILTERS = ['userId', 'ip', 'route', 'minDurationMs', 'ignoreCase'] as const;
+
+export const FILTER_PARAMS = ['username', 'outcome', 'actionType', 'resource', 'statusCode', 'from', 'to', 'requestId', ...MORE_FILTERS] as const;
 export type FilterParam = (typeof FILTER_PARAMS)[number];
 export type Filters = Partial<Record<FilterParam, string>>;
 
@@ -45,10 +48,13 @@ export function filterLink(name: FilterParam, value: string): string {
   return `?${new URLSearchParams({ [name]: value }).toString()}`;
 }
 
-/** What the chart and reports cover: the filter's preset window, else the last 24 hours. */
-export function reportWindow(filters: Filters): { since: string; bucket: string } {
+/** What the chart and reports cover: the filter's preset window, else from its start, else the last 24 hours. */
+export function reportWindow(filters: Filters): { since: string; bucket: string; label: string } {
   const preset = TIME_PRESETS.find((candidate) => candidate.from === filters.from);
-  if (preset) return preset;
-  if (filters.from && !filters.to) return { since: filters.from, bucket: 'day' };
-  return { since: '24h', bucket: 'hour' };
+  if (preset) return { ...preset, label: preset.label.toLowerCase() };
+  if (filters.from) {
+    const start = new Date(filters.from);
+    return { since: filters.from, bucket: 'day', label: Number.isNaN(start.getTime()) ? `last ${filters.from}` : `since ${start.toLocaleString()}` };
+  }
+  return { since: '24h', bucket: 'hour', label: 'last 24 h' };
 }

@@ -63,7 +63,7 @@ async function load(): Promise<void> {
 
 /** The chart and the two reports follow the time window and the user; they reload only when those change. */
 async function loadReports(filters: Filters): Promise<void> {
-  const { since, bucket } = reportWindow(filters);
+  const { since, bucket, label } = reportWindow(filters);
   const user: Record<string, string> = filters.userId ? { userId: filters.userId } : filters.username ? { username: filters.username } : {};
   const key = JSON.stringify([since, bucket, user]);
   if (key === reportsKey) return;
@@ -75,7 +75,7 @@ async function loadReports(filters: Filters): Promise<void> {
       getJson<{ data: SlowOperation[] }>('reports/slow', new URLSearchParams({ since })),
     ]);
     const who = user.userId && !filters.username ? `user ${user.userId}` : 'all users';
-    if (key === reportsKey) update({ reports: { timeline: timeline.data, caption: `Requests per ${bucket} since ${since} ago, ${who}`, failures: failures.data, slow: slow.data }, reportsError: undefined });
+    if (key === reportsKey) update({ reports: { timeline: timeline.data, caption: `Requests per ${bucket}, ${label}, ${who}`, failures: failures.data, slow: slow.data }, reportsError: undefined });
   } catch (error) {
     if (key === reportsKey) update({ reports: undefined, reportsError: (error as Error).message });
   }
