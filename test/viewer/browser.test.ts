@@ -127,7 +127,7 @@ describe('the viewer in Chromium', () => {
     await context.close();
   });
 
-  it('V03 the detail shows the sanitized body: [REDACTED] for the password', async () => {
+  it('V03 the detail, opened and closed from the keyboard, shows the sanitized body: [REDACTED] for the password', async () => {
     const { context, page } = await open(AUDITOR);
     await page.goto(`${host.server.url}${MOUNT}/?resource=${encodeURIComponent('/login')}`);
     await settled(page);
@@ -140,6 +140,18 @@ describe('the viewer in Chromium', () => {
     expect(text).toContain('acika');
     await page.keyboard.press('Escape');
     await page.waitForSelector('dialog:not([open])', { state: 'attached' });
+    // Keyboard only: focus is back on the row it left, and the arrow keys walk the rows.
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-id'));
+    const rows = await rowIds(page);
+    expect(await focused()).toBe(String(rows[0]));
+    await page.goto(`${host.server.url}${MOUNT}/`);
+    await settled(page);
+    const all = await rowIds(page);
+    await page.focus('tbody tr');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    expect(await focused()).toBe(String(all[1]));
     await context.close();
   });
 

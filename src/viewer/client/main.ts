@@ -49,15 +49,15 @@ function navigate(next: ViewState, stack: string[]): void {
 }
 
 async function load(): Promise<void> {
-  const load = ++loads;
+  const ticket = ++loads; // a later load supersedes this one's answer
   const state = readState(location.search);
   update({ view: state, stack: (history.state as { stack?: string[] } | null)?.stack ?? [], loading: true, error: undefined });
   void loadReports(state.filters);
   try {
     const page = await getJson<Page>('', searchOf(state));
-    if (load === loads) update({ page, loading: false });
+    if (ticket === loads) update({ page, loading: false });
   } catch (error) {
-    if (load === loads) update({ page: undefined, loading: false, error: (error as Error).message });
+    if (ticket === loads) update({ page: undefined, loading: false, error: (error as Error).message });
   }
 }
 
