@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { CaptureOptions } from '../src/capture/capture-options.js';
 import type { AdapterResponse } from '../src/capture/request-capture.js';
 import type { TrustFn } from '../src/capture/client-ip.js';
@@ -11,7 +11,7 @@ import type { AuditTrail } from '../src/trail.js';
 import { auditLogMount, type AuditLogRouterInput } from '../src/query/routes.js';
 import type { AuditLogRouterOptions } from '../src/query/router-options.js';
 import { mountRoutes } from './express-routes.js';
-import { hookRouteTemplate, routeTemplate, STATE, type RequestState, type StatefulRequest } from './express-request-state.js';
+import { follow, routeTemplate, stateOf, type RequestState } from './express-request-state.js';
 
 export * from '../src/index.js';
 export type { CaptureOptions } from '../src/capture/capture-options.js';
@@ -24,7 +24,7 @@ export interface ExpressAuditMiddleware extends RequestHandler, TrailHandle {
   readonly errorHandler: ErrorRequestHandler;
 }
 
-type AuditedRequest = StatefulRequest & { id?: string; user?: unknown; [MATCHED_ROUTE]?: string };
+type AuditedRequest = Request & { user?: unknown; [MATCHED_ROUTE]?: string };
 
 /** The matched template: from our own route tables, else from Express's router. */
 function routeOf(req: AuditedRequest): string | undefined {
@@ -55,7 +55,7 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
    */
   function closed(this: Response) {
     const req = this.req as AuditedRequest;
-    const state = req[STATE]!;
+    const state = stateOf(req)!;
     capture.end(state.pending, finished(req, state, this, !this.writableFinished));
   }
 
@@ -69,18 +69,16 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
       frameworkTrust: req.app.settings['trust proxy fn'] as TrustFn | undefined,
     });
     if (!pending) return next();
-    hookRouteTemplate(req);
-    req.id = pending.requestId;
     res.setHeader('X-Request-ID', pending.requestId);
     const state: RequestState = { pending, route: undefined, routeBase: undefined, error: undefined };
-    req[STATE] = state;
+    follow(req, state);
     res.on('close', closed);
     if (capture.holdsResponses) holdLastByte(res, () => capture.hold(pending, finished(req, state, res, false)));
     next();
   };
 
   const errorHandler: ErrorRequestHandler = (error, req: AuditedRequest, _res, next) => {
-    const state = req[STATE];
+    const state = stateOf(req);
     if (state) state.error = error;
     next(error);
   };
