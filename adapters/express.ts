@@ -5,6 +5,8 @@ import type { TrustFn } from '../src/capture/client-ip.js';
 import { authorsMount, type AuthorsRouterInput } from '../src/authors/authors-service.js';
 import type { AuthorsRouterOptions } from '../src/authors/options.js';
 import { MATCHED_ROUTE } from '../src/http/types.js';
+import { changesHandle, type ChangesHandle } from '../src/changes/handle.js';
+import { runInRequest, tracksRequests } from '../src/context.js';
 import { mountCapture, trailHandle, type MountInput, type TrailHandle } from '../src/mount.js';
 import { metricsEndpoint, type MetricsRouteOptions } from '../src/metrics/endpoint.js';
 import type { AuditTrail } from '../src/trail.js';
@@ -19,7 +21,7 @@ export type { MountOptions as ExpressAuditOptions } from '../src/mount.js';
 export type { AuthorsRouterOptions, AuthorRouteName } from '../src/authors/options.js';
 export type { AuditLogRouterOptions, AuditLogRequest, AuditLogRouteName } from '../src/query/router-options.js';
 
-export interface ExpressAuditMiddleware extends RequestHandler, TrailHandle {
+export interface ExpressAuditMiddleware extends RequestHandler, TrailHandle, ChangesHandle {
   /** Mount after your routes: records the error passed to `next(err)`, then passes it on. */
   readonly errorHandler: ErrorRequestHandler;
 }
@@ -48,6 +50,7 @@ function finished(req: AuditedRequest, state: RequestState, res: Response, abort
 /** `app.use(auditTrail())`: every request becomes one `user_actions` row. Mount it first. */
 export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions): ExpressAuditMiddleware {
   const { trail, capture } = mountCapture(input, captureOptions);
+  const userOf = capture.userReader((req) => (req as AuditedRequest).user);
 
   /**
    * The one completion listener, shared by every request of this mount. A response emits 'close' once:
@@ -74,7 +77,9 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
     follow(req, state);
     res.on('close', closed);
     if (capture.holdsResponses) holdLastByte(res, () => capture.hold(pending, finished(req, state, res, false)));
-    next();
+    // Model changes made from here on, and by work started from here, know their request (src/context.ts).
+    if (tracksRequests()) runInRequest(pending, req, userOf, next);
+    else next();
   };
 
   const errorHandler: ErrorRequestHandler = (error, req: AuditedRequest, _res, next) => {
@@ -83,7 +88,7 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
     next(error);
   };
 
-  return Object.assign(middleware, trailHandle(trail), { errorHandler });
+  return Object.assign(middleware, trailHandle(trail), changesHandle(trail, capture), { errorHandler });
 }
 
 export type ExpressAuthorsRouter = RequestHandler & TrailHandle;

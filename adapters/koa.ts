@@ -5,6 +5,8 @@ import type { AdapterResponse, PendingRequest } from '../src/capture/request-cap
 import { compileTrust, type TrustFn } from '../src/capture/client-ip.js';
 import { authorsMount, type AuthorsRouterInput } from '../src/authors/authors-service.js';
 import type { AuthorsRouterOptions } from '../src/authors/options.js';
+import { changesHandle, type ChangesHandle } from '../src/changes/handle.js';
+import { runInRequest, tracksRequests } from '../src/context.js';
 import { mountCapture, trailHandle, type MountInput, type TrailHandle } from '../src/mount.js';
 import { AuditTrailError } from '../src/errors.js';
 import { metricsEndpoint, type MetricsRouteOptions } from '../src/metrics/endpoint.js';
@@ -19,7 +21,7 @@ export type { MountOptions as KoaAuditOptions } from '../src/mount.js';
 export type { AuthorsRouterOptions, AuthorRouteName } from '../src/authors/options.js';
 export type { AuditLogRouterOptions, AuditLogRequest, AuditLogRouteName } from '../src/query/router-options.js';
 
-export type KoaAuditMiddleware = Middleware & TrailHandle;
+export type KoaAuditMiddleware = Middleware & TrailHandle & ChangesHandle;
 
 /** What the audit keeps per request, on the response, where its one completion listener finds it. */
 interface RequestState {
@@ -69,6 +71,7 @@ function statusOfThrown(thrown: unknown): number {
 export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions): KoaAuditMiddleware {
   const { trail, capture } = mountCapture(input, captureOptions);
   const frameworkTrust = trustCompiler((message) => trail.config.logger.warn(message));
+  const userOf = capture.userReader((ctx) => (ctx as Context).state.user);
 
   /** The one completion listener, shared by every request: 'close' follows 'finish', or ends an aborted response. */
   function closed(this: StatefulResponse) {
@@ -92,7 +95,8 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
     res[STATE] = state;
     res.on('close', closed);
     try {
-      await next();
+      // Model changes made from here on, and by work started from here, know their request (src/context.ts).
+      await (tracksRequests() ? runInRequest(pending, ctx, userOf, next) : next());
     } catch (thrown) {
       state.error = thrown;
       // Strict mode and `block`: Koa writes the response after this middleware settles, so wait here.
@@ -102,7 +106,7 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
     if (capture.holdsResponses) await capture.hold(pending, finished(state, ctx.status, false));
   };
 
-  return Object.assign(middleware, trailHandle(trail));
+  return Object.assign(middleware, trailHandle(trail), changesHandle(trail, capture));
 }
 
 export type KoaAuthorsRouter = Middleware & TrailHandle;

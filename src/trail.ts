@@ -1,7 +1,10 @@
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import type { Sequelize } from 'sequelize';
 import type { AuditEvent } from './capture/event.js';
+import { CHANGES, type ChangeEvent } from './changes/change-event.js';
+import { portableChanges } from './changes/change-model.js';
 import { InFlightRequests } from './capture/in-flight.js';
 import { resolveConfig, type AuditTrailConfig, type AuditTrailOptions } from './config.js';
 import { monitorQueries } from './metrics/query-monitor.js';
@@ -14,6 +17,7 @@ import { defineModels, type Models } from './store/models.js';
 import { Readiness } from './store/readiness.js';
 import { Telemetry } from './telemetry.js';
 import { DropLog } from './writer/drop-log.js';
+import { USER_ACTIONS, type EntryKind } from './writer/entry-kind.js';
 import { portablePath } from './writer/portable-path.js';
 import type { RowWriter } from './writer/row-writer.js';
 import { closeOnSignals } from './writer/signals.js';
@@ -47,7 +51,9 @@ export interface AuditTrail extends TrailReader {
    * Queues one event for writing; never waits on I/O. In strict mode it returns a promise that resolves
    * once the event is durable; under `onOverflow: 'block'`, one that resolves once the queue took it.
    */
-  record(event: AuditEvent): void | Promise<void>;
+  record(event: AuditEvent, eventId?: string): void | Promise<void>;
+  /** Queues one model change (src/changes/) for `user_action_changes`; never waits, never throws. */
+  recordChange(change: ChangeEvent): void;
   /** Resolves when everything recorded so far is stored. */
   flush(): Promise<void>;
   /**
@@ -87,6 +93,7 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
     onReady: () => {
       rowWorker?.warm();
       writer.resume();
+      changeWriter.resume();
     },
   });
   const started = () => readiness.store();
@@ -97,27 +104,30 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
   const postgres = database.sequelize.getDialect() === 'postgres';
   // PostgreSQL rows are written by a thread of their own; SQLite's single connection stays on this one.
   const rowWorker = postgres ? new WorkerRowWriter(workerSettings(database.sequelize, config.writeConcurrency), queryMonitor.report, logger) : undefined;
-  let writeRows: RowWriter | undefined;
-  // Every write waits for readiness: rejected while the database is away, so the writer's outage handling applies.
-  const write: RowWriter = async (entries) => {
-    const { models: ready } = await started();
-    return (writeRows ??= rowWorker?.write ?? portablePath(ready))(entries);
-  };
-  const writer = new Writer(
-    { write, logger, drops },
-    {
-      ...config,
-      strict: config.mode === 'strict',
-      // Until the trail has been ready once, an outage may be a database that never comes: keep events on disk.
-      spillInOutage: () => !readiness.ready,
-      maxInFlight: postgres ? config.writeConcurrency : 1,
-      maxRetryDelayMs: 30_000,
-      logger,
-      telemetry,
-      spill: new SpillFile(config.spillDir, logger, telemetry),
-      drops,
-    },
-  );
+  /** One kind of row's writer: its own queue and spill directory, the same durability. */
+  function writerOf<E>(kind: EntryKind<E>, writeWith: (store: Store) => RowWriter<E>, spillDir: string, strict: boolean): Writer<E> {
+    let writeRows: RowWriter<E> | undefined;
+    // Every write waits for readiness: rejected while the database is away, so the writer's outage handling applies.
+    const write: RowWriter<E> = async (entries) => (writeRows ??= writeWith(await started()))(entries);
+    return new Writer(
+      { write, kind, logger, drops },
+      {
+        ...config,
+        strict,
+        // Until the trail has been ready once, an outage may be a database that never comes: keep events on disk.
+        spillInOutage: () => !readiness.ready,
+        maxInFlight: postgres ? config.writeConcurrency : 1,
+        maxRetryDelayMs: 30_000,
+        logger,
+        telemetry,
+        spill: new SpillFile(spillDir, logger, telemetry, kind.revive),
+        drops,
+      },
+    );
+  }
+  const writer = writerOf(USER_ACTIONS, (ready) => rowWorker?.write ?? portablePath(ready.models), config.spillDir, config.mode === 'strict');
+  // Changes never hold a response, so they are never strict; they spill beside the requests' segments.
+  const changeWriter = writerOf(CHANGES, (ready) => rowWorker?.writeChanges ?? portableChanges(ready.sequelize), path.join(config.spillDir, 'changes'), false);
   let redis: OpenedRedis | undefined;
   let redisOpened = false;
   let closing: Promise<void> | undefined;
@@ -131,12 +141,15 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
     ready: async () => {
       await readiness.awaitReady();
     },
-    record(event) {
+    record(event, eventId) {
       telemetry.emit('recorded', { outcome: event.outcome });
-      return writer.record(event);
+      return writer.record(event, eventId);
     },
-    flush: () => writer.flush(),
-    queueDepth: () => writer.depth,
+    recordChange(change) {
+      void changeWriter.record(change);
+    },
+    flush: () => Promise.all([writer.flush(), changeWriter.flush()]).then(() => {}),
+    queueDepth: () => writer.depth + changeWriter.depth,
     store: started,
     ...readerOf(started),
     redis() {
@@ -150,7 +163,7 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
         stopping.abort();
         await trail.inFlight.settled(config.closeTimeoutMs);
         await retention?.stop();
-        await writer.close(Math.max(0, deadline - performance.now()));
+        await Promise.all([writer, changeWriter].map((each) => each.close(Math.max(0, deadline - performance.now()))));
         await rowWorker?.close();
         if (redis?.owned) redis.client.disconnect();
         queryMonitor.stop();

@@ -1,12 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { messageOf } from '../errors.js';
+import { newEventId } from '../writer/event-id.js';
 import type { AuditTrail } from '../trail.js';
 import { buildEvent, type EventPolicy, type FinishedResponse, type ObservedRequest } from './build-event.js';
 import { resolveCaptureOptions, type CaptureConfig, type CaptureOptions } from './capture-options.js';
 import type { TrustFn } from './client-ip.js';
 import { resolveRequestId } from './request-id.js';
-import { createSanitizer } from './sanitize.js';
+import { createSanitizer, type Sanitizer } from './sanitize.js';
 
 /** What an adapter knows when a request arrives. */
 export interface ArrivingRequest {
@@ -26,6 +27,8 @@ export interface PendingRequest {
   readonly startTick: number;
   /** From the trail's in-flight count, handed back when the request is recorded. */
   readonly generation: number;
+  /** The row's event id, when a change made by the request asked for it before the row was recorded (src/context.ts). */
+  eventId?: string;
 }
 
 /** The finished response as an adapter hands it over, with the framework's request for the `user` option. */
@@ -53,6 +56,16 @@ export class RequestCapture {
     this.holdsResponses = trail.config.mode === 'strict' || trail.config.onOverflow === 'block';
   }
 
+  /** The mount's sanitizer, which model changes share with request bodies. */
+  get sanitizer(): Sanitizer {
+    return this.policy.sanitize;
+  }
+
+  /** Reads the request's user as the row will: the `user` option, else what the adapter finds. */
+  userReader(adapterUser: (request: unknown) => unknown): (request: unknown) => unknown {
+    return this.config.user ?? adapterUser;
+  }
+
   /** Starts the clock; undefined when the path is not to be recorded. */
   begin(arrival: ArrivingRequest): PendingRequest | undefined {
     const path = pathOf(arrival.url);
@@ -67,6 +80,7 @@ export class RequestCapture {
       startedAt: new Date(),
       startTick: performance.now(),
       generation: this.trail.inFlight.begin(),
+      eventId: undefined,
     };
   }
 
@@ -118,7 +132,8 @@ export class RequestCapture {
         aborted: response.aborted,
       };
       const event = buildEvent(observed, this.policy);
-      if (event) return this.trail.record(event);
+      // The id a change made during the request already points to, or (for one made after) will.
+      if (event) return this.trail.record(event, (pending.eventId ??= newEventId()));
     } catch (error) {
       this.trail.config.logger.error(`audit event for request ${pending.requestId} dropped: ${messageOf(error)}`);
       telemetry.emit('dropped', { reason: 'capture_failed', count: 1 });

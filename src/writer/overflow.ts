@@ -1,30 +1,31 @@
+import type { AuditEvent } from '../capture/event.js';
 import type { EventQueue, QueuedEvent } from './queue.js';
 
 export type OverflowPolicy = 'spill' | 'drop-oldest' | 'drop-newest' | 'block';
 
 export const OVERFLOW_POLICIES: readonly OverflowPolicy[] = ['spill', 'drop-oldest', 'drop-newest', 'block'];
 
-interface Blocked {
-  readonly entry: QueuedEvent;
+interface Blocked<E> {
+  readonly entry: QueuedEvent<E>;
   readonly resolve: () => void;
   readonly timer: NodeJS.Timeout;
 }
 
-export interface OverflowActions {
-  spill(entries: readonly QueuedEvent[]): void;
-  drop(entries: readonly QueuedEvent[]): void;
+export interface OverflowActions<E = AuditEvent> {
+  spill(entries: readonly QueuedEvent<E>[]): void;
+  drop(entries: readonly QueuedEvent<E>[]): void;
   /** Called when a waiting event entered the queue. */
   admitted(): void;
 }
 
 /** What happens to an event that finds the queue full (by count or by bytes): the configured policy, applied. */
-export class Overflow {
-  private blocked: Blocked[] = [];
+export class Overflow<E = AuditEvent> {
+  private blocked: Blocked<E>[] = [];
 
   constructor(
-    private readonly queue: EventQueue,
+    private readonly queue: EventQueue<E>,
     private readonly options: { readonly onOverflow: OverflowPolicy; readonly blockTimeoutMs: number },
-    private readonly actions: OverflowActions,
+    private readonly actions: OverflowActions<E>,
   ) {}
 
   /** Events waiting for space (`block`). */
@@ -33,7 +34,7 @@ export class Overflow {
   }
 
   /** A promise only under `block`, resolved once the event is queued or, at the timeout, dropped. */
-  accept(entry: QueuedEvent): Promise<void> | undefined {
+  accept(entry: QueuedEvent<E>): Promise<void> | undefined {
     switch (this.options.onOverflow) {
       case 'spill':
         this.actions.spill([entry]);
@@ -42,7 +43,7 @@ export class Overflow {
         this.actions.drop([entry]);
         return undefined;
       case 'drop-oldest': {
-        const oldest: QueuedEvent[] = [];
+        const oldest: QueuedEvent<E>[] = [];
         while (!this.queue.fits(entry)) oldest.push(this.queue.shift()!);
         this.actions.drop(oldest);
         this.queue.push(entry);
@@ -75,7 +76,7 @@ export class Overflow {
   }
 
   /** Every waiting event, released; close() decides their fate. */
-  drain(): QueuedEvent[] {
+  drain(): QueuedEvent<E>[] {
     const blocked = this.blocked.splice(0);
     for (const { timer, resolve } of blocked) {
       clearTimeout(timer);

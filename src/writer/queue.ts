@@ -1,10 +1,9 @@
 import type { AuditEvent } from '../capture/event.js';
-import { eventBytes } from './event-bytes.js';
 
 /** One event on its way to the database, under the id that makes every retry and replay idempotent. */
-export interface QueuedEvent {
+export interface QueuedEvent<E = AuditEvent> {
   readonly id: string;
-  readonly event: AuditEvent;
+  readonly event: E;
   /** Strict mode only: called once the event is stored, spilled and fsync'd, or counted as dropped. */
   durable?: () => void;
   /** Its eventBytes(), measured once however often it leaves the queue and comes back. */
@@ -12,7 +11,7 @@ export interface QueuedEvent {
 }
 
 /** Settles what strict mode is waiting on; a no-op for events nobody waits for. */
-export function settle(entries: readonly QueuedEvent[]): void {
+export function settle(entries: readonly QueuedEvent<unknown>[]): void {
   for (const entry of entries) {
     entry.durable?.();
     entry.durable = undefined;
@@ -33,12 +32,16 @@ export interface QueueLimits {
 }
 
 /** A FIFO bounded by count and by bytes, with cheap removal at the head: `shift()` on a large array moves every element. */
-export class EventQueue {
-  private items: QueuedEvent[] = [];
+export class EventQueue<E = AuditEvent> {
+  private items: QueuedEvent<E>[] = [];
   private head = 0;
   private heldBytes = 0;
 
-  constructor(private readonly limits: QueueLimits) {}
+  constructor(
+    private readonly limits: QueueLimits,
+    /** About what an event holds in memory (see eventBytes); run once per event. */
+    private readonly bytesOf: (event: E) => number,
+  ) {}
 
   get length(): number {
     return this.items.length - this.head;
@@ -49,17 +52,17 @@ export class EventQueue {
   }
 
   /** Whether the entry may join without passing either bound. An empty queue takes one event however large. */
-  fits(entry: QueuedEvent): boolean {
+  fits(entry: QueuedEvent<E>): boolean {
     if (this.length === 0) return true;
     return this.length < this.limits.maxQueue && this.heldBytes + this.sizeOf(entry) <= this.limits.maxQueueBytes;
   }
 
-  push(entry: QueuedEvent): void {
+  push(entry: QueuedEvent<E>): void {
     this.items.push(entry);
     this.heldBytes += this.sizeOf(entry);
   }
 
-  shift(): QueuedEvent | undefined {
+  shift(): QueuedEvent<E> | undefined {
     return this.take(1)[0];
   }
 
@@ -69,7 +72,7 @@ export class EventQueue {
   }
 
   /** Up to `count` of the oldest events and at most `maxBytes` of them (but always one), removed. */
-  take(count: number, maxBytes = Infinity): QueuedEvent[] {
+  take(count: number, maxBytes = Infinity): QueuedEvent<E>[] {
     const last = Math.min(this.items.length, this.head + count);
     let end = this.head;
     let bytes = 0;
@@ -86,19 +89,19 @@ export class EventQueue {
   }
 
   /** A batch that could not be written goes back to the head, ahead of newer events. */
-  requeue(entries: readonly QueuedEvent[]): void {
+  requeue(entries: readonly QueuedEvent<E>[]): void {
     this.items = [...entries, ...this.items.slice(this.head)];
     this.head = 0;
     for (const entry of entries) this.heldBytes += this.sizeOf(entry);
   }
 
   /** Everything, removed. */
-  drain(): QueuedEvent[] {
+  drain(): QueuedEvent<E>[] {
     return this.take(this.length);
   }
 
-  private sizeOf(entry: QueuedEvent): number {
-    return (entry.bytes ??= eventBytes(entry.event));
+  private sizeOf(entry: QueuedEvent<E>): number {
+    return (entry.bytes ??= this.bytesOf(entry.event));
   }
 
   private compact(): void {

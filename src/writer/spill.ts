@@ -5,9 +5,9 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { messageOf } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { AuditEvent } from '../capture/event.js';
 import type { Telemetry } from '../telemetry.js';
 import { BATCH_BYTES, type QueuedEvent } from './queue.js';
-import { revive } from './spilled-event.js';
 
 interface Segment {
   readonly file: string;
@@ -26,7 +26,7 @@ interface Waiter {
  * appends. Files are segments named `<ms>-<pid>-<token>-<seq>.jsonl`; this process appends to one at a
  * time and replays only closed ones, its own or those of a process that is no longer running.
  */
-export class SpillFile {
+export class SpillFile<E = AuditEvent> {
   /** Tells this process's segments from an earlier process that had the same pid. */
   private readonly token = randomBytes(4).toString('hex');
   private seq = 0;
@@ -42,10 +42,12 @@ export class SpillFile {
     readonly dir: string,
     private readonly logger: Logger,
     private readonly telemetry: Telemetry,
+    /** An event as read back from a line (see EntryKind.revive). */
+    private readonly revive: (event: E) => E,
   ) {}
 
   /** Resolves once the entries are on disk (fsync'd); rejects if they could not be written. */
-  append(entries: readonly QueuedEvent[]): Promise<void> {
+  append(entries: readonly QueuedEvent<E>[]): Promise<void> {
     for (const entry of entries) this.buffer.push(lineOf(entry));
     const written = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     this.writing ??= this.writeOut().finally(() => (this.writing = undefined));
@@ -56,7 +58,7 @@ export class SpillFile {
    * For events recorded after close(), when the process may exit at any moment: on disk (fsync'd) before
    * it returns. Each call writes a closed segment of its own, which any later start replays.
    */
-  appendSync(entries: readonly QueuedEvent[]): void {
+  appendSync(entries: readonly QueuedEvent<E>[]): void {
     mkdirSync(this.dir, { recursive: true });
     const descriptor = openSync(path.join(this.dir, this.segmentName()), 'a');
     try {
@@ -94,15 +96,15 @@ export class SpillFile {
   }
 
   /** The events of a segment, in order, in batches of batchSize and BATCH_BYTES. A line torn by a crash is skipped and counted in the log. */
-  async *read(file: string, batchSize: number): AsyncGenerator<QueuedEvent[]> {
-    let batch: QueuedEvent[] = [];
+  async *read(file: string, batchSize: number): AsyncGenerator<QueuedEvent<E>[]> {
+    let batch: QueuedEvent<E>[] = [];
     let bytes = 0;
     let torn = 0;
     for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
       if (line === '') continue;
       try {
-        const { id, event } = JSON.parse(line) as QueuedEvent;
-        batch.push({ id, event: revive(event) });
+        const { id, event } = JSON.parse(line) as QueuedEvent<E>;
+        batch.push({ id, event: this.revive(event) });
         bytes += line.length;
       } catch {
         torn++;
@@ -200,6 +202,6 @@ export class SpillFile {
   }
 }
 
-function lineOf({ id, event }: QueuedEvent): string {
+function lineOf({ id, event }: QueuedEvent<unknown>): string {
   return `${JSON.stringify({ id, event })}\n`;
 }

@@ -1,31 +1,16 @@
 import type { AuditEvent } from '../capture/event.js';
-import { cutAt } from '../capture/text.js';
-import { COLUMN_LIMITS } from '../capture/columns.js';
 import { messageOf } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { isDataError } from './data-error.js';
 import type { DropLog } from './drop-log.js';
+import type { EntryKind } from './entry-kind.js';
 import type { QueuedEvent } from './queue.js';
 import type { RowWriter } from './row-writer.js';
 
-/** What replaces a field the database refused, tried in this order (likeliest culprit first). */
-const FALLBACKS: ReadonlyArray<readonly [keyof AuditEvent, unknown]> = [
-  ['requestData', null],
-  ['userAgent', null],
-  ['errorMessage', null],
-  ['durationMs', null],
-  ['responseStatus', null],
-  ['ipAddress', null],
-  ['requestId', null],
-  ['userRoles', []],
-  ['resource', '[unwritable]'],
-  ['username', '[unwritable]'],
-  ['userId', '[unwritable]'],
-  ['actionType', '[unwritable]'],
-];
-
-export interface StoreContext {
-  readonly write: RowWriter;
+export interface StoreContext<E = AuditEvent> {
+  readonly write: RowWriter<E>;
+  /** Which rows these are: how they are sized, read back from the spill file and salvaged. */
+  readonly kind: EntryKind<E>;
   readonly logger: Logger;
   readonly drops: DropLog;
 }
@@ -36,7 +21,7 @@ export interface StoreContext {
  * count it as dropped. Connection-class failures are thrown for the caller to retry the whole batch,
  * which is safe because rows already stored are skipped by event id. Resolves to how many were dropped.
  */
-export async function storeBatch(context: StoreContext, entries: readonly QueuedEvent[]): Promise<number> {
+export async function storeBatch<E>(context: StoreContext<E>, entries: readonly QueuedEvent<E>[]): Promise<number> {
   try {
     await context.write(entries);
     return 0;
@@ -48,21 +33,18 @@ export async function storeBatch(context: StoreContext, entries: readonly Queued
   }
 }
 
-async function salvage(context: StoreContext, entry: QueuedEvent, refusal: unknown): Promise<number> {
+async function salvage<E>(context: StoreContext<E>, entry: QueuedEvent<E>, refusal: unknown): Promise<number> {
   const reason = messageOf(refusal);
-  for (const [field, fallback] of FALLBACKS) {
-    const note = `[audit-trail: ${field} could not be stored (${reason}) and was replaced]`;
-    const original = entry.event.errorMessage;
-    const errorMessage = cutAt(field === 'errorMessage' || original === null ? note : `${original} ${note}`, COLUMN_LIMITS.errorMessage);
+  for (const [field, event] of context.kind.fallbacks(entry.event, reason)) {
     try {
-      await context.write([{ id: entry.id, event: { ...entry.event, [field]: fallback, errorMessage } }]);
+      await context.write([{ id: entry.id, event }]);
       context.logger.warn(`audit event ${entry.id} stored with ${field} replaced: ${reason}`);
       return 0;
     } catch (error) {
       if (!isDataError(error)) throw error;
     }
   }
-  context.logger.error(`audit event ${entry.id} (request ${entry.event.requestId ?? 'unknown'}) is unwritable: ${reason}`);
+  context.logger.error(`audit event ${entry.id} (${context.kind.describe(entry.event)}) is unwritable: ${reason}`);
   context.drops.count('unwritable', 1);
   return 1;
 }

@@ -12,7 +12,7 @@ import { replaySegments, type ReplayTarget } from './replay.js';
 import type { SpillFile } from './spill.js';
 import { storeBatch, type StoreContext } from './store-batch.js';
 
-export interface WriterOptions {
+export interface WriterOptions<E = AuditEvent> {
   readonly batchSize: number;
   readonly flushIntervalMs: number;
   /** Batches written at once, each on its own pooled connection. */
@@ -28,7 +28,7 @@ export interface WriterOptions {
   readonly maxRetryDelayMs: number;
   readonly logger: Logger;
   readonly telemetry: Telemetry;
-  readonly spill: SpillFile;
+  readonly spill: SpillFile<E>;
   readonly drops: DropLog;
 }
 
@@ -38,10 +38,10 @@ export interface WriterOptions {
  * capped, jittered backoff; beyond `maxQueue` events or `maxQueueBytes` the overflow policy applies; spilled events are replayed
  * once the database answers. Every event ends stored, spilled, or counted as dropped.
  */
-export class Writer {
-  private readonly queue: EventQueue;
-  private readonly overflow: Overflow;
-  private readonly inFlight = new Set<readonly QueuedEvent[]>();
+export class Writer<E = AuditEvent> {
+  private readonly queue: EventQueue<E>;
+  private readonly overflow: Overflow<E>;
+  private readonly inFlight = new Set<readonly QueuedEvent<E>[]>();
   private busy = 0;
   private timer: NodeJS.Timeout | undefined;
   private overdue = false;
@@ -55,10 +55,10 @@ export class Writer {
   private closed = false;
 
   constructor(
-    private readonly store: StoreContext,
-    private readonly options: WriterOptions,
+    private readonly store: StoreContext<E>,
+    private readonly options: WriterOptions<E>,
   ) {
-    this.queue = new EventQueue(options);
+    this.queue = new EventQueue(options, store.kind.bytes);
     this.overflow = new Overflow(this.queue, options, {
       spill: (entries) => this.spillOut(entries),
       drop: (entries) => this.drop(entries),
@@ -71,9 +71,12 @@ export class Writer {
     return this.queue.length + this.overflow.waiting;
   }
 
-  /** Never waits on I/O. Strict mode returns the durability promise; `block` a promise while it waits for space. */
-  record(event: AuditEvent): void | Promise<void> {
-    const entry: QueuedEvent = { id: newEventId(), event };
+  /**
+   * Never waits on I/O. Strict mode returns the durability promise; `block` a promise while it waits for space.
+   * `id` when the event's id was handed out before it was recorded (a request's changes point to it).
+   */
+  record(event: E, id = newEventId()): void | Promise<void> {
+    const entry: QueuedEvent<E> = { id, event };
     const durable = this.options.strict ? new Promise<void>((resolve) => (entry.durable = resolve)) : undefined;
     if (this.closed) {
       this.spillAtOnce(entry);
@@ -194,7 +197,7 @@ export class Writer {
     this.settleIdle();
   }
 
-  private async send(batch: readonly QueuedEvent[]): Promise<void> {
+  private async send(batch: readonly QueuedEvent<E>[]): Promise<void> {
     this.busy++;
     this.inFlight.add(batch);
     try {
@@ -213,7 +216,7 @@ export class Writer {
   }
 
   /** One batch through the bisecting store; a connection-class failure is thrown. */
-  private async write(batch: readonly QueuedEvent[]): Promise<number> {
+  private async write(batch: readonly QueuedEvent<E>[]): Promise<number> {
     const started = performance.now();
     const stored = batch.length - (await storeBatch(this.store, batch));
     this.options.telemetry.emit('batch_written', { size: stored, durationSeconds: (performance.now() - started) / 1000 });
@@ -240,7 +243,7 @@ export class Writer {
     if (spill) this.spillOut(this.queue.drain()); // in an outage, the spill file is the fastest durable place
   }
 
-  private readonly replayTarget: ReplayTarget = {
+  private readonly replayTarget: ReplayTarget<E> = {
     acquire: () =>
       new Promise((resolve) => {
         this.replayWaiter = resolve;
@@ -257,7 +260,7 @@ export class Writer {
     stopping: () => this.closed || this.draining,
   };
 
-  private spillOut(entries: readonly QueuedEvent[]): void {
+  private spillOut(entries: readonly QueuedEvent<E>[]): void {
     if (entries.length === 0) return;
     this.spilling++;
     this.options.spill
@@ -276,7 +279,7 @@ export class Writer {
   }
 
   /** After close(): the process may be exiting, so the event goes to disk before record() returns. */
-  private spillAtOnce(entry: QueuedEvent): void {
+  private spillAtOnce(entry: QueuedEvent<E>): void {
     try {
       this.options.spill.appendSync([entry]);
     } catch (error) {
@@ -286,7 +289,7 @@ export class Writer {
     settle([entry]);
   }
 
-  private drop(entries: readonly QueuedEvent[]): void {
+  private drop(entries: readonly QueuedEvent<E>[]): void {
     this.options.drops.count('queue_full', entries.length);
     settle(entries);
   }

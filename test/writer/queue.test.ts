@@ -9,7 +9,7 @@ const UNBOUNDED = { maxQueue: Infinity, maxQueueBytes: Infinity };
 
 describe('EventQueue', () => {
   it('takes batches oldest first and puts a failed batch back at the head', () => {
-    const queue = new EventQueue(UNBOUNDED);
+    const queue = new EventQueue(UNBOUNDED, eventBytes);
     for (let i = 0; i < 5; i++) queue.push(entry(`e${i}`));
     const batch = queue.take(2);
     expect(ids(batch)).toEqual(['e0', 'e1']);
@@ -20,7 +20,7 @@ describe('EventQueue', () => {
   });
 
   it('stays in order across many shifts, when it compacts itself', () => {
-    const queue = new EventQueue(UNBOUNDED);
+    const queue = new EventQueue(UNBOUNDED, eventBytes);
     for (let i = 0; i < 5_000; i++) queue.push(entry(String(i)));
     for (let i = 0; i < 3_000; i++) expect(queue.shift()?.id).toBe(String(i));
     expect(queue.length).toBe(2_000);
@@ -51,7 +51,7 @@ describe('EventQueue bounds', () => {
   const sized = (id: string, chars: number): QueuedEvent => ({ id, event: withData('z'.repeat(chars)) });
 
   it('refuses an event that would pass maxQueueBytes, and makes room again as events leave', () => {
-    const queue = new EventQueue({ maxQueue: 100, maxQueueBytes: 25_000 });
+    const queue = new EventQueue({ maxQueue: 100, maxQueueBytes: 25_000 }, eventBytes);
     queue.push(sized('a', 10_000));
     queue.push(sized('b', 10_000));
     const c = sized('c', 10_000);
@@ -65,7 +65,7 @@ describe('EventQueue bounds', () => {
   });
 
   it('refuses beyond maxQueue events, and always takes one event into an empty queue however large', () => {
-    const queue = new EventQueue({ maxQueue: 2, maxQueueBytes: 1_000 });
+    const queue = new EventQueue({ maxQueue: 2, maxQueueBytes: 1_000 }, eventBytes);
     expect(queue.fits(sized('huge', 100_000))).toBe(true);
     queue.push(sized('a', 1));
     queue.push(sized('b', 1));
@@ -73,7 +73,7 @@ describe('EventQueue bounds', () => {
   });
 
   it('takes a batch of at most maxBytes, but always one event', () => {
-    const queue = new EventQueue(UNBOUNDED);
+    const queue = new EventQueue(UNBOUNDED, eventBytes);
     for (const id of ['a', 'b', 'c']) queue.push(sized(id, 10_000));
     expect(ids(queue.take(10, 25_000))).toEqual(['a', 'b']);
     queue.push(sized('huge', 100_000));

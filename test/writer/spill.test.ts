@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Telemetry } from '../../src/telemetry.js';
+import { USER_ACTIONS } from '../../src/writer/entry-kind.js';
 import { SpillFile } from '../../src/writer/spill.js';
 import type { QueuedEvent } from '../../src/writer/queue.js';
 import { memoryLogger } from '../support/memory-logger.js';
@@ -21,7 +22,7 @@ describe('SpillFile', () => {
     const telemetry = new Telemetry();
     const spilled: number[] = [];
     telemetry.on('events_spilled', ({ count }) => spilled.push(count));
-    const spill = new SpillFile(dir, memoryLogger(), telemetry);
+    const spill = new SpillFile(dir, memoryLogger(), telemetry, USER_ACTIONS.revive);
     await Promise.all([spill.append([entry('a'), entry('b')]), spill.append([entry('c')])]);
     expect(spilled.reduce((a, b) => a + b)).toBe(3);
     expect(await spill.replayable()).toEqual([]); // still being appended to
@@ -44,7 +45,7 @@ describe('SpillFile', () => {
     appendFileSync(dead, '{"id":"z","ev');
     writeFileSync(path.join(dir, `000000000000002-${process.ppid}-cafecafe-000000.jsonl`), line('live'));
     const logger = memoryLogger();
-    const spill = new SpillFile(dir, logger, new Telemetry());
+    const spill = new SpillFile(dir, logger, new Telemetry(), USER_ACTIONS.revive);
     expect(await spill.replayable()).toEqual([dead]);
     expect((await readAll(spill, dead)).flat().map((e) => e.id)).toEqual(['x', 'y']);
     expect(logger.text()).toMatch(/1 torn line\(s\) skipped/);

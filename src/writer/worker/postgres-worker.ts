@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import { isDataError } from '../data-error.js';
+import { CHANGES_INSERT, changesDocumentOf } from '../../changes/postgres-insert.js';
 import { documentOf, INSERT, WRITE_TIMEOUT_MS } from '../postgres-fast-path.js';
 import { toWire, type FromWorker, type ToWorker, type WorkerSettings } from './protocol.js';
 
@@ -20,16 +21,17 @@ pool.on('error', () => {});
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'close') void pool.end().finally(() => port.close());
-  else void write(message.id, message.rows);
+  else if (message.type === 'changes') void write(message.id, CHANGES_INSERT, changesDocumentOf(message.rows));
+  else void write(message.id, INSERT, documentOf(message.rows));
 });
 
-async function write(id: number, rows: unknown[][]): Promise<void> {
+async function write(id: number, text: string, document: string): Promise<void> {
   const started = performance.now();
   let reply: FromWorker;
   try {
     const client = await pool.connect();
     try {
-      await client.query({ text: INSERT, values: [documentOf(rows)], query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig);
+      await client.query({ text, values: [document], query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig);
       client.release();
     } catch (error) {
       // A connection that failed mid-statement may still be busy or half-closed: never lend it again.

@@ -19,6 +19,8 @@ export interface WorkerSettings {
 
 export type ToWorker =
   | { readonly type: 'write'; readonly id: number; readonly rows: unknown[][] }
+  /** A batch of model changes, for user_action_changes (src/changes/). */
+  | { readonly type: 'changes'; readonly id: number; readonly rows: unknown[][] }
   | { readonly type: 'close' };
 
 export type FromWorker =

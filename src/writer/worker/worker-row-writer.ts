@@ -2,12 +2,16 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { ChangeEvent } from '../../changes/change-event.js';
+import { CHANGES_INSERT, changeRowOf } from '../../changes/postgres-insert.js';
 import type { Logger } from '../../logger.js';
 import { INSERT, rowOf, type QueryReport } from '../postgres-fast-path.js';
 import type { RowWriter } from '../row-writer.js';
 import { fromWire, type FromWorker, type ToWorker, type WorkerSettings } from './protocol.js';
 
 interface Pending {
+  /** The statement the worker runs, for the query metrics. */
+  readonly statement: string;
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
 }
@@ -36,11 +40,16 @@ export class WorkerRowWriter {
     this.worker ??= this.start();
   }
 
-  readonly write: RowWriter = (entries) =>
-    new Promise<void>((resolve, reject) => {
+  readonly write: RowWriter = (entries) => this.post('write', entries.map(rowOf));
+
+  /** Model changes, to their own table (src/changes/). */
+  readonly writeChanges: RowWriter<ChangeEvent> = (entries) => this.post('changes', entries.map(changeRowOf));
+
+  private post(type: 'write' | 'changes', rows: unknown[][]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       const worker = this.worker ?? this.start();
       const id = ++this.lastId;
-      const message: ToWorker = { type: 'write', id, rows: entries.map(rowOf) };
+      const message: ToWorker = { type, id, rows };
       try {
         worker.postMessage(message);
       } catch (error) {
@@ -50,8 +59,9 @@ export class WorkerRowWriter {
       }
       // An idle worker must never keep the host process alive; one with a batch under way does.
       if (this.pending.size === 0) worker.ref();
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { statement: type === 'write' ? INSERT : CHANGES_INSERT, resolve, reject });
     });
+  }
 
   /** Lets the worker close its connections; the writer has already written or spilled every batch. */
   async close(): Promise<void> {
@@ -79,7 +89,7 @@ export class WorkerRowWriter {
     if (!waiting) return;
     this.pending.delete(reply.id);
     if (this.pending.size === 0) worker.unref();
-    this.report(INSERT, reply.durationMs, reply.error !== undefined);
+    this.report(waiting.statement, reply.durationMs, reply.error !== undefined);
     if (reply.error) waiting.reject(fromWire(reply.error));
     else waiting.resolve();
   }
