@@ -35,7 +35,7 @@ async function ask<T>(host: Host, message: string): Promise<T> {
 
 async function round(host: Host) {
   await ask(host, 'reset');
-  const result = await autocannon({ url: host.url, method: 'POST', connections: 10, duration: SECONDS });
+  const result = await autocannon({ url: host.url, requests: [{ method: 'POST' }], connections: 10, duration: SECONDS });
   const { activeMs } = await ask<{ activeMs: number }>(host, 'stats');
   return { rps: result.requests.total / result.duration, perRequestMs: activeMs / result.requests.total, failures: result.errors + result.non2xx };
 }
