@@ -40,6 +40,6 @@ export interface ChangeRow {
 }
 
 export async function changeRows(sequelize: Sequelize, where = 'TRUE'): Promise<ChangeRow[]> {
-  const [rows] = await sequelize.query(`SELECT * FROM user_action_changes WHERE ${where} ORDER BY id`);
+  const [rows] = await sequelize.query(`SELECT * FROM user_action_changes WHERE ${where} ORDER BY timestamp, id`);
   return rows as ChangeRow[];
 }
