@@ -36,8 +36,8 @@ app.use((req, _res, next) => {
 });
 
 // The authors API on the trail's own database (and Redis, when REDIS_URL is set), listing open to
-// holders of get-authors and creating to holders of create-author.
-app.use('/authors', authorsRouter(audit, { roles: { list: ['get-authors'], get: ['get-authors'], create: ['create-author'] } }));
+// holders of get-authors and creating and renaming to holders of create-author.
+app.use('/authors', authorsRouter(audit, { roles: { list: ['get-authors'], get: ['get-authors'], create: ['create-author'], update: ['create-author'] } }));
 
 // The trail itself, for holders of audit-reader; anyone else gets a 403, itself recorded. viewer: true
 // adds the page a browser gets at /audit-log/ (the JSON API stays where it is).
@@ -57,11 +57,21 @@ app.get('/recent', async (_req, res) => {
   res.json(await models.UserAction.findAll({ order: [['id', 'DESC']], limit: 10 }));
 });
 
+// The last model changes, each with the event_id of the request that made it (docs/changes.md).
+app.get('/recent-changes', async (_req, res) => {
+  const { sequelize } = await audit.trail.store();
+  const [rows] = await sequelize.query('SELECT * FROM user_action_changes ORDER BY timestamp DESC LIMIT 10');
+  res.json(rows);
+});
+
 app.use(audit.errorHandler); // after the routes: records the error message, then passes it on
 app.use(((error, _req, res, _next) => void res.status(500).json({ error: error.message })) as express.ErrorRequestHandler);
 
 const port = Number(process.env.PORT ?? 3000);
 await audit.ready();
+// Who changed what: every committed write to the authors table, tied to the request that made it. Your
+// own models work the same way: audit.trackChanges(yourSequelize, { models: ['Invoice'] }).
+audit.trackChanges((await audit.trail.store()).sequelize, { models: ['AuditTrailAuthor'] });
 const server = app.listen(port, () => {
   console.log(`Express example on http://localhost:${port}, auditing every request. Try:
   curl -H 'x-user: acika' localhost:${port}/hello
@@ -69,7 +79,9 @@ const server = app.listen(port, () => {
   curl -H 'x-user: admin' -H 'content-type: application/json' -d '{"name":"Ursula K. Le Guin"}' localhost:${port}/authors
   curl -H 'x-user: acika' 'localhost:${port}/authors?search=le&per_page=5'
   curl localhost:${port}/admin ; curl localhost:${port}/boom
+  curl -H 'x-user: admin' -X PUT -H 'content-type: application/json' -d '{"name":"Ursula Le Guin"}' localhost:${port}/authors/1
   curl localhost:${port}/recent
+  curl localhost:${port}/recent-changes
   curl localhost:${port}/metrics
   curl -H 'x-user: admin' 'localhost:${port}/audit-log?outcome=error,permission_denied&from=1h'
   curl -H 'x-user: admin' 'localhost:${port}/audit-log/reports/timeline?bucket=minute'
