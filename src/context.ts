@@ -64,20 +64,29 @@ class ActorContext implements AuditContext {
   }
 }
 
-const storage = new AsyncLocalStorage<AuditContext>();
-/**
- * Off until some Sequelize is tracked: AsyncLocalStorage costs every promise of the process a little once
- * it is used, so a host that tracks nothing never pays for it.
- */
-let tracking = false;
+interface Shared {
+  readonly storage: AsyncLocalStorage<AuditContext>;
+  /**
+   * Off until some Sequelize is tracked: AsyncLocalStorage costs every promise of the process a little once
+   * it is used, so a host that tracks nothing never pays for it.
+   */
+  tracking: boolean;
+}
+
+/** One per process, whichever copy of the package (ESM, CJS, each adapter's bundle) set or reads it. */
+const shared = ((globalThis as { [key: symbol]: Shared | undefined })[Symbol.for('audit-trail.context')] ??= {
+  storage: new AsyncLocalStorage<AuditContext>(),
+  tracking: false,
+});
+const { storage } = shared;
 
 export function startTracking(): void {
-  tracking = true;
+  shared.tracking = true;
 }
 
 /** Whether the adapters should give each request its context. */
 export function tracksRequests(): boolean {
-  return tracking;
+  return shared.tracking;
 }
 
 /** Runs `next` (the rest of the request's middleware) with the request as its context. */

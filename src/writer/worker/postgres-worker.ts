@@ -21,17 +21,18 @@ pool.on('error', () => {});
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'close') void pool.end().finally(() => port.close());
-  else if (message.type === 'changes') void write(message.id, CHANGES_INSERT, changesDocumentOf(message.rows));
-  else void write(message.id, INSERT, documentOf(message.rows));
+  else if (message.type === 'changes') void write(message.id, CHANGES_INSERT, () => changesDocumentOf(message.rows));
+  else void write(message.id, INSERT, () => documentOf(message.rows));
 });
 
-async function write(id: number, text: string, document: string): Promise<void> {
+/** `document` builds the statement's parameter inside the try: a value it cannot encode fails that batch, as a data error. */
+async function write(id: number, text: string, document: () => string): Promise<void> {
   const started = performance.now();
   let reply: FromWorker;
   try {
     const client = await pool.connect();
     try {
-      await client.query({ text, values: [document], query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig);
+      await client.query({ text, values: [document()], query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig);
       client.release();
     } catch (error) {
       // A connection that failed mid-statement may still be busy or half-closed: never lend it again.
