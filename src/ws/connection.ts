@@ -19,6 +19,11 @@ const NO_REPLY = 'no reply within replyTimeoutMs';
 const CLOSED_FIRST = 'connection closed before the reply';
 /** Close codes of a connection that ended as it should: normal closure, going away. */
 const NORMAL_CLOSE = new Set([1000, 1001]);
+/**
+ * How long `WS:CONNECT` waits for the host to authenticate after the upgrade (express-ws and koa-easy-ws run the
+ * app's middleware then, maybe asynchronously); the first message or the close writes it sooner.
+ */
+const CONNECT_GRACE_MS = 1_000;
 
 type Listener = (this: AuditedSocket, data: unknown, isBinary: boolean) => unknown;
 
@@ -30,6 +35,7 @@ export class AuditedConnection {
   private readonly openedAt = new Date();
   private readonly openTick = performance.now();
   private connectRecorded = false;
+  private connectTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly config: WebSocketAuditConfig,
@@ -38,14 +44,14 @@ export class AuditedConnection {
     private readonly actor: ConnectionActor,
   ) {}
 
-  /** `WS:CONNECT`, a tick after the upgrade, so that a host authenticating in its connection listener is heard. */
   opened(): void {
     if (!this.config.connections) return;
-    setImmediate(() => this.recordConnect());
+    this.connectTimer = setTimeout(() => this.recordConnect(), CONNECT_GRACE_MS).unref();
   }
 
   /** The host's message listeners called as EventEmitter.emit would call them, with the message's row around them. */
   dispatch(socket: AuditedSocket, data: unknown, isBinary: boolean): boolean {
+    if (!this.connectRecorded) this.recordConnect();
     const message = this.receive(data, isBinary);
     const listeners = socket.rawListeners('message') as Listener[];
     let results: PromiseLike<unknown>[] | undefined;
@@ -87,8 +93,8 @@ export class AuditedConnection {
     clearTimeout(this.timer);
     for (const message of this.awaiting.values()) this.unanswered(message, CLOSED_FIRST);
     this.awaiting.clear();
-    if (!this.config.connections) return;
     this.recordConnect();
+    if (!this.config.connections) return;
     const normal = NORMAL_CLOSE.has(code);
     const text = reason.length > 0 ? reason.toString() : `closed with code ${code}`;
     this.recordConnectionRow('DISCONNECT', code, normal ? 'success' : 'error', normal ? undefined : text, performance.now() - this.openTick, new Date());
@@ -186,6 +192,8 @@ export class AuditedConnection {
   private recordConnect(): void {
     if (this.connectRecorded) return;
     this.connectRecorded = true;
+    clearTimeout(this.connectTimer);
+    if (!this.config.connections) return;
     this.recordConnectionRow('CONNECT', 101, 'success', undefined, 0, this.openedAt);
   }
 

@@ -12,8 +12,13 @@ export interface AuditedSocket {
   on(event: 'close', listener: (code: number, reason: Buffer) => void): unknown;
 }
 
-/** The parts of a `ws` WebSocketServer the audit uses: a real one, or one that express-ws or koa-easy-ws made. */
+/**
+ * The parts of a `ws` WebSocketServer the audit uses: a real one, or one that express-ws or koa-easy-ws made.
+ * The socket is `any` here so that the server's own socket class, whatever its typings, fits.
+ */
 export interface WebSocketServerLike {
-  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, callback: (socket: never, request: IncomingMessage) => void): void;
-  prependListener(event: 'connection', listener: (socket: never, request: IncomingMessage) => void): unknown;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, callback: (socket: any, request: IncomingMessage) => void): void;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  prependListener(event: 'connection', listener: (socket: any, request: IncomingMessage) => void): unknown;
 }

@@ -68,7 +68,8 @@ export function webSocketEvents(policy: EventPolicy): WebSocketEventBuilder {
       ipAddress: connection.ipAddress,
       userAgent: connection.userAgent,
       requestId: row.requestId,
-      requestData: policy.sanitize.object({ data: row.data, path: connection.path, connection_id: connection.connectionId }),
+      // The connection's fields first: a large payload is cut rather than pushing them out.
+      requestData: policy.sanitize.object({ path: connection.path, connection_id: connection.connectionId, data: row.data }),
       responseStatus: row.status,
       errorMessage: row.error === undefined ? null : redacted(messageOf(row.error), COLUMN_LIMITS.errorMessage, policy),
       durationMs: Math.round(row.durationMs),
