@@ -17,8 +17,11 @@ interface OpenMessage {
 
 const NO_REPLY = 'no reply within replyTimeoutMs';
 const CLOSED_FIRST = 'connection closed before the reply';
-/** Close codes of a connection that ended as it should: normal closure, going away. */
-const NORMAL_CLOSE = new Set([1000, 1001]);
+/**
+ * Close codes of a connection that ended as it should: normal closure, going away, and 1005, what a close frame
+ * without a code reads as (a browser's `close()` sends none).
+ */
+const NORMAL_CLOSE = new Set([1000, 1001, 1005]);
 /**
  * How long `WS:CONNECT` waits for the host to authenticate after the upgrade (express-ws and koa-easy-ws run the
  * app's middleware then, maybe asynchronously); the first message or the close writes it sooner.
