@@ -3,7 +3,7 @@ import type { Outcome } from './capture/outcome.js';
 import type { QueryOperation } from './metrics/statement.js';
 
 /** Why an event was not stored; every drop is counted under one of these. */
-export type DropReason = 'closed' | 'unwritable' | 'capture_failed' | 'queue_full' | 'shutdown_timeout' | 'spill_failed';
+export type DropReason = 'unwritable' | 'capture_failed' | 'queue_full' | 'shutdown_timeout' | 'spill_failed';
 
 /**
  * What the trail reports as it works, for the metrics route and for tests. Listeners must be cheap:
