@@ -28,6 +28,7 @@ const MESSAGE = 'MESSAGE';
 /** The reference's status codes: 0 = OK, 1 = ERROR, 2 = INVALID_DATA, 3 = PERMISSION_DENIED. */
 const STATUS_OK = 0;
 const STATUS_PERMISSION_DENIED = 3;
+const OPEN_BRACE = 0x7b;
 
 type Fields = Record<string, unknown>;
 
@@ -94,8 +95,9 @@ function replyKeyOf(fields: Fields): string | undefined {
 
 /** The reply an outgoing message is, or undefined; read only while some message awaits one. */
 export function readReply(data: unknown): Reply | undefined {
-  const text = typeof data === 'string' ? data : Buffer.isBuffer(data) ? data.toString() : undefined;
-  if (text === undefined || text.charCodeAt(0) !== 123 /* { */) return undefined;
+  // Only a JSON object can be a reply: anything else (a file sent as binary, say) is never decoded.
+  const text = typeof data === 'string' ? data : Buffer.isBuffer(data) && data[0] === OPEN_BRACE ? data.toString() : undefined;
+  if (text === undefined || text.charCodeAt(0) !== OPEN_BRACE) return undefined;
   let fields: Fields;
   try {
     fields = JSON.parse(text) as Fields;
