@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { CaptureOptions } from '../src/capture/capture-options.js';
 import type { AdapterResponse } from '../src/capture/request-capture.js';
 import type { TrustFn } from '../src/capture/client-ip.js';
@@ -14,7 +14,7 @@ import { auditWebSocket as auditWebSocketCore, type WebSocketAudit } from '../sr
 import type { WebSocketAuditOptions } from '../src/ws/options.js';
 import type { WebSocketServerLike } from '../src/ws/socket-types.js';
 import { mountRoutes } from './express-routes.js';
-import { hookRouteTemplate, routeTemplate, STATE, type RequestState, type StatefulRequest } from './express-request-state.js';
+import { follow, routeTemplate, stateOf, type RequestState } from './express-request-state.js';
 
 export * from '../src/index.js';
 export type { CaptureOptions } from '../src/capture/capture-options.js';
@@ -30,7 +30,7 @@ export interface ExpressAuditMiddleware extends RequestHandler, TrailHandle {
   readonly errorHandler: ErrorRequestHandler;
 }
 
-type AuditedRequest = StatefulRequest & { id?: string; user?: unknown; [MATCHED_ROUTE]?: string };
+type AuditedRequest = Request & { user?: unknown; [MATCHED_ROUTE]?: string };
 
 /** The matched template: from our own route tables, else from Express's router. */
 function routeOf(req: AuditedRequest): string | undefined {
@@ -61,7 +61,7 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
    */
   function closed(this: Response) {
     const req = this.req as AuditedRequest;
-    const state = req[STATE]!;
+    const state = stateOf(req)!;
     capture.end(state.pending, finished(req, state, this, !this.writableFinished));
   }
 
@@ -75,18 +75,16 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
       frameworkTrust: req.app.settings['trust proxy fn'] as TrustFn | undefined,
     });
     if (!pending) return next();
-    hookRouteTemplate(req);
-    req.id = pending.requestId;
     res.setHeader('X-Request-ID', pending.requestId);
     const state: RequestState = { pending, route: undefined, routeBase: undefined, error: undefined };
-    req[STATE] = state;
+    follow(req, state);
     res.on('close', closed);
     if (capture.holdsResponses) holdLastByte(res, () => capture.hold(pending, finished(req, state, res, false)));
     next();
   };
 
   const errorHandler: ErrorRequestHandler = (error, req: AuditedRequest, _res, next) => {
-    const state = req[STATE];
+    const state = stateOf(req);
     if (state) state.error = error;
     next(error);
   };

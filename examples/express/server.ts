@@ -22,11 +22,12 @@ app.get(
   }),
 );
 
-// Stands in for the host's real auth (e.g. a Keycloak JWT check): a Keycloak-shaped user from the x-user header,
-// for HTTP requests and WebSocket upgrades alike.
+// Stands in for the host's real auth (e.g. a Keycloak JWT check): a Keycloak-shaped user per request and per
+// WebSocket upgrade, named by the x-user header or, for a browser, the x-user cookie that /as/:name sets.
 function authenticate(req: IncomingMessage): void {
-  const username = req.headers['x-user'];
-  if (typeof username !== 'string') return;
+  const header = req.headers['x-user'];
+  const username = typeof header === 'string' ? header : /(?:^|;\s*)x-user=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+  if (!username) return;
   (req as { user?: unknown }).user = {
     sub: `user-${username}`,
     preferred_username: username,
@@ -43,8 +44,10 @@ app.use((req, _res, next) => {
 // holders of get-authors and creating to holders of create-author.
 app.use('/authors', authorsRouter(audit, { roles: { list: ['get-authors'], get: ['get-authors'], create: ['create-author'] } }));
 
-// The trail itself, for holders of audit-reader; anyone else gets a 403, itself recorded.
-app.use('/audit-log', auditLogRouter(audit, { authorize: ({ roles }) => roles.includes('audit-reader') }));
+// The trail itself, for holders of audit-reader; anyone else gets a 403, itself recorded. viewer: true
+// adds the page a browser gets at /audit-log/ (the JSON API stays where it is).
+app.use('/audit-log', auditLogRouter(audit, { authorize: ({ roles }) => roles.includes('audit-reader'), viewer: true }));
+app.get('/as/:name', (req, res) => void res.cookie('x-user', req.params.name, { httpOnly: true, sameSite: 'strict' }).redirect('/audit-log/'));
 
 app.get('/hello', (req, res) => void res.json({ hello: (req as { user?: { preferred_username: string } }).user?.preferred_username ?? 'stranger' }));
 app.post('/login', (_req, res) => void res.json({ ok: true })); // its password field is stored as [REDACTED]
@@ -76,7 +79,9 @@ const server = app.listen(port, () => {
   curl -H 'x-user: admin' 'localhost:${port}/audit-log?outcome=error,permission_denied&from=1h'
   curl -H 'x-user: admin' 'localhost:${port}/audit-log/reports/timeline?bucket=minute'
   curl -H 'x-user: acika' localhost:${port}/audit-log   # 403, and recorded as permission_denied
-  node -e "const ws = new (require('ws'))('ws://localhost:${port}/ws', { headers: { 'x-user': 'acika' } }); ws.on('open', () => ws.send(JSON.stringify({ pkg_id: 1, req_id: 'r-1', data: {} }))); ws.on('message', (m) => (console.log(String(m)), ws.close()))"`);
+  curl -H 'x-user: admin' 'localhost:${port}/audit-log/export?format=csv&from=24h'
+  node -e "const ws = new (require('ws'))('ws://localhost:${port}/ws', { headers: { 'x-user': 'acika' } }); ws.on('open', () => ws.send(JSON.stringify({ pkg_id: 1, req_id: 'r-1', data: {} }))); ws.on('message', (m) => (console.log(String(m)), ws.close()))"
+Open http://localhost:${port}/as/admin in a browser for the audit-log viewer.`);
 });
 
 // WebSockets on /ws in the reference's shape: { pkg_id, req_id, data } in, { pkg_id, req_id, status_code, meta, data }
