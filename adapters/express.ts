@@ -12,6 +12,9 @@ import { metricsEndpoint, type MetricsRouteOptions } from '../src/metrics/endpoi
 import type { AuditTrail } from '../src/trail.js';
 import { auditLogMount, type AuditLogRouterInput } from '../src/query/routes.js';
 import type { AuditLogRouterOptions } from '../src/query/router-options.js';
+import { auditWebSocket as auditWebSocketCore, type WebSocketAudit } from '../src/ws/audit-websocket.js';
+import type { WebSocketAuditOptions } from '../src/ws/options.js';
+import type { WebSocketServerLike } from '../src/ws/socket-types.js';
 import { mountRoutes } from './express-routes.js';
 import { follow, routeTemplate, stateOf, type RequestState } from './express-request-state.js';
 
@@ -20,6 +23,9 @@ export type { CaptureOptions } from '../src/capture/capture-options.js';
 export type { MountOptions as ExpressAuditOptions } from '../src/mount.js';
 export type { AuthorsRouterOptions, AuthorRouteName } from '../src/authors/options.js';
 export type { AuditLogRouterOptions, AuditLogRequest, AuditLogRouteName } from '../src/query/router-options.js';
+export type { WebSocketAudit } from '../src/ws/audit-websocket.js';
+export type { WebSocketAuditOptions } from '../src/ws/options.js';
+export type { WebSocketServerLike } from '../src/ws/socket-types.js';
 
 export interface ExpressAuditMiddleware extends RequestHandler, TrailHandle, ChangesHandle {
   /** Mount after your routes: records the error passed to `next(err)`, then passes it on. */
@@ -134,4 +140,12 @@ function holdLastByte(res: Response, hold: () => Promise<void> | undefined): voi
     void waiting.then(() => end.apply(this, args));
     return this;
   } as Response['end'];
+}
+
+/**
+ * `auditWebSocket(wss, audit, { actions })`: every message the `ws` server handles becomes a `user_actions` row.
+ * The user is the upgrade request's `req.user` (set by your upgrade handler, or by your middleware under express-ws).
+ */
+export function auditWebSocket(wss: WebSocketServerLike, audit: MountInput, options?: WebSocketAuditOptions): WebSocketAudit {
+  return auditWebSocketCore(wss, audit, options, (req) => (req as { user?: unknown }).user);
 }

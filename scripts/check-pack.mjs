@@ -30,6 +30,27 @@ try {
   run('node', ['esm.mjs']);
   run('node', ['cjs.cjs']);
 
+  // One core behind every entry point: the adapters re-export the core's own values (one AuditTrailError class,
+  // one set of module-level state), not copies bundled beside them, under ESM and CJS alike.
+  const SHARED = ['AuditTrailError', 'createAuditTrail', 'DEFAULTS', 'DEFAULT_SENSITIVE_KEYS'];
+  const identity = (entries) =>
+    SHARED.map((name) => `for (const [spec, entry] of Object.entries(${entries})) if (entry.${name} !== core.${name}) throw new Error(spec + ': ${name} is a copy, not the core one');`).join('\n') +
+    `\nfor (const [spec, entry] of Object.entries(${entries})) {
+  let thrown;
+  try { entry.auditTrail({ database: 42 }); } catch (error) { thrown = error; }
+  if (!(thrown instanceof core.AuditTrailError)) throw new Error(spec + ': an error thrown by the adapter is not instanceof the core AuditTrailError');
+}`;
+  writeFileSync(
+    path.join(app, 'identity-esm.mjs'),
+    `import * as core from 'audit-trail';\nimport * as express from 'audit-trail/express';\nimport * as koa from 'audit-trail/koa';\n${identity("{ 'audit-trail/express': express, 'audit-trail/koa': koa }")}`,
+  );
+  writeFileSync(
+    path.join(app, 'identity-cjs.cjs'),
+    `const core = require('audit-trail');\n${identity("{ 'audit-trail/express': require('audit-trail/express'), 'audit-trail/koa': require('audit-trail/koa') }")}`,
+  );
+  run('node', ['identity-esm.mjs']);
+  run('node', ['identity-cjs.cjs']);
+
   // prom-client is an optional peer, so it is absent here: importing an adapter must work, and metricsRoute
   // must say what to install, under ESM and CJS alike.
   const peerCheck = (load) => `${load}
@@ -100,7 +121,7 @@ if (response.status !== 200 || !response.headers.get('content-type').startsWith(
 
   const help = run('npx', ['--no-install', 'audit-trail', '--help']);
   if (!help.includes('migrate up')) throw new Error('the audit-trail bin did not print its help');
-  console.log(`pack check passed: ${tarball} imports under ESM and CJS without its optional peers, writes rows through its worker thread and serves the viewer's script under both, its types resolve, and its bin runs`);
+  console.log(`pack check passed: ${tarball} imports under ESM and CJS without its optional peers, with one core behind every entry, writes rows through its worker thread and serves the viewer's script under both, its types resolve, and its bin runs`);
 } finally {
   rmSync(app, { recursive: true, force: true });
 }
