@@ -5,6 +5,7 @@ export type { Logger } from './logger.js';
 export type { AuditEvent } from './capture/event.js';
 export type { ChangeEvent, ChangeOperation } from './changes/change-event.js';
 export type { TrackChangesOptions } from './changes/track-changes.js';
+export type { ChangeQuery, ChangeEntry, ChangePage } from './changes/query-changes.js';
 export type { ChangesHandle } from './changes/handle.js';
 export type { Actor } from './context.js';
 export { DEFAULT_SENSITIVE_KEYS, DEFAULT_SENSITIVE_QUERY_KEYS } from './capture/sensitive-keys.js';

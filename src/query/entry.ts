@@ -9,7 +9,7 @@ export interface AuditLogEntry extends Omit<AuditEvent, 'requestData'> {
 }
 
 /** SQLite hands JSON columns back as text; PostgreSQL's JSONB arrives parsed. */
-function parsedJson(value: unknown): unknown {
+export function parsedJson(value: unknown): unknown {
   return typeof value === 'string' ? JSON.parse(value) : value;
 }
 

@@ -82,7 +82,7 @@ function outcomesOf(value: Outcome | readonly Outcome[]): Outcome[] {
   return outcomes;
 }
 
-function requireText(name: string, value: unknown): string {
+export function requireText(name: string, value: unknown): string {
   if (typeof value !== 'string' || value === '') throw new AuditTrailError('invalid_query', `${name} must be a non-empty string.`);
   return value;
 }

@@ -1,4 +1,4 @@
-import { Op, type WhereOptions } from 'sequelize';
+import { Op, type Model, type ModelStatic, type WhereOptions } from 'sequelize';
 import { AuditTrailError } from '../errors.js';
 import type { UserActionRow } from '../store/models.js';
 import type { Store } from '../trail.js';
@@ -24,10 +24,19 @@ export interface AuditLogPage {
 
 /** Newest first, keyset-paginated on (timestamp DESC, id DESC): page N costs what page 1 costs. */
 export async function queryLog(store: Store, query: AuditLogQuery = {}): Promise<AuditLogPage> {
-  const limit = limitOf(query.limit);
-  const where = whereOf(query);
-  if (query.cursor !== undefined) where.push(after(decodeCursor(query.cursor)));
-  const rows = (await store.models.UserAction.findAll({
+  return newestFirst(store.models.UserAction as unknown as ModelStatic<Model>, whereOf(query), query, toEntry);
+}
+
+/** One page of a table with `timestamp` and `id`, newest first; the rows as `toEntry` reads them. */
+export async function newestFirst<Row, Entry extends CursorPosition>(
+  model: ModelStatic<Model>,
+  where: WhereOptions[],
+  page: { readonly limit?: number; readonly cursor?: string },
+  toEntry: (row: Row) => Entry,
+): Promise<{ data: Entry[]; nextCursor: string | null }> {
+  const limit = limitOf(page.limit);
+  if (page.cursor !== undefined) where.push(after(decodeCursor(page.cursor)));
+  const rows = (await model.findAll({
     where: { [Op.and]: where },
     order: [
       ['timestamp', 'DESC'],
@@ -35,7 +44,7 @@ export async function queryLog(store: Store, query: AuditLogQuery = {}): Promise
     ],
     limit: limit + 1,
     raw: true,
-  })) as unknown as UserActionRow[];
+  })) as unknown as Row[];
   const data = rows.slice(0, limit).map(toEntry);
   const last = data.at(-1);
   return { data, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
@@ -49,7 +58,7 @@ export async function findEntry(store: Store, id: number): Promise<AuditLogEntry
 }
 
 /** Rows after the cursor; the outer `timestamp <=` lets the timestamp index bound the scan. */
-function after({ timestamp, id }: CursorPosition): WhereOptions<UserActionRow> {
+function after({ timestamp, id }: CursorPosition): WhereOptions {
   return { timestamp: { [Op.lte]: timestamp }, [Op.or]: [{ timestamp: { [Op.lt]: timestamp } }, { id: { [Op.lt]: id } }] };
 }
 

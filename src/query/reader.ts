@@ -1,3 +1,4 @@
+import { queryChanges, type ChangePage, type ChangeQuery } from '../changes/query-changes.js';
 import type { Store } from '../trail.js';
 import type { AuditLogPage, AuditLogQuery } from './query.js';
 import { queryLog } from './query.js';
@@ -25,6 +26,8 @@ export interface TrailReader {
   activityTimeline(query?: ActivityTimelineQuery): Promise<TimelineBucket[]>;
   /** Deletes rows older than `olderThan` in bounded batches; the only way rows leave the table. */
   prune(options: PruneOptions): Promise<PruneResult>;
+  /** Model changes (trackChanges), newest first, one page at a time: a request's, a record's history. */
+  changes(query?: ChangeQuery): Promise<ChangePage>;
 }
 
 export function readerOf(store: () => Promise<Store>): TrailReader {
@@ -37,6 +40,7 @@ export function readerOf(store: () => Promise<Store>): TrailReader {
     slowOperations: withStore(slowOperations),
     activityTimeline: withStore(activityTimeline),
     prune: withStore(prune),
+    changes: withStore(queryChanges),
   };
 }
 
@@ -48,5 +52,6 @@ export function forwardReader(reader: TrailReader): TrailReader {
     slowOperations: (query) => reader.slowOperations(query),
     activityTimeline: (query) => reader.activityTimeline(query),
     prune: (options) => reader.prune(options),
+    changes: (query) => reader.changes(query),
   };
 }

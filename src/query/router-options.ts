@@ -2,8 +2,8 @@ import { AuditTrailError } from '../errors.js';
 import { optionNames } from '../option-keys.js';
 
 /**
- * The audit-log routes by name: `GET /`, `GET /:id`, `GET /export`, the three reports and, with
- * `viewer: true`, the page (`GET /` asking for HTML) and its script.
+ * The audit-log routes by name: `GET /`, `GET /:id`, `GET /export`, the three reports, the model changes
+ * (`GET /changes`, `GET /:eventId/changes`) and, with `viewer: true`, the page (`GET /` asking for HTML) and its script.
  */
 export type AuditLogRouteName =
   | 'entries.list'
@@ -12,6 +12,8 @@ export type AuditLogRouteName =
   | 'reports.failed'
   | 'reports.slow'
   | 'reports.timeline'
+  | 'changes.list'
+  | 'changes.ofEntry'
   | 'viewer.page'
   | 'viewer.script';
 

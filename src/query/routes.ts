@@ -6,6 +6,7 @@ import { resolveMount, type TrailHandle } from '../mount.js';
 import type { AuditTrail, Store } from '../trail.js';
 import type { Bucket } from './buckets.js';
 import { parseFilters, wholeNumber, FILTER_NAMES } from './parse-filters.js';
+import { queryChanges, type ChangeQuery } from '../changes/query-changes.js';
 import { findEntry, queryLog } from './query.js';
 import { activityTimeline, failedActions, slowOperations } from './reports.js';
 import { EXPORT_FORMATS, exportLog, type ExportFormat } from './export.js';
@@ -14,6 +15,7 @@ import { viewerScript } from '../viewer/script.js';
 import { AUDIT_LOG_OPTIONS, resolveAuditLogOptions, type AuditLogRouteName, type AuditLogRouterConfig, type AuditLogRouterOptions } from './router-options.js';
 
 const PAGE = ['limit', 'cursor'];
+const CHANGE_FILTERS = ['model', 'recordId', 'eventId', 'requestId', 'userId', 'from', 'to'] as const;
 
 /** The audit log as a table of neutral handlers, every one behind `authorize`; adapters only translate. */
 export function auditLogRoutes(store: () => Promise<Store>, config: AuditLogRouterConfig): RouteTable {
@@ -52,6 +54,8 @@ export function auditLogRoutes(store: () => Promise<Store>, config: AuditLogRout
       const bucket = single(query, 'bucket') as Bucket | undefined;
       return { data: await activityTimeline(opened, { ...pick(query, ['userId']), ...sinceOf(query), ...(bucket ? { bucket } : {}) }) };
     }),
+    route('changes.list', '/changes', [...CHANGE_FILTERS, ...PAGE], (opened, { query }) => queryChanges(opened, { ...changeFiltersOf(query), ...pageOf(query) })),
+    route('changes.ofEntry', '/:eventId/changes', PAGE, (opened, { params, query }) => queryChanges(opened, { eventId: params.eventId ?? '', ...pageOf(query) })),
     route('entries.get', '/:id', [], async (opened, { params }) => {
       const id = params.id ?? '';
       if (!/^\d+$/.test(id)) throw requestError('invalid_id', `audit entry id must be a positive integer; got "${id}"`);
@@ -95,6 +99,10 @@ function single(query: URLSearchParams, name: string): string | undefined {
 
 function filtersOf(query: URLSearchParams) {
   return parseFilters((name) => single(query, name));
+}
+
+function changeFiltersOf(query: URLSearchParams): ChangeQuery {
+  return Object.fromEntries(CHANGE_FILTERS.flatMap((name) => (query.has(name) ? [[name, single(query, name)]] : [])));
 }
 
 function pick(query: URLSearchParams, names: readonly ('username' | 'userId')[]) {

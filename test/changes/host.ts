@@ -25,6 +25,15 @@ export function changesTrail(url: string, options: AuditTrailOptions = {}) {
   return { trail: createAuditTrail({ database: url, logger, spillDir, flushIntervalMs: 20, ...options }), logger, spillDir };
 }
 
+/** A ready trail and the host's synced models, both on `url`'s database. */
+export async function readyHost(url: string) {
+  const opened = changesTrail(url);
+  await opened.trail.ready();
+  const models = hostModels(url);
+  await models.sequelize.sync();
+  return { opened, models };
+}
+
 export interface ChangeRow {
   change_id: string;
   event_id: string | null;

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../support/database.js';
 import type { ListeningServer } from '../support/listen.js';
-import { changeRows, changesTrail, hostModels } from './host.js';
+import { changeRows, readyHost, type changesTrail, type hostModels } from './host.js';
 import { REQUEST_HOSTS } from './request-hosts.js';
 
 const database = useTestDatabase();
@@ -13,10 +13,7 @@ describe.each(REQUEST_HOSTS)('changes made by requests ($name)', (host) => {
   let server: ListeningServer;
 
   beforeAll(async () => {
-    opened = changesTrail(database.url);
-    await opened.trail.ready();
-    models = hostModels(database.url);
-    await models.sequelize.sync();
+    ({ opened, models } = await readyHost(database.url));
     server = await host.start(opened.trail, models);
   });
   afterAll(async () => {
