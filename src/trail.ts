@@ -88,7 +88,11 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
   const drops = new DropLog(logger, telemetry);
   const postgres = database.sequelize.getDialect() === 'postgres';
   // PostgreSQL rows are written by a thread of their own; SQLite's single connection stays on this one.
-  const rowWorker = postgres ? new WorkerRowWriter(workerSettings(database.sequelize, config.writeConcurrency), queryMonitor.report, logger) : undefined;
+  const { integrity } = config;
+  const chain = integrity && { signingKeyPem: integrity.signingKeyPem, checkpointEvery: integrity.checkpointEvery };
+  const rowWorker = postgres
+    ? new WorkerRowWriter(workerSettings(database.sequelize, config.writeConcurrency, chain), queryMonitor.report, logger, integrity ? integrity.onCheckpoint : undefined)
+    : undefined;
   let writeRows: RowWriter | undefined;
   // Every write waits for readiness: rejected while the database is away, so the writer's outage handling applies.
   const write: RowWriter = async (entries) => {
