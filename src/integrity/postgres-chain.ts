@@ -36,7 +36,7 @@ export class PostgresChain {
     try {
       const opened = await client.query(
         `BEGIN; SET LOCAL lock_timeout = ${Math.trunc(this.lockTimeoutMs)}; SELECT pg_advisory_xact_lock(${LOCK_KEYS.chain});
-         SELECT seq::text AS seq, hash FROM audit_chain ORDER BY seq DESC LIMIT 1`,
+         SELECT seq::text AS seq, hash FROM audit_chain ORDER BY audit_chain.seq DESC LIMIT 1`,
       );
       const head = (opened as unknown as pg.QueryResult[]).at(-1)!.rows[0] as { seq: string; hash: string } | undefined;
       const seq = head ? Number(head.seq) + 1 : 1;
