@@ -117,7 +117,10 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
   let redis: OpenedRedis | undefined;
   let redisOpened = false;
   let closing: Promise<void> | undefined;
-  const retention = config.retention && startRetention(started, config.retention, logger);
+  // Prune's checkpoint at the chain's new start is signed with the trail's key, unless the caller passes another.
+  const signingKey = integrity ? integrity.signingKeyPem : undefined;
+  const retention = config.retention && startRetention(started, config.retention, logger, signingKey);
+  const reader = readerOf(started);
 
   const trail: AuditTrail = {
     [TRAIL_BRAND]: true,
@@ -134,7 +137,8 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
     flush: () => writer.flush(),
     queueDepth: () => writer.depth,
     store: started,
-    ...readerOf(started),
+    ...reader,
+    prune: (options) => reader.prune({ signingKey, ...options }),
     redis() {
       if (!redisOpened) redis = openRedis(config.redis, logger);
       redisOpened = true;

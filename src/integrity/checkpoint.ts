@@ -52,3 +52,8 @@ export class CheckpointSchedule {
     return true;
   }
 }
+
+/** The row of `audit_checkpoints`; every value is digits, hex, base64 or an ISO time, safe as a literal. */
+export function checkpointInsert({ seq, hash, signedAt, signature }: Checkpoint): string {
+  return `INSERT INTO audit_checkpoints (seq, hash, signed_at, signature) VALUES (${seq}, '${hash}', '${signedAt}', ${signature === null ? 'NULL' : `'${signature}'`})`;
+}

@@ -50,7 +50,8 @@ export function resolveIntegrity(options: IntegrityOptions | false | undefined):
   });
 }
 
-function signingKeyPem(key: string | Buffer | KeyObject): string {
+/** The key as PKCS#8 PEM, refused unless it is an Ed25519 private key. */
+export function signingKeyPem(key: string | Buffer | KeyObject): string {
   let privateKey: KeyObject;
   try {
     privateKey = key instanceof KeyObject ? key : createPrivateKey(key);

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { LOCK_KEYS } from '../store/advisory-lock.js';
 import { BatchDigest } from './canonical.js';
 import { GENESIS_HASH, linkHash } from './chain.js';
-import { CheckpointSchedule, signCheckpoint, type Checkpoint } from './checkpoint.js';
+import { checkpointInsert, CheckpointSchedule, signCheckpoint, type Checkpoint } from './checkpoint.js';
 
 /** What the writer thread needs to chain and sign: plain values, so they cross the thread boundary. */
 export interface ChainSettings {
@@ -67,8 +67,4 @@ export class PostgresChain {
       throw error;
     }
   }
-}
-
-export function checkpointInsert({ seq, hash, signedAt, signature }: Checkpoint): string {
-  return `INSERT INTO audit_checkpoints (seq, hash, signed_at, signature) VALUES (${seq}, '${hash}', '${signedAt}', ${signature === null ? 'NULL' : `'${signature}'`})`;
 }
