@@ -123,7 +123,10 @@ class Verification {
     const first = await this.nextLink();
     if (first) {
       if (fromSeq !== undefined && first.seq !== fromSeq) fail('broken_link', `link ${fromSeq} is missing: the chain goes on at ${first.seq}`, { seq: fromSeq });
-      // The first link of a pruned chain follows a link that is gone; its prev_hash is taken as given.
+      // The first link of a pruned chain follows a link that is gone: prune left a checkpoint on it, which vouches for it.
+      if (first.seq > 1 && fromSeq === undefined && !this.bySeq.has(first.seq)) {
+        fail('truncated', `the chain starts at link ${first.seq} with no checkpoint there: its first links were cut, not pruned`, { seq: first.seq });
+      }
       this.enter(first, before?.hash ?? (first.seq === 1 ? GENESIS_HASH : first.prevHash));
       this.first = first;
     }
