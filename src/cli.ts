@@ -35,6 +35,7 @@ Commands:
                                                                     [--bucket minute|hour|day|week|month]
   prune --older-than 365d    delete older entries in batches of 10,000  [--dry-run] [--batch-size N]
                              [--force: allow a cut-off in the future or less than 1d ago]
+                             [--signing-key FILE.pem: sign the checkpoint left where the chain now starts]
   verify                     recompute the tamper-evidence chain; exit 1 at the first break
     [--from SEQ] [--to SEQ] [--public-key FILE.pem] [--checkpoints FILE.jsonl] [--json]
 
@@ -54,7 +55,7 @@ const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   'report failed': [...READ, 'user', 'user-id', 'limit', 'cursor'],
   'report slow': [...READ, 'min-duration'],
   'report timeline': [...READ, 'user-id', 'bucket'],
-  prune: ['older-than', 'dry-run', 'batch-size', 'force'],
+  prune: ['older-than', 'dry-run', 'batch-size', 'force', 'signing-key'],
   verify: ['from', 'to', 'public-key', 'checkpoints', 'json'],
 };
 const FLAGS = new Set(['json', 'dry-run', 'force', 'ignore-case', 'help']);

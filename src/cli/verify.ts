@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { Sequelize } from 'sequelize';
-import { messageOf } from '../errors.js';
 import { verifyTrail } from '../integrity/index.js';
 import type { Checkpoint } from '../integrity/checkpoint.js';
 import type { VerifyReport } from '../integrity/verify.js';
 import type { Output } from './output.js';
 import { count, text, type CliValues } from './read-options.js';
+import { readInput } from './read-file.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -44,14 +43,6 @@ function describe(report: VerifyReport, keyed: boolean): string[] {
   if (report.intact) return [`intact: ${figures}`, checkpoints];
   const { kind, seq, rowId, message } = report.finding!;
   return [`TAMPERED (${kind}${seq === undefined ? '' : ` at seq ${seq}`}${rowId === undefined ? '' : `, row ${rowId}`}): ${message}`, `checked before the break: ${figures}`];
-}
-
-async function readInput(file: string, option: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`${option}: cannot read ${file}: ${messageOf(error)}`);
-  }
 }
 
 /** One checkpoint per line, as onCheckpoint received it; blank lines are skipped. */
