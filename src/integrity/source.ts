@@ -8,8 +8,10 @@ export type CanonicalRow = ReadonlyArray<string | null>;
 export interface ChainSource {
   /** Links with `seq` above `afterSeq`, ascending. */
   links(afterSeq: number, limit: number): Promise<ChainLink[]>;
-  /** Rows with `id` above `afterId` (and at most `untilId`), ascending by id. */
-  rows(afterId: number, untilId: number | undefined, limit: number): Promise<CanonicalRow[]>;
+  /** Rows with `id` above `afterId` and at most `throughId`, ascending by id: a range, which the primary key serves. */
+  rows(afterId: number, throughId: number): Promise<CanonicalRow[]>;
+  /** The highest row id, 0 for none. */
+  lastRowId(): Promise<number>;
   /** The checkpoints stored in the database. */
   checkpoints(): Promise<Checkpoint[]>;
 }

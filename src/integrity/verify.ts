@@ -131,13 +131,21 @@ class Verification {
       this.first = first;
     }
     const untilId = toSeq === undefined ? undefined : (await this.source.links(toSeq - 1, 1)).find((link) => link.seq === toSeq)?.lastId;
+    const lastId = untilId ?? (await this.source.lastRowId());
+    const page = (afterId: number) => (afterId < lastId ? this.source.rows(afterId, Math.min(afterId + ROW_PAGE, lastId)) : undefined);
+    // The next page is asked for before this one is hashed, so the database and the hashing overlap.
     let afterId = fromSeq === undefined || !first ? 0 : first.firstId - 1;
-    for (;;) {
-      const page = await this.source.rows(afterId, untilId, ROW_PAGE);
-      for (const row of page) if (!(await this.row(row))) return this.finish(toSeq);
-      if (page.length < ROW_PAGE) break;
-      afterId = Number(page.at(-1)![0]);
-      this.options.onProgress?.({ rows: this.rows, links: this.links });
+    let next = page(afterId);
+    try {
+      while (next) {
+        const rows = await next;
+        afterId += ROW_PAGE;
+        next = page(afterId);
+        for (const row of rows) if (!(await this.row(row))) return await this.finish(toSeq);
+        this.options.onProgress?.({ rows: this.rows, links: this.links });
+      }
+    } finally {
+      await next?.catch(() => {}); // a page asked for ahead of a stop or a finding
     }
     return this.finish(toSeq);
   }
