@@ -1,8 +1,11 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Request, RequestHandler, Response } from 'express';
 import { readJsonBody } from '../src/http/body.js';
 import { joinPath, splitUrl } from '../src/http/path.js';
 import { createRouter } from '../src/http/router.js';
 import { MATCHED_ROUTE, type HttpResponse, type RouteTable } from '../src/http/types.js';
+import { messageOf } from '../src/errors.js';
 import type { Logger } from '../src/logger.js';
 
 export interface MountRoutesOptions {
@@ -21,7 +24,7 @@ export function mountRoutes(table: RouteTable, options: MountRoutesOptions): Req
   const router = createRouter(table, options.logger);
   return (req: RoutedRequest, res, next) => {
     const { path, query } = splitUrl(req.url);
-    const match = router.match(req.method, path);
+    const match = router.match(req.method, path, req.headers.accept);
     if (!match) return next();
     req[MATCHED_ROUTE] = joinPath(req.baseUrl, match.template);
     match
@@ -36,14 +39,27 @@ export function mountRoutes(table: RouteTable, options: MountRoutesOptions): Req
         body: async () => (req.body = await readJsonBody(req, req.headers, req.body)),
         raw: req,
       })
-      .then((response) => send(res, response))
+      .then((response) => send(res, response, options.logger))
       .catch(next);
   };
 }
 
-function send(res: Response, response: HttpResponse): void {
+async function send(res: Response, response: HttpResponse, logger: Logger): Promise<void> {
   res.statusCode = response.status;
   for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
+  const { content } = response;
+  if (typeof content === 'string' || content instanceof Uint8Array) {
+    res.end(content);
+    return;
+  }
+  if (content !== undefined) {
+    // Headers are gone by the time a chunk fails: all that is left is to cut the response short. A client
+    // that leaves early is no failure.
+    await pipeline(Readable.from(content), res).catch((error: unknown) => {
+      if ((error as { code?: unknown }).code !== 'ERR_STREAM_PREMATURE_CLOSE') logger.error(`streamed response failed: ${messageOf(error)}`);
+    });
+    return;
+  }
   if (response.body === undefined) {
     res.end();
     return;

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { CaptureOptions } from '../src/capture/capture-options.js';
 import type { AdapterResponse } from '../src/capture/request-capture.js';
 import type { TrustFn } from '../src/capture/client-ip.js';
@@ -10,21 +10,27 @@ import { metricsEndpoint, type MetricsRouteOptions } from '../src/metrics/endpoi
 import type { AuditTrail } from '../src/trail.js';
 import { auditLogMount, type AuditLogRouterInput } from '../src/query/routes.js';
 import type { AuditLogRouterOptions } from '../src/query/router-options.js';
+import { auditWebSocket as auditWebSocketCore, type WebSocketAudit } from '../src/ws/audit-websocket.js';
+import type { WebSocketAuditOptions } from '../src/ws/options.js';
+import type { WebSocketServerLike } from '../src/ws/socket-types.js';
 import { mountRoutes } from './express-routes.js';
-import { hookRouteTemplate, routeTemplate, STATE, type RequestState, type StatefulRequest } from './express-request-state.js';
+import { follow, routeTemplate, stateOf, type RequestState } from './express-request-state.js';
 
 export * from '../src/index.js';
 export type { CaptureOptions } from '../src/capture/capture-options.js';
 export type { MountOptions as ExpressAuditOptions } from '../src/mount.js';
 export type { AuthorsRouterOptions, AuthorRouteName } from '../src/authors/options.js';
 export type { AuditLogRouterOptions, AuditLogRequest, AuditLogRouteName } from '../src/query/router-options.js';
+export type { WebSocketAudit } from '../src/ws/audit-websocket.js';
+export type { WebSocketAuditOptions } from '../src/ws/options.js';
+export type { WebSocketServerLike } from '../src/ws/socket-types.js';
 
 export interface ExpressAuditMiddleware extends RequestHandler, TrailHandle {
   /** Mount after your routes: records the error passed to `next(err)`, then passes it on. */
   readonly errorHandler: ErrorRequestHandler;
 }
 
-type AuditedRequest = StatefulRequest & { id?: string; user?: unknown; [MATCHED_ROUTE]?: string };
+type AuditedRequest = Request & { user?: unknown; [MATCHED_ROUTE]?: string };
 
 /** The matched template: from our own route tables, else from Express's router. */
 function routeOf(req: AuditedRequest): string | undefined {
@@ -55,7 +61,7 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
    */
   function closed(this: Response) {
     const req = this.req as AuditedRequest;
-    const state = req[STATE]!;
+    const state = stateOf(req)!;
     capture.end(state.pending, finished(req, state, this, !this.writableFinished));
   }
 
@@ -69,18 +75,16 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
       frameworkTrust: req.app.settings['trust proxy fn'] as TrustFn | undefined,
     });
     if (!pending) return next();
-    hookRouteTemplate(req);
-    req.id = pending.requestId;
     res.setHeader('X-Request-ID', pending.requestId);
     const state: RequestState = { pending, route: undefined, routeBase: undefined, error: undefined };
-    req[STATE] = state;
+    follow(req, state);
     res.on('close', closed);
     if (capture.holdsResponses) holdLastByte(res, () => capture.hold(pending, finished(req, state, res, false)));
     next();
   };
 
   const errorHandler: ErrorRequestHandler = (error, req: AuditedRequest, _res, next) => {
-    const state = req[STATE];
+    const state = stateOf(req);
     if (state) state.error = error;
     next(error);
   };
@@ -131,4 +135,12 @@ function holdLastByte(res: Response, hold: () => Promise<void> | undefined): voi
     void waiting.then(() => end.apply(this, args));
     return this;
   } as Response['end'];
+}
+
+/**
+ * `auditWebSocket(wss, audit, { actions })`: every message the `ws` server handles becomes a `user_actions` row.
+ * The user is the upgrade request's `req.user` (set by your upgrade handler, or by your middleware under express-ws).
+ */
+export function auditWebSocket(wss: WebSocketServerLike, audit: MountInput, options?: WebSocketAuditOptions): WebSocketAudit {
+  return auditWebSocketCore(wss, audit, options, (req) => (req as { user?: unknown }).user);
 }

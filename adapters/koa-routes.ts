@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { Context, Middleware } from 'koa';
 import { readJsonBody } from '../src/http/body.js';
 import { joinPath, underPrefix } from '../src/http/path.js';
@@ -21,7 +22,7 @@ export function mountRoutes(table: RouteTable, options: MountRoutesOptions): Mid
   const { prefix } = options;
   return async (ctx, next) => {
     const path = underPrefix(ctx.path, prefix);
-    const match = path === undefined ? undefined : router.match(ctx.method, path);
+    const match = path === undefined ? undefined : router.match(ctx.method, path, ctx.headers.accept);
     if (path === undefined || !match) return next();
     // Where @koa/router leaves the template; the audit capture reads it from there.
     (ctx as { _matchedRoute?: string })._matchedRoute = joinPath(prefix, match.template);
@@ -39,6 +40,9 @@ export function mountRoutes(table: RouteTable, options: MountRoutesOptions): Mid
     });
     ctx.status = response.status;
     ctx.set({ ...response.headers });
-    if (response.body !== undefined) ctx.body = response.body;
+    const { content } = response;
+    // Koa pipes a stream body and destroys it when the client leaves.
+    if (content !== undefined) ctx.body = typeof content === 'string' || content instanceof Uint8Array ? Buffer.from(content) : Readable.from(content);
+    else if (response.body !== undefined) ctx.body = response.body;
   };
 }

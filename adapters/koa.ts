@@ -1,5 +1,5 @@
 import type { Context, Middleware } from 'koa';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CaptureOptions } from '../src/capture/capture-options.js';
 import type { AdapterResponse, PendingRequest } from '../src/capture/request-capture.js';
 import { compileTrust, type TrustFn } from '../src/capture/client-ip.js';
@@ -11,6 +11,9 @@ import { metricsEndpoint, type MetricsRouteOptions } from '../src/metrics/endpoi
 import type { AuditTrail } from '../src/trail.js';
 import { auditLogMount, type AuditLogRouterInput } from '../src/query/routes.js';
 import type { AuditLogRouterOptions } from '../src/query/router-options.js';
+import { auditWebSocket as auditWebSocketCore, type WebSocketAudit } from '../src/ws/audit-websocket.js';
+import type { WebSocketAuditOptions } from '../src/ws/options.js';
+import type { WebSocketServerLike } from '../src/ws/socket-types.js';
 import { mountRoutes } from './koa-routes.js';
 
 export * from '../src/index.js';
@@ -18,6 +21,9 @@ export type { CaptureOptions } from '../src/capture/capture-options.js';
 export type { MountOptions as KoaAuditOptions } from '../src/mount.js';
 export type { AuthorsRouterOptions, AuthorRouteName } from '../src/authors/options.js';
 export type { AuditLogRouterOptions, AuditLogRequest, AuditLogRouteName } from '../src/query/router-options.js';
+export type { WebSocketAudit } from '../src/ws/audit-websocket.js';
+export type { WebSocketAuditOptions } from '../src/ws/options.js';
+export type { WebSocketServerLike } from '../src/ws/socket-types.js';
 
 export type KoaAuditMiddleware = Middleware & TrailHandle;
 
@@ -30,6 +36,9 @@ interface RequestState {
 
 const STATE = Symbol('audit-trail.state');
 type StatefulResponse = ServerResponse & { [STATE]?: RequestState };
+/** An upgrade request that went through Koa (koa-easy-ws): its context, where `ctx.state.user` is. */
+const UPGRADE_CONTEXT = Symbol('audit-trail.upgrade-context');
+type UpgradeRequest = IncomingMessage & { [UPGRADE_CONTEXT]?: Context; user?: unknown };
 
 /** Koa's `app.proxy` and `app.maxIpsCount`, in trust-proxy terms, compiled once per setting, not per request. */
 function trustCompiler(warn: (message: string) => void): (ctx: Context) => TrustFn | undefined {
@@ -85,6 +94,7 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
       frameworkTrust: frameworkTrust(ctx),
     });
     if (!pending) return next();
+    if (ctx.req.headers.upgrade !== undefined) (ctx.req as UpgradeRequest)[UPGRADE_CONTEXT] = ctx;
     ctx.state.requestId = pending.requestId;
     ctx.set('X-Request-ID', pending.requestId);
     const state: RequestState = { pending, ctx, error: undefined };
@@ -146,4 +156,13 @@ export function metricsRoute(audit: AuditTrail | TrailHandle, options: KoaMetric
     ctx.set(reply.headers);
     ctx.body = reply.body;
   };
+}
+
+/**
+ * `auditWebSocket(wss, audit, { actions })`: every message the `ws` server handles becomes a `user_actions` row.
+ * The user is `ctx.state.user` when the upgrade went through Koa and this package's middleware (koa-easy-ws),
+ * else the upgrade request's `req.user`, set by your upgrade handler.
+ */
+export function auditWebSocket(wss: WebSocketServerLike, audit: MountInput, options?: WebSocketAuditOptions): WebSocketAudit {
+  return auditWebSocketCore(wss, audit, options, (req: UpgradeRequest) => req[UPGRADE_CONTEXT]?.state.user ?? req.user);
 }

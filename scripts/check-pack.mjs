@@ -30,6 +30,27 @@ try {
   run('node', ['esm.mjs']);
   run('node', ['cjs.cjs']);
 
+  // One core behind every entry point: the adapters re-export the core's own values (one AuditTrailError class,
+  // one set of module-level state), not copies bundled beside them, under ESM and CJS alike.
+  const SHARED = ['AuditTrailError', 'createAuditTrail', 'DEFAULTS', 'DEFAULT_SENSITIVE_KEYS'];
+  const identity = (entries) =>
+    SHARED.map((name) => `for (const [spec, entry] of Object.entries(${entries})) if (entry.${name} !== core.${name}) throw new Error(spec + ': ${name} is a copy, not the core one');`).join('\n') +
+    `\nfor (const [spec, entry] of Object.entries(${entries})) {
+  let thrown;
+  try { entry.auditTrail({ database: 42 }); } catch (error) { thrown = error; }
+  if (!(thrown instanceof core.AuditTrailError)) throw new Error(spec + ': an error thrown by the adapter is not instanceof the core AuditTrailError');
+}`;
+  writeFileSync(
+    path.join(app, 'identity-esm.mjs'),
+    `import * as core from 'audit-trail';\nimport * as express from 'audit-trail/express';\nimport * as koa from 'audit-trail/koa';\n${identity("{ 'audit-trail/express': express, 'audit-trail/koa': koa }")}`,
+  );
+  writeFileSync(
+    path.join(app, 'identity-cjs.cjs'),
+    `const core = require('audit-trail');\n${identity("{ 'audit-trail/express': require('audit-trail/express'), 'audit-trail/koa': require('audit-trail/koa') }")}`,
+  );
+  run('node', ['identity-esm.mjs']);
+  run('node', ['identity-cjs.cjs']);
+
   // prom-client is an optional peer, so it is absent here: importing an adapter must work, and metricsRoute
   // must say what to install, under ESM and CJS alike.
   const peerCheck = (load) => `${load}
@@ -70,6 +91,23 @@ if (rows[0].n !== 1) throw new Error('no row written through the packed writer t
     admin(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
   }
 
+  // The viewer's script is read from dist/viewer.js beside the bundle: it must be packed and served under both formats.
+  const viewerCheck = (load) => `${load}
+const http = require('node:http');
+const trail = createAuditTrail({ database: 'postgres://127.0.0.1:1/none', connectAttempts: 1, logger: false });
+const router = auditLogRouter(trail, { authorize: () => true, viewer: true });
+const server = http.createServer((req, res) => router(req, res, () => { res.statusCode = 404; res.end(); }));
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const response = await fetch('http://127.0.0.1:' + server.address().port + '/viewer/app.js');
+const text = await response.text();
+server.close();
+await trail.close();
+if (response.status !== 200 || !response.headers.get('content-type').startsWith('text/javascript') || text.length < 1000) throw new Error('the viewer script was not served: ' + response.status);`;
+  writeFileSync(path.join(app, 'viewer-esm.mjs'), viewerCheck("import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);\nimport { createAuditTrail, auditLogRouter } from 'audit-trail/express';"));
+  writeFileSync(path.join(app, 'viewer-cjs.cjs'), `(async () => {\n${viewerCheck("const { createAuditTrail, auditLogRouter } = require('audit-trail/express');")}\n})().catch((error) => { console.error(error); process.exit(1); });`);
+  run('node', ['viewer-esm.mjs']);
+  run('node', ['viewer-cjs.cjs']);
+
   const typeUse = checks.map(([spec, name], i) => `import { ${name} as t${i} } from '${spec}';\nconst u${i}: Function = t${i};\nvoid u${i};`).join('\n');
   // The expect-error line fails the check if the types resolved to `any` instead of the real declarations.
   const optionTypes = (spec) =>
@@ -83,7 +121,7 @@ if (rows[0].n !== 1) throw new Error('no row written through the packed writer t
 
   const help = run('npx', ['--no-install', 'audit-trail', '--help']);
   if (!help.includes('migrate up')) throw new Error('the audit-trail bin did not print its help');
-  console.log(`pack check passed: ${tarball} imports under ESM and CJS without its optional peers, writes rows through its worker thread under both, its types resolve, and its bin runs`);
+  console.log(`pack check passed: ${tarball} imports under ESM and CJS without its optional peers, with one core behind every entry, writes rows through its worker thread and serves the viewer's script under both, its types resolve, and its bin runs`);
 } finally {
   rmSync(app, { recursive: true, force: true });
 }

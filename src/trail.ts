@@ -1,6 +1,8 @@
+import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import type { Sequelize } from 'sequelize';
 import type { AuditEvent } from './capture/event.js';
+import { InFlightRequests } from './capture/in-flight.js';
 import { resolveConfig, type AuditTrailConfig, type AuditTrailOptions } from './config.js';
 import { monitorQueries } from './metrics/query-monitor.js';
 import { readerOf, type TrailReader } from './query/reader.js';
@@ -48,7 +50,11 @@ export interface AuditTrail extends TrailReader {
   record(event: AuditEvent): void | Promise<void>;
   /** Resolves when everything recorded so far is stored. */
   flush(): Promise<void>;
-  /** Stops intake, writes what is queued within closeTimeoutMs, spills the rest, then releases only what the trail opened itself. */
+  /**
+   * Within closeTimeoutMs: lets the requests under way finish and be recorded, writes what is queued and
+   * spills the rest, then releases only what the trail opened itself. Events recorded later go straight
+   * to the spill file, for the next start to replay.
+   */
   close(): Promise<void>;
   /** The database and our models, once ready. */
   store(): Promise<Store>;
@@ -58,6 +64,8 @@ export interface AuditTrail extends TrailReader {
   queueDepth(): number;
   /** What the trail reports as it works; the metrics route listens here. */
   readonly telemetry: Telemetry;
+  /** Requests the mounts have begun and not yet recorded; close() waits for them. */
+  readonly inFlight: InFlightRequests;
 }
 
 export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
@@ -126,11 +134,11 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
     [TRAIL_BRAND]: true,
     config,
     telemetry,
+    inFlight: new InFlightRequests(),
     ready: async () => {
       await readiness.awaitReady();
     },
     record(event) {
-      if (closing) return drops.count('closed', 1);
       telemetry.emit('recorded', { outcome: event.outcome });
       return writer.record(event);
     },
@@ -146,9 +154,11 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
     },
     close() {
       closing ??= (async () => {
+        const deadline = performance.now() + config.closeTimeoutMs;
         stopping.abort();
+        await trail.inFlight.settled(config.closeTimeoutMs);
         await retention?.stop();
-        await writer.close(config.closeTimeoutMs);
+        await writer.close(Math.max(0, deadline - performance.now()));
         await rowWorker?.close();
         if (redis?.owned) redis.client.disconnect();
         queryMonitor.stop();

@@ -3,7 +3,8 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
-import { auditTrail, authorsRouter, metricsRoute } from 'audit-trail/koa';
+import { WebSocketServer } from 'ws';
+import { auditTrail, auditWebSocket, authorsRouter, metricsRoute } from 'audit-trail/koa';
 
 const app = new Koa();
 const audit = auditTrail();
@@ -52,7 +53,33 @@ const server = app.listen(port, () => {
   curl -H 'content-type: application/json' -d '{"name":"Ursula K. Le Guin"}' localhost:${port}/authors
   curl 'localhost:${port}/authors?search=le'
   curl localhost:${port}/admin ; curl localhost:${port}/boom ; curl localhost:${port}/recent
-  curl localhost:${port}/metrics`);
+  curl localhost:${port}/metrics
+  node -e "const ws = new (require('ws'))('ws://localhost:${port}/ws', { headers: { 'x-user': 'acika' } }); ws.on('open', () => ws.send(JSON.stringify({ pkg_id: 1, req_id: 'r-1', data: {} }))); ws.on('message', (m) => (console.log(String(m)), ws.close()))"`);
+});
+
+// WebSockets on /ws in the reference's shape, { pkg_id, req_id, data } in and { pkg_id, req_id, status_code, meta,
+// data } out. The upgrade handler authenticates; a refusal goes through reject(), which records it (401 here).
+const wss = new WebSocketServer({ noServer: true });
+const webSockets = auditWebSocket(wss, audit, { actions: { 1: 'GET_AUTHORS' } });
+server.on('upgrade', (req, socket, head) => {
+  const username = req.headers['x-user'];
+  if (req.url !== '/ws' || typeof username !== 'string') return webSockets.reject(req, socket, 401, 'send x-user to connect');
+  (req as { user?: unknown }).user = { sub: `user-${username}`, preferred_username: username, realm_access: { roles: ['get-authors'] } };
+  wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+});
+wss.on('connection', (socket) => {
+  socket.on('message', async (raw) => {
+    let request: { pkg_id?: number; req_id?: string };
+    try {
+      request = JSON.parse(String(raw));
+    } catch {
+      // Recorded as WS:INVALID_REQUEST; the reference answers 2, INVALID_DATA.
+      return socket.send(JSON.stringify({ pkg_id: null, req_id: null, status_code: 2, meta: {}, data: {} }));
+    }
+    const { models } = await audit.trail.store();
+    const [statusCode, data] = request.pkg_id === 1 ? [0, await models.Author.findAll({ limit: 20 })] : [1, {}]; // 0 OK, 1 ERROR
+    socket.send(JSON.stringify({ pkg_id: request.pkg_id, req_id: request.req_id, status_code: statusCode, meta: {}, data }));
+  });
 });
 
 process.once('SIGTERM', () => server.close(() => void audit.close()));

@@ -24,6 +24,8 @@ export interface PendingRequest {
   readonly arrival: ArrivingRequest;
   readonly startedAt: Date;
   readonly startTick: number;
+  /** From the trail's in-flight count, handed back when the request is recorded. */
+  readonly generation: number;
 }
 
 /** The finished response as an adapter hands it over, with the framework's request for the `user` option. */
@@ -64,6 +66,7 @@ export class RequestCapture {
       arrival,
       startedAt: new Date(),
       startTick: performance.now(),
+      generation: this.trail.inFlight.begin(),
     };
   }
 
@@ -119,6 +122,8 @@ export class RequestCapture {
     } catch (error) {
       this.trail.config.logger.error(`audit event for request ${pending.requestId} dropped: ${messageOf(error)}`);
       telemetry.emit('dropped', { reason: 'capture_failed', count: 1 });
+    } finally {
+      this.trail.inFlight.end(pending.generation);
     }
   }
 }

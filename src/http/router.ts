@@ -15,23 +15,31 @@ export interface RouteMatch {
 }
 
 export interface Router {
-  /** The route for this method and path, or undefined to let the host handle the request. */
-  match(method: string, path: string): RouteMatch | undefined;
+  /** The route for this method, path and Accept header, or undefined to let the host handle the request. */
+  match(method: string, path: string, accept: string | undefined): RouteMatch | undefined;
 }
 
 /** A route table, compiled once; adapters ask it for a match and translate the response. */
 export function createRouter(table: RouteTable, logger: Logger): Router {
   const compiled = table.map((route) => ({ route, matchPath: compilePath(route.path) }));
   return {
-    match(method, path) {
+    match(method, path, accept) {
       for (const { route, matchPath } of compiled) {
-        if (route.method !== method) continue;
+        if (route.method !== method || (route.accepts !== undefined && !accepts(accept, route.accepts))) continue;
         const params = matchPath(path);
         if (params) return { template: route.path, respond: (request) => run(route, { ...request, params, route: { name: route.name, template: route.path } }, logger) };
       }
       return undefined;
     },
   };
+}
+
+/** True when the Accept header names the media type itself with a non-zero q; wildcards do not count. */
+function accepts(header: string | undefined, mediaType: string): boolean {
+  return (header ?? '').split(',').some((range) => {
+    const [type, ...parameters] = range.split(';').map((part) => part.trim().toLowerCase());
+    return type === mediaType && !parameters.some((parameter) => /^q=0(\.0*)?$/.test(parameter));
+  });
 }
 
 async function run(route: Route, request: NeutralRequest, logger: Logger): Promise<HttpResponse> {

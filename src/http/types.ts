@@ -38,6 +38,11 @@ export interface HttpResponse {
   readonly status: number;
   /** Sent as JSON; no body when undefined. */
   readonly body?: unknown;
+  /**
+   * Sent as it is instead of `body`, with the content type set in `headers`: a page, an asset, or an
+   * export streamed chunk by chunk (the adapter pipes it with backpressure and stops it if the client leaves).
+   */
+  readonly content?: string | Uint8Array | AsyncIterable<string>;
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -56,6 +61,11 @@ export interface Route {
   readonly query?: readonly string[];
   /** Roles the user must all hold; none means the route is open. */
   readonly roles?: readonly string[];
+  /**
+   * A media type the client must name in its Accept header for this route to match, e.g. `text/html`:
+   * a browser's page load then reaches the page while `curl` and `fetch` on the same path reach the API.
+   */
+  readonly accepts?: string;
 }
 
 export type RouteTable = readonly Route[];

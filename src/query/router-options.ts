@@ -1,8 +1,19 @@
 import { AuditTrailError } from '../errors.js';
 import { optionNames } from '../option-keys.js';
 
-/** The audit-log routes by name: `GET /`, `GET /:id` and the three reports. */
-export type AuditLogRouteName = 'entries.list' | 'entries.get' | 'reports.failed' | 'reports.slow' | 'reports.timeline';
+/**
+ * The audit-log routes by name: `GET /`, `GET /:id`, `GET /export`, the three reports and, with
+ * `viewer: true`, the page (`GET /` asking for HTML) and its script.
+ */
+export type AuditLogRouteName =
+  | 'entries.list'
+  | 'entries.get'
+  | 'entries.export'
+  | 'reports.failed'
+  | 'reports.slow'
+  | 'reports.timeline'
+  | 'viewer.page'
+  | 'viewer.script';
 
 /** What `authorize` sees of a request to the audit-log routes. */
 export interface AuditLogRequest {
@@ -29,15 +40,18 @@ export interface AuditLogRouterOptions {
   prefix?: string;
   /** `(req)` (Express) or `(ctx)` (Koa) → the user's claims. Default: `req.user` / `ctx.state.user`. */
   user?: (request: never) => unknown;
+  /** Serve the built-in viewer: a browser's `GET <mount>/` gets a page instead of JSON. Default false. */
+  viewer?: boolean;
 }
 
 export interface AuditLogRouterConfig {
   readonly authorize: AuditLogRouterOptions['authorize'];
   readonly prefix: string;
   readonly user: ((request: unknown) => unknown) | undefined;
+  readonly viewer: boolean;
 }
 
-export const AUDIT_LOG_OPTIONS = optionNames<AuditLogRouterOptions>({ authorize: true, prefix: true, user: true });
+export const AUDIT_LOG_OPTIONS = optionNames<AuditLogRouterOptions>({ authorize: true, prefix: true, user: true, viewer: true });
 
 /** Reading the trail is privileged: without an authorize function the router refuses to mount. */
 export function resolveAuditLogOptions(options: Partial<AuditLogRouterOptions> | undefined): AuditLogRouterConfig {
@@ -52,5 +66,7 @@ export function resolveAuditLogOptions(options: Partial<AuditLogRouterOptions> |
   if (prefix !== '' && (!prefix.startsWith('/') || prefix.endsWith('/'))) {
     throw new AuditTrailError('invalid_option', `prefix must start with "/" and not end with one, e.g. "/audit-log"; got "${prefix}".`);
   }
-  return Object.freeze({ authorize: options.authorize, prefix, user: options.user as AuditLogRouterConfig['user'] });
+  const viewer = options.viewer ?? false;
+  if (typeof viewer !== 'boolean') throw new AuditTrailError('invalid_option', `viewer must be true or false; got ${JSON.stringify(viewer)}.`);
+  return Object.freeze({ authorize: options.authorize, prefix, user: options.user as AuditLogRouterConfig['user'], viewer });
 }

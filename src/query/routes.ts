@@ -8,20 +8,38 @@ import type { Bucket } from './buckets.js';
 import { parseFilters, wholeNumber, FILTER_NAMES } from './parse-filters.js';
 import { findEntry, queryLog } from './query.js';
 import { activityTimeline, failedActions, slowOperations } from './reports.js';
+import { EXPORT_FORMATS, exportLog, type ExportFormat } from './export.js';
+import { VIEWER_SCRIPT_PATH, viewerPage, viewerScriptHeaders } from '../viewer/page.js';
+import { viewerScript } from '../viewer/script.js';
 import { AUDIT_LOG_OPTIONS, resolveAuditLogOptions, type AuditLogRouteName, type AuditLogRouterConfig, type AuditLogRouterOptions } from './router-options.js';
 
 const PAGE = ['limit', 'cursor'];
 
 /** The audit log as a table of neutral handlers, every one behind `authorize`; adapters only translate. */
 export function auditLogRoutes(store: () => Promise<Store>, config: AuditLogRouterConfig): RouteTable {
-  const route = (name: AuditLogRouteName, path: string, query: readonly string[], read: (store: Store, request: NeutralRequest) => Promise<unknown>): Route => ({
+  const respond = (name: AuditLogRouteName, path: string, query: readonly string[], answer: Handler, accepts?: string): Route => ({
     name,
     method: 'GET',
     path,
     query,
-    handler: authorized(config, async (request) => ({ status: 200, body: await read(await store(), request) })),
+    handler: authorized(config, answer),
+    ...(accepts === undefined ? {} : { accepts }),
   });
+  const route = (name: AuditLogRouteName, path: string, query: readonly string[], read: (store: Store, request: NeutralRequest) => Promise<unknown>) =>
+    respond(name, path, query, async (request) => ({ status: 200, body: await read(await store(), request) }));
+  // The page takes the list's parameters: they are the filter state its URL carries.
+  const viewer = config.viewer
+    ? [
+        respond('viewer.page', '/', [...FILTER_NAMES, ...PAGE], async ({ mountPath }) => ({ status: 200, ...viewerPage(mountPath) }), 'text/html'),
+        respond('viewer.script', VIEWER_SCRIPT_PATH, [], async () => ({ status: 200, content: await viewerScript(), headers: viewerScriptHeaders() })),
+      ]
+    : [];
   return [
+    ...viewer,
+    respond('entries.export', '/export', [...FILTER_NAMES, 'format'], async ({ query }) => {
+      const format = exportFormatOf(query);
+      return { status: 200, content: await exportLog(await store(), filtersOf(query), format), headers: EXPORT_HEADERS[format] };
+    }),
     route('entries.list', '/', [...FILTER_NAMES, ...PAGE], (opened, { query }) => queryLog(opened, { ...filtersOf(query), ...pageOf(query) })),
     route('reports.failed', '/reports/failed', ['username', 'userId', 'since', ...PAGE], (opened, { query }) =>
       failedActions(opened, { ...pick(query, ['username', 'userId']), ...sinceOf(query), ...pageOf(query) }),
@@ -54,6 +72,17 @@ function authorized(config: AuditLogRouterConfig, handler: Handler): Handler {
     if (allowed !== true) throw requestError('forbidden', 'reading the audit log needs a right this user does not have');
     return handler(request);
   };
+}
+
+const EXPORT_HEADERS: Record<ExportFormat, Record<string, string>> = {
+  csv: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="audit-log.csv"', 'x-content-type-options': 'nosniff' },
+  jsonl: { 'content-type': 'application/jsonl; charset=utf-8', 'content-disposition': 'attachment; filename="audit-log.jsonl"', 'x-content-type-options': 'nosniff' },
+};
+
+function exportFormatOf(query: URLSearchParams): ExportFormat {
+  const format = single(query, 'format') ?? 'csv';
+  if (!EXPORT_FORMATS.includes(format as ExportFormat)) throw requestError('invalid_query', `format must be one of ${EXPORT_FORMATS.join(', ')}; got ${JSON.stringify(format)}`);
+  return format as ExportFormat;
 }
 
 /** One value per parameter: `?outcome=a&outcome=b` and `?outcome=a,b` mean the same. */

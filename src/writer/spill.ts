@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, unlink, type FileHandle } from 'node:fs/promises';
+import { closeSync, createReadStream, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { mkdir, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { messageOf } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Telemetry } from '../telemetry.js';
 import { BATCH_BYTES, type QueuedEvent } from './queue.js';
@@ -12,7 +13,11 @@ interface Segment {
   readonly file: string;
   readonly handle: FileHandle;
   lines: number;
+  bytes: number;
 }
+
+/** The spill files open in this process: another trail here, on the same directory, is alive too. */
+const OPEN_TOKENS = new Set<string>();
 
 interface Waiter {
   readonly resolve: () => void;
@@ -33,19 +38,39 @@ export class SpillFile {
   private waiters: Waiter[] = [];
   private writing: Promise<void> | undefined;
   private ownClosed = new Set<string>();
+  /** Events that could not be written since the directory last accepted a write; undefined while it does. */
+  private failedSince: number | undefined;
 
   constructor(
     readonly dir: string,
     private readonly logger: Logger,
     private readonly telemetry: Telemetry,
-  ) {}
+  ) {
+    OPEN_TOKENS.add(this.token);
+  }
 
   /** Resolves once the entries are on disk (fsync'd); rejects if they could not be written. */
   append(entries: readonly QueuedEvent[]): Promise<void> {
-    for (const { id, event } of entries) this.buffer.push(`${JSON.stringify({ id, event })}\n`);
+    for (const entry of entries) this.buffer.push(lineOf(entry));
     const written = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     this.writing ??= this.writeOut().finally(() => (this.writing = undefined));
     return written;
+  }
+
+  /**
+   * For events recorded after close(), when the process may exit at any moment: on disk (fsync'd) before
+   * it returns. Each call writes a closed segment of its own, which any later start replays.
+   */
+  appendSync(entries: readonly QueuedEvent[]): void {
+    mkdirSync(this.dir, { recursive: true });
+    const descriptor = openSync(path.join(this.dir, this.segmentName()), 'a');
+    try {
+      writeSync(descriptor, entries.map(lineOf).join(''));
+      fsyncSync(descriptor);
+    } finally {
+      closeSync(descriptor);
+    }
+    this.telemetry.emit('events_spilled', { count: entries.length });
   }
 
   /** True while this process holds spilled events that are not yet replayed. */
@@ -63,14 +88,25 @@ export class SpillFile {
     this.ownClosed.add(segment.file);
   }
 
-  /** Closed segments whose events may be replayed now, oldest first. */
+  /**
+   * Closed segments whose events may be replayed now, oldest first: this process's own, and those of
+   * processes no longer running, claimed first. A claim renames the segment into this process's names, so
+   * that of several processes sharing the directory exactly one replays it (the others find it gone), and
+   * a claimer that dies in turn leaves it for the next.
+   */
   async replayable(): Promise<string[]> {
     const names = await readdir(this.dir).catch(() => [] as string[]);
-    return names
-      .filter((name) => name.endsWith('.jsonl'))
-      .map((name) => path.join(this.dir, name))
-      .filter((file) => file !== this.current?.file && (this.ownClosed.has(file) || this.ownerGone(path.basename(file))))
-      .sort();
+    const files: string[] = [];
+    for (const name of names.filter((name) => name.endsWith('.jsonl')).sort()) {
+      const file = path.join(this.dir, name);
+      if (file === this.current?.file) continue;
+      if (this.ownClosed.has(file)) files.push(file);
+      else if (this.ownerGone(name)) {
+        const claimed = await this.claim(file, name);
+        if (claimed) files.push(claimed);
+      }
+    }
+    return files.sort();
   }
 
   /** The events of a segment, in order, in batches of batchSize and BATCH_BYTES. A line torn by a crash is skipped and counted in the log. */
@@ -92,12 +128,14 @@ export class SpillFile {
         yield batch.splice(0);
       }
     }
-    if (torn > 0) this.logger.warn(`${torn} torn line(s) skipped in spill file ${file}: written while the process died`);
+    if (torn > 0) this.logger.warn(`${torn} torn line(s) skipped in spill file ${file}: cut short as the process that wrote them died`);
     if (batch.length > 0) yield batch;
   }
 
   async remove(file: string): Promise<void> {
-    await unlink(file).catch(() => {}); // another instance replaying the same dead owner's file got there first
+    await unlink(file).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
     this.ownClosed.delete(file);
   }
 
@@ -106,6 +144,7 @@ export class SpillFile {
     await this.writing;
     await this.current?.handle.close();
     this.current = undefined;
+    OPEN_TOKENS.delete(this.token);
   }
 
   private async writeOut(): Promise<void> {
@@ -113,33 +152,76 @@ export class SpillFile {
       const lines = this.buffer.splice(0);
       const waiters = this.waiters.splice(0);
       try {
-        const segment = this.current ?? (await this.openSegment());
-        await segment.handle.appendFile(lines.join(''));
-        await segment.handle.sync();
-        segment.lines += lines.length;
-        this.telemetry.emit('events_spilled', { count: lines.length });
+        await this.write(lines);
         for (const waiter of waiters) waiter.resolve();
       } catch (error) {
+        this.failed(error, lines.length);
         for (const waiter of waiters) waiter.reject(error);
       }
     }
   }
 
+  private async write(lines: readonly string[]): Promise<void> {
+    const segment = this.current ?? (await this.openSegment());
+    const text = lines.join('');
+    try {
+      await segment.handle.appendFile(text);
+      await segment.handle.sync();
+    } catch (error) {
+      // A full disk can take part of the text: cut it off, so the segment ends with whole lines (if the
+      // cut fails too, replay skips the torn line).
+      await segment.handle.truncate(segment.bytes).catch(() => {});
+      throw error;
+    }
+    segment.lines += lines.length;
+    segment.bytes += Buffer.byteLength(text);
+    this.telemetry.emit('events_spilled', { count: lines.length });
+    if (this.failedSince !== undefined) {
+      this.logger.warn(`the spill directory ${this.dir} accepts writes again; ${this.failedSince} audit event(s) could not be spilled meanwhile`);
+      this.failedSince = undefined;
+    }
+  }
+
+  /** Logged once per failing spell, not once per event: the drops themselves are counted by the writer. */
+  private failed(error: unknown, count: number): void {
+    if (this.failedSince === undefined) {
+      this.logger.error(`cannot write to the spill directory ${this.dir}: ${messageOf(error)}; events that cannot be spilled are dropped (counted as spill_failed) until it accepts writes again`);
+    }
+    this.failedSince = (this.failedSince ?? 0) + count;
+  }
+
   private async openSegment(): Promise<Segment> {
     await mkdir(this.dir, { recursive: true });
-    const name = `${String(Date.now()).padStart(15, '0')}-${process.pid}-${this.token}-${String(this.seq++).padStart(6, '0')}.jsonl`;
-    const file = path.join(this.dir, name);
+    const file = path.join(this.dir, this.segmentName());
     const handle = await open(file, 'a');
     // The new file's directory entry must survive a crash too.
     const directory = await open(this.dir, 'r');
     await directory.sync().finally(() => directory.close());
-    this.current = { file, handle, lines: 0 };
+    this.current = { file, handle, lines: 0, bytes: 0 };
     return this.current;
+  }
+
+  /** `at`: a claimed segment keeps its first writer's time, so that replay stays oldest first. */
+  private segmentName(at = String(Date.now()).padStart(15, '0')): string {
+    return `${at}-${process.pid}-${this.token}-${String(this.seq++).padStart(6, '0')}.jsonl`;
+  }
+
+  /** The segment under this process's name, or undefined when another process claimed it first. */
+  private async claim(file: string, name: string): Promise<string | undefined> {
+    const claimed = path.join(this.dir, this.segmentName(name.split('-')[0]));
+    try {
+      await rename(file, claimed);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    this.ownClosed.add(claimed);
+    return claimed;
   }
 
   private ownerGone(name: string): boolean {
     const [, pidText, token] = name.split('-');
-    if (token === this.token) return false;
+    if (token !== undefined && OPEN_TOKENS.has(token)) return false;
     const pid = Number(pidText);
     if (!Number.isInteger(pid) || pid === process.pid) return true; // an earlier life of this very pid
     try {
@@ -149,4 +231,8 @@ export class SpillFile {
       return (error as NodeJS.ErrnoException).code === 'ESRCH';
     }
   }
+}
+
+function lineOf({ id, event }: QueuedEvent): string {
+  return `${JSON.stringify({ id, event })}\n`;
 }

@@ -75,7 +75,9 @@ export class Writer {
   record(event: AuditEvent): void | Promise<void> {
     const entry: QueuedEvent = { id: newEventId(), event };
     const durable = this.options.strict ? new Promise<void>((resolve) => (entry.durable = resolve)) : undefined;
-    if (this.outage.failing && this.spillsInOutage()) {
+    if (this.closed) {
+      this.spillAtOnce(entry);
+    } else if (this.outage.failing && this.spillsInOutage()) {
       this.spillOut([entry]);
     } else if (!this.queue.fits(entry)) {
       const waiting = this.overflow.accept(entry);
@@ -263,16 +265,25 @@ export class Writer {
       .then(
         // In an outage a replay would only hold a batch read back from disk until the probe succeeds.
         () => this.outage.failing || this.replaySpilled(false),
-        (error: unknown) => {
-          this.options.logger.error(`could not spill audit events to ${this.options.spill.dir}: ${messageOf(error)}`);
-          this.options.drops.count('spill_failed', entries.length);
-        },
+        // The spill file logs the failing spell; each event lost to it is counted.
+        () => this.options.drops.count('spill_failed', entries.length),
       )
       .finally(() => {
         settle(entries);
         this.spilling--;
         this.settleIdle();
       });
+  }
+
+  /** After close(): the process may be exiting, so the event goes to disk before record() returns. */
+  private spillAtOnce(entry: QueuedEvent): void {
+    try {
+      this.options.spill.appendSync([entry]);
+    } catch (error) {
+      this.options.logger.error(`could not spill an audit event recorded after close(): ${messageOf(error)}`);
+      this.options.drops.count('spill_failed', 1);
+    }
+    settle([entry]);
   }
 
   private drop(entries: readonly QueuedEvent[]): void {

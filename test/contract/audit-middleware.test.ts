@@ -282,6 +282,15 @@ describe.each(HOST_ADAPTERS)('audit middleware contract: $name', (adapter) => {
     expect(await rowsByRequestId(sequelize, requestId)).toEqual([]);
   });
 
+  it('C26 hands the request id to the handlers (req.id, ctx.state.requestId), generated or sent', async () => {
+    const sent = await send('/request-id');
+    expect(await (await fetch(`${app.url}/request-id`, { headers: { 'x-request-id': sent.requestId } })).json()).toEqual({ requestId: sent.requestId });
+    const generated = await fetch(`${app.url}/request-id`);
+    const { requestId } = (await generated.json()) as { requestId: string };
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(generated.headers.get('x-request-id')).toBe(requestId);
+  });
+
   it('C20 leaves anonymous requests out when the host opts out', async () => {
     const optedOut = await adapter.start(trail, { recordAnonymous: false });
     try {

@@ -67,6 +67,7 @@ function expressAdapter(name: string, express: typeof express5, handlesRejection
         next();
       });
       app.get('/ok', (_req, res) => void res.json({ ok: true }));
+      app.get('/request-id', (req, res) => void res.json({ requestId: (req as { id?: unknown }).id }));
       app.post('/items', (_req, res) => void res.status(201).json({ received: true }));
       app.get('/authors/:id', (req, res) => void res.json({ id: req.params.id }));
       const nested = express.Router();
@@ -104,6 +105,7 @@ function koaAdapter(name: string, Koa: typeof Koa3): HostAdapter {
       app.silent = true;
       const router = new Router();
       router.get('/ok', (ctx) => void (ctx.body = { ok: true }));
+      router.get('/request-id', (ctx) => void (ctx.body = { requestId: ctx.state.requestId }));
       router.post('/items', (ctx) => {
         ctx.status = 201;
         ctx.body = { received: true };

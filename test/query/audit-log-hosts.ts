@@ -18,20 +18,21 @@ type Authorize = (request: AuditLogRequest) => boolean;
 
 export interface AuditLogHostAdapter {
   readonly name: string;
-  start(trail: AuditTrail, authorize?: Authorize): Promise<AuthorsHost>;
+  /** `viewer` turns the built-in page on. */
+  start(trail: AuditTrail, authorize?: Authorize, viewer?: boolean): Promise<AuthorsHost>;
 }
 
 function expressHost(name: string, express: typeof express5): AuditLogHostAdapter {
   return {
     name,
-    start(trail, authorize = readers) {
+    start(trail, authorize = readers, viewer = false) {
       const app = express();
       app.use(expressAudit(trail));
       app.use((req, _res, next) => {
         (req as { user?: unknown }).user = claimsOf(req.headers['x-test-user']);
         next();
       });
-      app.use(AUDIT_LOG_MOUNT, expressAuditLog(trail, { authorize }));
+      app.use(AUDIT_LOG_MOUNT, expressAuditLog(trail, { authorize, viewer }));
       return listen(app);
     },
   };
@@ -40,7 +41,7 @@ function expressHost(name: string, express: typeof express5): AuditLogHostAdapte
 function koaHost(name: string, Koa: typeof Koa3): AuditLogHostAdapter {
   return {
     name,
-    start(trail, authorize = readers) {
+    start(trail, authorize = readers, viewer = false) {
       const app = new Koa();
       app.silent = true;
       app.use(koaAudit(trail));
@@ -48,7 +49,7 @@ function koaHost(name: string, Koa: typeof Koa3): AuditLogHostAdapter {
         ctx.state.user = claimsOf(ctx.headers['x-test-user']);
         await next();
       });
-      app.use(koaAuditLog(trail, { authorize, prefix: AUDIT_LOG_MOUNT }));
+      app.use(koaAuditLog(trail, { authorize, prefix: AUDIT_LOG_MOUNT, viewer }));
       return listen(app.callback());
     },
   };

@@ -1,11 +1,15 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import express from 'express';
 import { Sequelize } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditTrail } from '../../adapters/express.js';
 import { createAuditTrail } from '../../src/index.js';
 import { missingAndDuplicated, startAuditedApp } from '../support/audited-app.js';
 import { useTestDatabase } from '../support/database.js';
+import { listen } from '../support/listen.js';
 import { memoryLogger } from '../support/memory-logger.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
@@ -69,12 +73,42 @@ describe('close()', () => {
     expect(await missingAndDuplicated(direct, ids)).toEqual({ missing: [], duplicated: [] });
   });
 
-  it('W22 counts events recorded after close() as dropped', async () => {
-    const trail = createAuditTrail({ database: database.url, logger: false, spillDir: mkdtempSync(path.join(tmpdir(), 'audit-spill-')) });
-    const dropped: unknown[] = [];
-    trail.telemetry.on('dropped', (drop) => dropped.push(drop));
+  it('W22 writes an event recorded after close() to the spill file at once, and the next start stores it', async () => {
+    const spillDir = mkdtempSync(path.join(tmpdir(), 'audit-spill-'));
+    const first = createAuditTrail({ database: database.url, logger: false, spillDir });
+    await first.ready();
+    const app = await startAuditedApp(first);
+    await first.close();
+    const [late] = await send(app.url, 1);
+    await app.close();
+    // On disk before the response went out: no flush, no timer, nothing left to run.
+    expect(readdirSync(spillDir)).toHaveLength(1);
+
+    const second = createAuditTrail({ database: database.url, logger: false, spillDir });
+    await second.ready();
+    await second.flush();
+    await second.close();
+    expect(await missingAndDuplicated(direct, [late!])).toEqual({ missing: [], duplicated: [] });
+    expect(readdirSync(spillDir)).toEqual([]);
+  });
+
+  it('W23 lets a request under way finish and stores its row before closing', async () => {
+    const spillDir = mkdtempSync(path.join(tmpdir(), 'audit-spill-'));
+    const trail = createAuditTrail({ database: database.url, logger: false, spillDir });
+    await trail.ready();
+    const app = express();
+    app.use(auditTrail(trail));
+    app.get('/slow', (_req, res) => void setTimeout(() => res.json({ ok: true }), 300));
+    const server = await listen(app);
+    const requestId = `slow-${Date.now()}`;
+    const answered = fetch(`${server.url}/slow`, { headers: { 'x-request-id': requestId } });
+    await sleep(50);
+    const closedAt = performance.now();
     await trail.close();
-    trail.record({} as never);
-    expect(dropped).toEqual([{ reason: 'closed', count: 1 }]);
+    expect(performance.now() - closedAt).toBeGreaterThan(200);
+    expect((await answered).status).toBe(200);
+    await server.close();
+    expect(await missingAndDuplicated(direct, [requestId])).toEqual({ missing: [], duplicated: [] });
+    expect(readdirSync(spillDir)).toEqual([]);
   });
 });
