@@ -66,6 +66,9 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
   }
 
   const middleware: RequestHandler = (req: AuditedRequest, res, next) => {
+    // An upgrade that express-ws runs through the app has a stand-in response with no socket: it never finishes,
+    // and would hold close() for closeTimeoutMs. auditWebSocket records that connection.
+    if (!res.socket) return next();
     const pending = capture.begin({
       method: req.method,
       url: req.originalUrl,

@@ -86,6 +86,10 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
   }
 
   const middleware: Middleware = async (ctx, next) => {
+    if (ctx.req.headers.upgrade !== undefined) (ctx.req as UpgradeRequest)[UPGRADE_CONTEXT] = ctx;
+    // An upgrade run through the app with a stand-in response (no socket) never finishes, and would hold
+    // close() for closeTimeoutMs; auditWebSocket records that connection.
+    if (!ctx.res.socket) return next();
     const pending = capture.begin({
       method: ctx.method,
       url: ctx.originalUrl,
@@ -94,7 +98,6 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
       frameworkTrust: frameworkTrust(ctx),
     });
     if (!pending) return next();
-    if (ctx.req.headers.upgrade !== undefined) (ctx.req as UpgradeRequest)[UPGRADE_CONTEXT] = ctx;
     ctx.state.requestId = pending.requestId;
     ctx.set('X-Request-ID', pending.requestId);
     const state: RequestState = { pending, ctx, error: undefined };

@@ -185,6 +185,18 @@ describe.each(cases)('WebSocket audit contract: $name', ({ adapter, mode }) => {
     }
   });
 
+  it.runIf(mode === 'wrapped')('WS13 an upgrade run through the app holds no request in flight: close() does not wait for it', async () => {
+    const own = createAuditTrail({ database: database.url, logger: false, closeTimeoutMs: 5_000, spillDir: mkdtempSync(path.join(tmpdir(), 'ws-close-')) });
+    const ownHost = await adapter.start(own, mode);
+    const client = await connect(ownHost.url);
+    client.send({ type: 'ping' });
+    await client.close();
+    await ownHost.close();
+    const started = performance.now();
+    await own.close();
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
   it('WS11 ignores X-Forwarded-For from an untrusted peer, and follows it from a trusted one', async () => {
     const spoofed = await connect(host.url, { 'x-forwarded-for': '203.0.113.9' });
     const proxied = await connect(trustingHost.url, { 'x-forwarded-for': '203.0.113.9' });
