@@ -65,8 +65,11 @@ export interface AuditTrailOptions {
   slowQueryMs?: number;
   /** Prune rows older than `olderThan` every `every` (default `1h`), one instance at a time. Default: keep everything. */
   retention?: RetentionOptions;
-  /** The tamper-evidence chain over every stored batch, on by default (PostgreSQL); `false` turns it off. See docs/integrity.md. */
-  integrity?: IntegrityOptions | false;
+  /**
+   * The tamper-evidence chain over every stored batch (PostgreSQL): `true` or options turn it on. Off by
+   * default while it costs the writer about half its throughput. See docs/integrity.md.
+   */
+  integrity?: IntegrityOptions | boolean;
 }
 
 export type { DatabaseTarget } from './store/database-url.js';

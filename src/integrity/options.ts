@@ -24,13 +24,13 @@ export const INTEGRITY_DEFAULTS = Object.freeze({ checkpointEvery: Object.freeze
 const OPTIONS = optionNames<IntegrityOptions>({ signingKey: true, checkpointEvery: true, onCheckpoint: true });
 const EVERY = optionNames<NonNullable<IntegrityOptions['checkpointEvery']>>({ batches: true, seconds: true });
 
-/** `integrity: false` turns the chain off; anything else (the default) keeps it on. */
-export function resolveIntegrity(options: IntegrityOptions | false | undefined): IntegrityConfig | false {
-  if (options === false) return false;
-  if (typeof options !== 'object' && options !== undefined) {
-    throw new AuditTrailError('invalid_option', `integrity must be false or an object such as { signingKey }; got ${String(options)}.`);
+/** `integrity: true` or options turn the chain on; unset or `false` (the default) leaves it off. */
+export function resolveIntegrity(options: IntegrityOptions | boolean | undefined): IntegrityConfig | false {
+  if (options === undefined || options === false) return false;
+  if (typeof options !== 'object' && options !== true) {
+    throw new AuditTrailError('invalid_option', `integrity must be true, false or an object such as { signingKey }; got ${String(options)}.`);
   }
-  const given = options ?? {};
+  const given = options === true ? {} : options;
   requireKnownOptions(given, OPTIONS, 'integrity.');
   requireKnownOptions(given.checkpointEvery ?? {}, EVERY, 'integrity.checkpointEvery.');
   const batches = given.checkpointEvery?.batches ?? INTEGRITY_DEFAULTS.checkpointEvery.batches;

@@ -8,9 +8,10 @@ import { AuditTrailError } from '../../src/errors.js';
 import { KEYS, PRIVATE_PEM } from './support.js';
 
 describe('integrity options', () => {
-  it('O01 the chain is on by default, off with false; a key is kept as PKCS#8 PEM', () => {
-    expect(resolveIntegrity(undefined)).toMatchObject({ signingKeyPem: undefined, checkpointEvery: { batches: 1000, seconds: 60 } });
+  it('O01 the chain is off by default and with false, on with true or options; a key is kept as PKCS#8 PEM', () => {
+    expect(resolveIntegrity(undefined)).toBe(false);
     expect(resolveIntegrity(false)).toBe(false);
+    expect(resolveIntegrity(true)).toMatchObject({ signingKeyPem: undefined, checkpointEvery: { batches: 1000, seconds: 60 } });
     expect(resolveIntegrity({ signingKey: KEYS.privateKey })).toMatchObject({ signingKeyPem: PRIVATE_PEM });
     expect(resolveIntegrity({ signingKey: PRIVATE_PEM, checkpointEvery: { seconds: 5 } })).toMatchObject({ checkpointEvery: { batches: 1000, seconds: 5 } });
   });

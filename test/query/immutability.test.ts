@@ -29,7 +29,7 @@ async function refusal(work: Promise<unknown>): Promise<string> {
   return `${error.message} ${error.parent?.message ?? ''}`;
 }
 
-describe.each(DIALECTS)('user_actions is append-only on $name', ({ name, url }) => {
+describe.each(DIALECTS)('user_actions is append-only on $name', ({ url }) => {
   let trail: AuditTrail;
   const rows = seedRows(Date.now()); // 120 rows, two hours apart: ten days back
   beforeAll(async () => {
@@ -90,9 +90,7 @@ describe.each(DIALECTS)('user_actions is append-only on $name', ({ name, url }) 
       );
     }
     expect(await count()).toBe(before);
-    // On PostgreSQL I03's row is the tamper-evidence chain's newest batch, which prune always keeps.
-    const kept = name === 'PostgreSQL' ? 1 : 0;
-    expect(await trail.prune({ olderThan: '2999-01-01', dryRun: true, force: true })).toMatchObject({ wouldDelete: before - kept });
+    expect(await trail.prune({ olderThan: '2999-01-01', dryRun: true, force: true })).toMatchObject({ wouldDelete: before });
   });
 
   it('I06 the migration comes down cleanly and goes back up', async () => {

@@ -17,7 +17,7 @@ export interface WorkerSettings {
   readonly connection: WorkerConnection;
   /** Connections the worker may hold: one per batch in flight. */
   readonly maxConnections: number;
-  /** The tamper-evidence chain's settings; false when `integrity: false`. */
+  /** The tamper-evidence chain's settings; false when it is off (the default). */
   readonly chain: ChainSettings | false;
 }
 
