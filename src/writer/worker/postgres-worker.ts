@@ -3,9 +3,11 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
+import type { Checkpoint } from '../../integrity/checkpoint.js';
+import { PostgresChain } from '../../integrity/postgres-chain.js';
 import { isDataError } from '../data-error.js';
 import { CHANGES_INSERT, changesDocumentOf } from '../../changes/postgres-insert.js';
-import { documentOf, INSERT, WRITE_TIMEOUT_MS } from '../postgres-fast-path.js';
+import { CHAINED_INSERT, documentOf, INSERT, WRITE_TIMEOUT_MS } from '../postgres-fast-path.js';
 import { toWire, type FromWorker, type ToWorker, type WorkerSettings } from './protocol.js';
 
 const port = parentPort!;
@@ -18,28 +20,44 @@ const pool = new pg.Pool({
 });
 // An idle connection the server dropped surfaces here; the next write opens a fresh one.
 pool.on('error', () => {});
+const chain = settings.chain && new PostgresChain(settings.chain, WRITE_TIMEOUT_MS);
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'close') void pool.end().finally(() => port.close());
-  else if (message.type === 'changes') void write(message.id, CHANGES_INSERT, () => changesDocumentOf(message.rows));
-  else void write(message.id, INSERT, () => documentOf(message.rows));
+  else if (message.type === 'changes') void write(message.id, (client) => storeChanges(client, message.rows));
+  else void write(message.id, (client) => store(client, documentOf(message.rows)));
 });
 
-/** `document` builds the statement's parameter inside the try: a value it cannot encode fails that batch, as a data error. */
-async function write(id: number, text: string, document: () => string): Promise<void> {
+/** The rows alone, or (chain on) the rows and their chain link in one transaction. */
+function store(client: pg.PoolClient, document: string): Promise<Checkpoint | undefined> {
+  if (!chain) return client.query({ text: INSERT, values: [document], query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig).then(() => undefined);
+  return chain.append(client, async (seq) => {
+    const inserted = await client.query({ text: CHAINED_INSERT, values: [document, seq], rowMode: 'array', query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig);
+    return inserted.rows as string[][];
+  });
+}
+
+/** Model changes (src/changes/): their own table, outside the chain. */
+function storeChanges(client: pg.PoolClient, rows: unknown[][]): Promise<undefined> {
+  return client.query({ text: CHANGES_INSERT, values: [changesDocumentOf(rows)], query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig).then(() => undefined);
+}
+
+/** `run` builds the statement's parameter inside the try: a value it cannot encode fails that batch, as a data error. */
+async function write(id: number, run: (client: pg.PoolClient) => Promise<Checkpoint | undefined>): Promise<void> {
   const started = performance.now();
   let reply: FromWorker;
   try {
     const client = await pool.connect();
+    let checkpoint: Checkpoint | undefined;
     try {
-      await client.query({ text, values: [document()], query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig);
+      checkpoint = await run(client);
       client.release();
     } catch (error) {
       // A connection that failed mid-statement may still be busy or half-closed: never lend it again.
       client.release(isDataError(error) ? undefined : (error as Error));
       throw error;
     }
-    reply = { id, durationMs: performance.now() - started };
+    reply = { id, durationMs: performance.now() - started, ...(checkpoint ? { checkpoint } : {}) };
   } catch (error) {
     reply = { id, durationMs: performance.now() - started, error: toWire(error) };
   }
