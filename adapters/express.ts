@@ -3,13 +3,13 @@ import type { CaptureOptions } from '../src/capture/capture-options.js';
 import type { AdapterResponse } from '../src/capture/request-capture.js';
 import type { TrustFn } from '../src/capture/client-ip.js';
 import { authorsMount, type AuthorsRouterInput } from '../src/authors/authors-service.js';
-import type { AuthorsRouterOptions } from '../src/authors/options.js';
+import { AUTHORS_OPTIONS, type AuthorsRouterOptions } from '../src/authors/options.js';
 import { MATCHED_ROUTE } from '../src/http/types.js';
 import { mountCapture, trailHandle, type MountInput, type TrailHandle } from '../src/mount.js';
 import { metricsEndpoint, type MetricsRouteOptions } from '../src/metrics/endpoint.js';
 import type { AuditTrail } from '../src/trail.js';
 import { auditLogMount, type AuditLogRouterInput } from '../src/query/routes.js';
-import type { AuditLogRouterOptions } from '../src/query/router-options.js';
+import { AUDIT_LOG_OPTIONS, type AuditLogRouterOptions } from '../src/query/router-options.js';
 import { mountRoutes } from './express-routes.js';
 import { follow, routeTemplate, stateOf, type RequestState } from './express-request-state.js';
 
@@ -18,6 +18,16 @@ export type { CaptureOptions } from '../src/capture/capture-options.js';
 export type { MountOptions as ExpressAuditOptions } from '../src/mount.js';
 export type { AuthorsRouterOptions, AuthorRouteName } from '../src/authors/options.js';
 export type { AuditLogRouterOptions, AuditLogRequest, AuditLogRouteName } from '../src/query/router-options.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /**
+     * The request id the audit recorded, also sent as `X-Request-ID`: a valid incoming one, else a new
+     * UUID. Undefined on a request the audit does not record (a `skip` path), unless you set it yourself.
+     */
+    id: string;
+  }
+}
 
 export interface ExpressAuditMiddleware extends RequestHandler, TrailHandle {
   /** Mount after your routes: records the error passed to `next(err)`, then passes it on. */
@@ -96,7 +106,7 @@ export function authorsRouter(
   input?: AuthorsRouterInput,
   options?: AuthorsRouterOptions,
 ): ExpressAuthorsRouter {
-  const { trail, config, routes } = authorsMount(input, options);
+  const { trail, config, routes } = authorsMount(input, options, AUTHORS_OPTIONS);
   return Object.assign(mountRoutes(routes, { logger: trail.config.logger, user: config.user }), trailHandle(trail));
 }
 
@@ -104,7 +114,7 @@ export type ExpressAuditLogRouter = RequestHandler & TrailHandle;
 
 /** `app.use('/audit-log', auditLogRouter(audit, { authorize }))`: the trail, read over HTTP by those you authorize. */
 export function auditLogRouter(input: AuditLogRouterInput, options?: AuditLogRouterOptions): ExpressAuditLogRouter {
-  const { trail, config, routes } = auditLogMount(input, options);
+  const { trail, config, routes } = auditLogMount(input, options, AUDIT_LOG_OPTIONS);
   return Object.assign(mountRoutes(routes, { logger: trail.config.logger, user: config.user }), trailHandle(trail));
 }
 

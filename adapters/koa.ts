@@ -4,20 +4,20 @@ import type { CaptureOptions } from '../src/capture/capture-options.js';
 import type { AdapterResponse, PendingRequest } from '../src/capture/request-capture.js';
 import { compileTrust, type TrustFn } from '../src/capture/client-ip.js';
 import { authorsMount, type AuthorsRouterInput } from '../src/authors/authors-service.js';
-import type { AuthorsRouterOptions } from '../src/authors/options.js';
+import { KOA_AUTHORS_OPTIONS, type KoaAuthorsRouterOptions } from '../src/authors/options.js';
 import { mountCapture, trailHandle, type MountInput, type TrailHandle } from '../src/mount.js';
 import { AuditTrailError } from '../src/errors.js';
 import { metricsEndpoint, type MetricsRouteOptions } from '../src/metrics/endpoint.js';
 import type { AuditTrail } from '../src/trail.js';
 import { auditLogMount, type AuditLogRouterInput } from '../src/query/routes.js';
-import type { AuditLogRouterOptions } from '../src/query/router-options.js';
+import { KOA_AUDIT_LOG_OPTIONS, type KoaAuditLogRouterOptions } from '../src/query/router-options.js';
 import { mountRoutes } from './koa-routes.js';
 
 export * from '../src/index.js';
 export type { CaptureOptions } from '../src/capture/capture-options.js';
 export type { MountOptions as KoaAuditOptions } from '../src/mount.js';
-export type { AuthorsRouterOptions, AuthorRouteName } from '../src/authors/options.js';
-export type { AuditLogRouterOptions, AuditLogRequest, AuditLogRouteName } from '../src/query/router-options.js';
+export type { AuthorsRouterOptions, KoaAuthorsRouterOptions, AuthorRouteName } from '../src/authors/options.js';
+export type { AuditLogRouterOptions, KoaAuditLogRouterOptions, AuditLogRequest, AuditLogRouteName } from '../src/query/router-options.js';
 
 export type KoaAuditMiddleware = Middleware & TrailHandle;
 
@@ -112,10 +112,10 @@ export type KoaAuthorsRouter = Middleware & TrailHandle;
  * Redis. Given options instead of a trail, it opens its own.
  */
 export function authorsRouter(
-  input?: AuthorsRouterInput,
-  options?: AuthorsRouterOptions,
+  input?: AuthorsRouterInput<KoaAuthorsRouterOptions>,
+  options?: KoaAuthorsRouterOptions,
 ): KoaAuthorsRouter {
-  const { trail, config, routes } = authorsMount(input, options);
+  const { trail, config, routes } = authorsMount(input, options, KOA_AUTHORS_OPTIONS);
   const middleware = mountRoutes(routes, { logger: trail.config.logger, prefix: config.prefix, user: config.user });
   return Object.assign(middleware, trailHandle(trail));
 }
@@ -123,8 +123,8 @@ export function authorsRouter(
 export type KoaAuditLogRouter = Middleware & TrailHandle;
 
 /** `app.use(auditLogRouter(audit, { authorize, prefix: '/audit-log' }))`: the trail, read over HTTP by those you authorize. */
-export function auditLogRouter(input: AuditLogRouterInput, options?: AuditLogRouterOptions): KoaAuditLogRouter {
-  const { trail, config, routes } = auditLogMount(input, options);
+export function auditLogRouter(input: AuditLogRouterInput<KoaAuditLogRouterOptions>, options?: KoaAuditLogRouterOptions): KoaAuditLogRouter {
+  const { trail, config, routes } = auditLogMount(input, options, KOA_AUDIT_LOG_OPTIONS);
   const middleware = mountRoutes(routes, { logger: trail.config.logger, prefix: config.prefix, user: config.user });
   return Object.assign(middleware, trailHandle(trail));
 }

@@ -6,16 +6,21 @@ import type { AuditTrail } from '../trail.js';
 import { authorCommands, type AuthorCommands } from './commands.js';
 import { countNamespace, CountCachePolicy, type CountCache } from './count-cache.js';
 import { memoryCountCache } from './memory-count-cache.js';
-import { AUTHORS_OPTIONS, resolveAuthorsOptions, type AuthorsRouterConfig, type AuthorsRouterOptions } from './options.js';
+import { resolveAuthorsOptions, type AuthorsRouterConfig, type AuthorsRouterOptions } from './options.js';
 import { RedisCountCache } from './redis-count-cache.js';
 import { AuthorRepository } from './repository.js';
 import { authorRoutes } from './routes.js';
 
-export type AuthorsRouterInput = AuditTrail | TrailHandle | (AuditTrailOptions & AuthorsRouterOptions);
+export type AuthorsRouterInput<Options extends AuthorsRouterOptions = AuthorsRouterOptions> = AuditTrail | TrailHandle | (AuditTrailOptions & Options);
 
 /** What both adapters' `authorsRouter` start from: the trail, the resolved options and the route table. */
-export function authorsMount(input: AuthorsRouterInput | undefined, options: AuthorsRouterOptions | undefined) {
-  const { trail, options: own } = resolveMount(input, options, AUTHORS_OPTIONS);
+export function authorsMount<Options extends AuthorsRouterOptions>(
+  input: AuthorsRouterInput<Options> | undefined,
+  options: Options | undefined,
+  /** The adapter's option names: only Koa's take a `prefix`. */
+  names: readonly string[],
+) {
+  const { trail, options: own } = resolveMount(input, options, names);
   const config = resolveAuthorsOptions(own);
   const routes: RouteTable = authorRoutes(authorsService(trail, config), config.roles);
   return { trail, config, routes };

@@ -11,7 +11,7 @@ import { activityTimeline, failedActions, slowOperations } from './reports.js';
 import { EXPORT_FORMATS, exportLog, type ExportFormat } from './export.js';
 import { VIEWER_SCRIPT_PATH, viewerPage, viewerScriptHeaders } from '../viewer/page.js';
 import { viewerScript } from '../viewer/script.js';
-import { AUDIT_LOG_OPTIONS, resolveAuditLogOptions, type AuditLogRouteName, type AuditLogRouterConfig, type AuditLogRouterOptions } from './router-options.js';
+import { resolveAuditLogOptions, type AuditLogRouteName, type AuditLogRouterConfig, type AuditLogRouterOptions } from './router-options.js';
 
 const PAGE = ['limit', 'cursor'];
 
@@ -112,11 +112,16 @@ function pageOf(query: URLSearchParams) {
   return { ...(limit === undefined ? {} : { limit: wholeNumber('limit', limit) }), ...(cursor === undefined ? {} : { cursor }) };
 }
 
-export type AuditLogRouterInput = AuditTrail | TrailHandle | (AuditTrailOptions & AuditLogRouterOptions);
+export type AuditLogRouterInput<Options extends AuditLogRouterOptions = AuditLogRouterOptions> = AuditTrail | TrailHandle | (AuditTrailOptions & Options);
 
 /** What both adapters' `auditLogRouter` start from: the trail, the resolved options and the route table. */
-export function auditLogMount(input: AuditLogRouterInput | undefined, options: AuditLogRouterOptions | undefined) {
-  const { trail, options: own } = resolveMount(input, options, AUDIT_LOG_OPTIONS);
+export function auditLogMount<Options extends AuditLogRouterOptions>(
+  input: AuditLogRouterInput<Options> | undefined,
+  options: Options | undefined,
+  /** The adapter's option names: only Koa's take a `prefix`. */
+  names: readonly string[],
+) {
+  const { trail, options: own } = resolveMount(input, options, names);
   const config = resolveAuditLogOptions(own);
   return { trail, config, routes: auditLogRoutes(() => trail.store(), config) };
 }
