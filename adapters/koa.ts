@@ -65,6 +65,20 @@ function statusOfThrown(thrown: unknown): number {
   return code === 'ENOENT' ? 404 : 500;
 }
 
+/**
+ * Koa answers a thrown error with none of the headers set so far, only the error's own `headers` (as
+ * http-errors sets them): the request id goes there, so a 500 carries it as Express's does.
+ */
+function keepRequestId(thrown: unknown, requestId: string): void {
+  if (thrown === null || typeof thrown !== 'object') return;
+  const error = thrown as { headers?: Record<string, unknown> };
+  try {
+    error.headers = { ...error.headers, 'X-Request-ID': requestId };
+  } catch {
+    // A frozen error or a read-only `headers`: the id stays in the row and the host's logs.
+  }
+}
+
 /** `app.use(auditTrail())`: every request becomes one `user_actions` row. Mount it first. */
 export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions): KoaAuditMiddleware {
   const { trail, capture } = mountCapture(input, captureOptions);
@@ -95,6 +109,7 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
       await next();
     } catch (thrown) {
       state.error = thrown;
+      keepRequestId(thrown, pending.requestId);
       // Strict mode and `block`: Koa writes the response after this middleware settles, so wait here.
       if (capture.holdsResponses) await capture.hold(pending, finished(state, statusOfThrown(thrown), false));
       throw thrown;

@@ -1,30 +1,18 @@
-// An existing Koa app with auditing added: `npm run example:koa`.
+// An existing Koa app with auditing added: `npm run example:koa`. The Express example's twin, route for route.
 // With no DATABASE_URL set, rows go to the embedded SQLite file .audit-trail/audit.sqlite.
 import Koa from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
-import { auditTrail, authorsRouter, metricsRoute } from 'audit-trail/koa';
+import { auditLogRouter, auditTrail, authorsRouter, metricsRoute } from 'audit-trail/koa';
 
 const app = new Koa();
-const audit = auditTrail();
+const audit = auditTrail({ trustProxy: 'loopback' });
 const router = new Router();
 
-router.get('/hello', (ctx) => void (ctx.body = { hello: ctx.state.user?.preferred_username ?? 'stranger' }));
-router.post('/login', (ctx) => void (ctx.body = { ok: true })); // its password field is stored as [REDACTED]
-router.get('/admin', (ctx) => {
-  ctx.status = 403;
-  ctx.body = { error: 'forbidden' };
-});
-router.get('/boom', () => {
-  throw new Error('something broke'); // recorded with its message; Koa answers 500
-});
-router.get('/recent', async (ctx) => {
-  const { models } = await audit.trail.store();
-  ctx.body = await models.UserAction.findAll({ order: [['id', 'DESC']], limit: 10 });
-});
-
 app.use(audit); // first: it wraps everything downstream, errors included
-// GET /metrics for Prometheus; set METRICS_PASSWORD to require basic auth (a public /metrics leaks route names).
+
+// Prometheus scrapes GET /metrics. A public /metrics leaks route names and volumes: set METRICS_PASSWORD to
+// require basic auth (user METRICS_USERNAME, default `prometheus`).
 const metricsPassword = process.env.METRICS_PASSWORD;
 app.use(
   metricsRoute(audit, {
@@ -34,25 +22,67 @@ app.use(
   }),
 );
 app.use(bodyParser());
-// Stands in for the host's real auth: a Keycloak-shaped user from the x-user header.
+
+// Stands in for the host's real auth (e.g. a Keycloak JWT check): a Keycloak-shaped user per request,
+// named by the x-user header or, for a browser, the x-user cookie that /as/:name sets.
 app.use(async (ctx, next) => {
-  const username = ctx.get('x-user');
-  if (username) ctx.state.user = { sub: `user-${username}`, preferred_username: username, realm_access: { roles: ['get-authors'] } };
+  const username = ctx.get('x-user') || ctx.cookies.get('x-user');
+  if (username) {
+    ctx.state.user = {
+      sub: `user-${username}`,
+      preferred_username: username,
+      realm_access: { roles: username === 'admin' ? ['get-authors', 'audit-reader'] : ['get-authors'] },
+      resource_access: { 'authors-api': { roles: username === 'admin' ? ['create-author'] : [] } },
+    };
+  }
   await next();
 });
+
+// The authors API on the trail's own database (and Redis, when REDIS_URL is set), listing open to
+// holders of get-authors and creating to holders of create-author.
+app.use(authorsRouter(audit, { prefix: '/authors', roles: { list: ['get-authors'], get: ['get-authors'], create: ['create-author'] } }));
+
+// The trail itself, for holders of audit-reader; anyone else gets a 403, itself recorded. viewer: true
+// adds the page a browser gets at /audit-log/ (the JSON API stays where it is).
+app.use(auditLogRouter(audit, { prefix: '/audit-log', authorize: ({ roles }) => roles.includes('audit-reader'), viewer: true }));
+router.get('/as/:name', (ctx) => {
+  ctx.cookies.set('x-user', ctx.params.name, { httpOnly: true, sameSite: 'strict' });
+  ctx.redirect('/audit-log/');
+});
+
+router.get('/hello', (ctx) => void (ctx.body = { hello: ctx.state.user?.preferred_username ?? 'stranger' }));
+router.post('/login', (ctx) => void (ctx.body = { ok: true })); // its password field is stored as [REDACTED]
+router.get('/admin', (ctx) => {
+  ctx.status = 403;
+  ctx.body = { error: 'forbidden' };
+});
+router.get('/boom', () => {
+  throw new Error('something broke'); // recorded with its message; Koa answers 500, with X-Request-ID
+});
+
+// The last rows, so you can see what was recorded.
+router.get('/recent', async (ctx) => {
+  const { models } = await audit.trail.store();
+  ctx.body = await models.UserAction.findAll({ order: [['id', 'DESC']], limit: 10 });
+});
 app.use(router.routes());
-// The authors API on the trail's own database (and Redis, when REDIS_URL is set); open, for the example.
-app.use(authorsRouter(audit, { prefix: '/authors' }));
 
 const port = Number(process.env.PORT ?? 3001);
 await audit.ready();
 const server = app.listen(port, () => {
   console.log(`Koa example on http://localhost:${port}, auditing every request. Try:
   curl -H 'x-user: acika' localhost:${port}/hello
-  curl -H 'content-type: application/json' -d '{"name":"Ursula K. Le Guin"}' localhost:${port}/authors
-  curl 'localhost:${port}/authors?search=le'
-  curl localhost:${port}/admin ; curl localhost:${port}/boom ; curl localhost:${port}/recent
-  curl localhost:${port}/metrics`);
+  curl -H 'content-type: application/json' -d '{"user":"acika","password":"s3cret"}' localhost:${port}/login
+  curl -H 'x-user: admin' -H 'content-type: application/json' -d '{"name":"Ursula K. Le Guin"}' localhost:${port}/authors
+  curl -H 'x-user: acika' 'localhost:${port}/authors?search=le&per_page=5'
+  curl localhost:${port}/admin ; curl localhost:${port}/boom
+  curl localhost:${port}/recent
+  curl localhost:${port}/metrics
+  curl -H 'x-user: admin' 'localhost:${port}/audit-log?outcome=error,permission_denied&from=1h'
+  curl -H 'x-user: admin' 'localhost:${port}/audit-log/reports/timeline?bucket=minute'
+  curl -H 'x-user: acika' localhost:${port}/audit-log   # 403, and recorded as permission_denied
+  curl -H 'x-user: admin' 'localhost:${port}/audit-log/export?format=csv&from=24h'
+Open http://localhost:${port}/as/admin in a browser for the audit-log viewer.`);
 });
 
 process.once('SIGTERM', () => server.close(() => void audit.close()));
