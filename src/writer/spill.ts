@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, createReadStream, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { mkdir, open, readdir, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { messageOf } from '../errors.js';
@@ -15,6 +15,9 @@ interface Segment {
   lines: number;
   bytes: number;
 }
+
+/** The spill files open in this process: another trail here, on the same directory, is alive too. */
+const OPEN_TOKENS = new Set<string>();
 
 interface Waiter {
   readonly resolve: () => void;
@@ -42,7 +45,9 @@ export class SpillFile {
     readonly dir: string,
     private readonly logger: Logger,
     private readonly telemetry: Telemetry,
-  ) {}
+  ) {
+    OPEN_TOKENS.add(this.token);
+  }
 
   /** Resolves once the entries are on disk (fsync'd); rejects if they could not be written. */
   append(entries: readonly QueuedEvent[]): Promise<void> {
@@ -83,14 +88,25 @@ export class SpillFile {
     this.ownClosed.add(segment.file);
   }
 
-  /** Closed segments whose events may be replayed now, oldest first. */
+  /**
+   * Closed segments whose events may be replayed now, oldest first: this process's own, and those of
+   * processes no longer running, claimed first. A claim renames the segment into this process's names, so
+   * that of several processes sharing the directory exactly one replays it (the others find it gone), and
+   * a claimer that dies in turn leaves it for the next.
+   */
   async replayable(): Promise<string[]> {
     const names = await readdir(this.dir).catch(() => [] as string[]);
-    return names
-      .filter((name) => name.endsWith('.jsonl'))
-      .map((name) => path.join(this.dir, name))
-      .filter((file) => file !== this.current?.file && (this.ownClosed.has(file) || this.ownerGone(path.basename(file))))
-      .sort();
+    const files: string[] = [];
+    for (const name of names.filter((name) => name.endsWith('.jsonl')).sort()) {
+      const file = path.join(this.dir, name);
+      if (file === this.current?.file) continue;
+      if (this.ownClosed.has(file)) files.push(file);
+      else if (this.ownerGone(name)) {
+        const claimed = await this.claim(file, name);
+        if (claimed) files.push(claimed);
+      }
+    }
+    return files.sort();
   }
 
   /** The events of a segment, in order, in batches of batchSize and BATCH_BYTES. A line torn by a crash is skipped and counted in the log. */
@@ -117,7 +133,9 @@ export class SpillFile {
   }
 
   async remove(file: string): Promise<void> {
-    await unlink(file).catch(() => {}); // another instance replaying the same dead owner's file got there first
+    await unlink(file).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
     this.ownClosed.delete(file);
   }
 
@@ -126,6 +144,7 @@ export class SpillFile {
     await this.writing;
     await this.current?.handle.close();
     this.current = undefined;
+    OPEN_TOKENS.delete(this.token);
   }
 
   private async writeOut(): Promise<void> {
@@ -182,13 +201,27 @@ export class SpillFile {
     return this.current;
   }
 
-  private segmentName(): string {
-    return `${String(Date.now()).padStart(15, '0')}-${process.pid}-${this.token}-${String(this.seq++).padStart(6, '0')}.jsonl`;
+  /** `at`: a claimed segment keeps its first writer's time, so that replay stays oldest first. */
+  private segmentName(at = String(Date.now()).padStart(15, '0')): string {
+    return `${at}-${process.pid}-${this.token}-${String(this.seq++).padStart(6, '0')}.jsonl`;
+  }
+
+  /** The segment under this process's name, or undefined when another process claimed it first. */
+  private async claim(file: string, name: string): Promise<string | undefined> {
+    const claimed = path.join(this.dir, this.segmentName(name.split('-')[0]));
+    try {
+      await rename(file, claimed);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    this.ownClosed.add(claimed);
+    return claimed;
   }
 
   private ownerGone(name: string): boolean {
     const [, pidText, token] = name.split('-');
-    if (token === this.token) return false;
+    if (token !== undefined && OPEN_TOKENS.has(token)) return false;
     const pid = Number(pidText);
     if (!Number.isInteger(pid) || pid === process.pid) return true; // an earlier life of this very pid
     try {

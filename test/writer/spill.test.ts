@@ -45,8 +45,29 @@ describe('SpillFile', () => {
     writeFileSync(path.join(dir, `000000000000002-${process.ppid}-cafecafe-000000.jsonl`), line('live'));
     const logger = memoryLogger();
     const spill = new SpillFile(dir, logger, new Telemetry());
-    expect(await spill.replayable()).toEqual([dead]);
-    expect((await readAll(spill, dead)).flat().map((e) => e.id)).toEqual(['x', 'y']);
+    const [claimed, ...others] = await spill.replayable();
+    expect(others).toEqual([]);
+    // Claimed: renamed into this process's names, keeping the dead writer's time.
+    expect(path.basename(claimed!)).toMatch(new RegExp(`^000000000000001-${process.pid}-[0-9a-f]{8}-\\d{6}\\.jsonl$`));
+    expect(readdirSync(dir)).not.toContain(path.basename(dead));
+    expect((await readAll(spill, claimed!)).flat().map((e) => e.id)).toEqual(['x', 'y']);
     expect(logger.text()).toMatch(/1 torn line\(s\) skipped/);
+  });
+
+  it("W57 gives a dead process's segments to exactly one of several trails sharing the directory, and none of a live trail's", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'audit-spill-'));
+    for (let i = 0; i < 20; i++) writeFileSync(path.join(dir, `0000000000000${String(i).padStart(2, '0')}-999999-deadbeef-${String(i).padStart(6, '0')}.jsonl`), `${JSON.stringify(entry(`d${i}`))}\n`);
+    const trails = Array.from({ length: 4 }, () => new SpillFile(dir, memoryLogger(), new Telemetry()));
+    // A live trail's closed segment stays its own, though it shares this process's pid.
+    await trails[0]!.append([entry('own')]);
+    await trails[0]!.rotate();
+    const claims = await Promise.all(trails.map((spill) => spill.replayable()));
+    const ids = await Promise.all(claims.map(async (files, i) => (await Promise.all(files.map(async (file) => (await readAll(trails[i]!, file)).flat().map((e) => e.id)))).flat()));
+    expect(ids.slice(1).flat()).not.toContain('own');
+    expect(ids.flat().sort()).toEqual(['own', ...Array.from({ length: 20 }, (_, i) => `d${i}`)].sort());
+    // A trail that closes leaves what it claimed to the next (as one that died would).
+    await trails[1]!.close();
+    const leftByOne = claims[1]!.length;
+    expect((await trails[2]!.replayable()).length).toBe(claims[2]!.length + leftByOne);
   });
 });

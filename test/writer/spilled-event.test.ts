@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -47,8 +47,9 @@ describe.each(DIALECTS)('spill replay on $name', ({ url }) => {
     const trail = createAuditTrail({ database: url(), logger: false, spillDir });
     try {
       await trail.ready();
-      for (let waited = 0; existsSync(segment) && waited < 10_000; waited += 50) await sleep(50);
-      expect(existsSync(segment)).toBe(false);
+      // Claimed (renamed) at once, then deleted once stored.
+      for (let waited = 0; readdirSync(spillDir).length > 0 && waited < 10_000; waited += 50) await sleep(50);
+      expect(readdirSync(spillDir)).toEqual([]);
       const read = async (requestId: string) => (await trail.query({ requestId })).data.map((entry) => entry.requestData);
       expect(await read(`old-${suffix}`)).toEqual([STORED]);
       expect(await read(`new-${suffix}`)).toEqual([STORED]);
