@@ -1,6 +1,8 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { resolveConfig } from './config.js';
+import { DEFAULTS, resolveConfig } from './config.js';
 import { AuditTrailError, messageOf } from './errors.js';
 import { consoleLogger, type Logger } from './logger.js';
 import { connectWithRetry, openDatabase } from './store/database.js';
@@ -36,7 +38,8 @@ Commands:
                              [--force: allow a cut-off in the future or less than 1d ago]
 
 Options:
-  --database URL   the database (default: the DATABASE_URL environment variable)
+  --database URL   the database: postgres://… or sqlite:FILE (default: the DATABASE_URL environment
+                   variable, else the embedded default .audit-trail/audit.sqlite when it exists here)
   --json           logs and reports: one JSON object per line
   -h, --help       show this help
 
@@ -83,8 +86,8 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'migrate' && !action) throw new UsageError('migrate needs an action: up, down, status or history');
   const misplaced = given.find((name) => name !== 'database' && !allowed.includes(name));
   if (misplaced) throw new UsageError(`--${misplaced} does not apply to ${key}`);
-  const database = text(values, 'database') ?? process.env.DATABASE_URL;
-  if (!database) throw new UsageError('no database: pass --database URL or set DATABASE_URL');
+  const database = text(values, 'database') ?? process.env.DATABASE_URL ?? embeddedDefault();
+  if (!database) throw new UsageError(`no database: pass --database URL or set DATABASE_URL (no ${DEFAULTS.sqlitePath} here either)`);
 
   const logger: Logger = { ...consoleLogger, info: () => {} };
   const config = resolveConfig({ database, connectAttempts: 1, logger });
@@ -104,6 +107,13 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await opened.sequelize.close();
   }
+}
+
+/** With no URL, the file an app on the embedded default writes in this directory, when it is there. */
+function embeddedDefault(): string | undefined {
+  if (!existsSync(path.resolve(DEFAULTS.sqlitePath))) return undefined;
+  console.error(`audit-trail: no --database or DATABASE_URL given: using the embedded default sqlite:${DEFAULTS.sqlitePath}`);
+  return `sqlite:${DEFAULTS.sqlitePath}`;
 }
 
 main(process.argv.slice(2)).then(
