@@ -2,13 +2,13 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import type { CaptureOptions } from '../src/capture/capture-options.js';
 import type { AdapterResponse } from '../src/capture/request-capture.js';
 import type { TrustFn } from '../src/capture/client-ip.js';
-import { authorsMount, type AuthorsRouterInput } from '../src/authors/authors-service.js';
+import { authorsFeature } from '../src/authors/authors-service.js';
 import { AUTHORS_OPTIONS, type AuthorsRouterOptions } from '../src/authors/options.js';
 import { MATCHED_ROUTE } from '../src/http/types.js';
-import { mountCapture, trailHandle, type MountInput, type TrailHandle } from '../src/mount.js';
+import { mountCapture, mountFeature, trailHandle, type MountInput, type RouterInput, type TrailHandle } from '../src/mount.js';
 import { metricsEndpoint, type MetricsRouteOptions } from '../src/metrics/endpoint.js';
 import type { AuditTrail } from '../src/trail.js';
-import { auditLogMount, type AuditLogRouterInput } from '../src/query/routes.js';
+import { auditLogFeature } from '../src/query/routes.js';
 import { AUDIT_LOG_OPTIONS, type AuditLogRouterOptions } from '../src/query/router-options.js';
 import { mountRoutes } from './express-routes.js';
 import { follow, routeTemplate, stateOf, type RequestState } from './express-request-state.js';
@@ -103,18 +103,18 @@ export type ExpressAuthorsRouter = RequestHandler & TrailHandle;
  * Given options instead of a trail, it opens its own.
  */
 export function authorsRouter(
-  input?: AuthorsRouterInput,
+  input?: RouterInput<AuthorsRouterOptions>,
   options?: AuthorsRouterOptions,
 ): ExpressAuthorsRouter {
-  const { trail, config, routes } = authorsMount(input, options, AUTHORS_OPTIONS);
+  const { trail, config, routes } = mountFeature(input, options, AUTHORS_OPTIONS, authorsFeature);
   return Object.assign(mountRoutes(routes, { logger: trail.config.logger, user: config.user }), trailHandle(trail));
 }
 
 export type ExpressAuditLogRouter = RequestHandler & TrailHandle;
 
 /** `app.use('/audit-log', auditLogRouter(audit, { authorize }))`: the trail, read over HTTP by those you authorize. */
-export function auditLogRouter(input: AuditLogRouterInput, options?: AuditLogRouterOptions): ExpressAuditLogRouter {
-  const { trail, config, routes } = auditLogMount(input, options, AUDIT_LOG_OPTIONS);
+export function auditLogRouter(input: RouterInput<AuditLogRouterOptions>, options?: AuditLogRouterOptions): ExpressAuditLogRouter {
+  const { trail, config, routes } = mountFeature(input, options, AUDIT_LOG_OPTIONS, auditLogFeature);
   return Object.assign(mountRoutes(routes, { logger: trail.config.logger, user: config.user }), trailHandle(trail));
 }
 

@@ -3,13 +3,13 @@ import type { ServerResponse } from 'node:http';
 import type { CaptureOptions } from '../src/capture/capture-options.js';
 import type { AdapterResponse, PendingRequest } from '../src/capture/request-capture.js';
 import { compileTrust, type TrustFn } from '../src/capture/client-ip.js';
-import { authorsMount, type AuthorsRouterInput } from '../src/authors/authors-service.js';
+import { authorsFeature } from '../src/authors/authors-service.js';
 import { KOA_AUTHORS_OPTIONS, type KoaAuthorsRouterOptions } from '../src/authors/options.js';
-import { mountCapture, trailHandle, type MountInput, type TrailHandle } from '../src/mount.js';
+import { mountCapture, mountFeature, trailHandle, type MountInput, type RouterInput, type TrailHandle } from '../src/mount.js';
 import { AuditTrailError } from '../src/errors.js';
 import { metricsEndpoint, type MetricsRouteOptions } from '../src/metrics/endpoint.js';
 import type { AuditTrail } from '../src/trail.js';
-import { auditLogMount, type AuditLogRouterInput } from '../src/query/routes.js';
+import { auditLogFeature } from '../src/query/routes.js';
 import { KOA_AUDIT_LOG_OPTIONS, type KoaAuditLogRouterOptions } from '../src/query/router-options.js';
 import { mountRoutes } from './koa-routes.js';
 
@@ -127,10 +127,10 @@ export type KoaAuthorsRouter = Middleware & TrailHandle;
  * Redis. Given options instead of a trail, it opens its own.
  */
 export function authorsRouter(
-  input?: AuthorsRouterInput<KoaAuthorsRouterOptions>,
+  input?: RouterInput<KoaAuthorsRouterOptions>,
   options?: KoaAuthorsRouterOptions,
 ): KoaAuthorsRouter {
-  const { trail, config, routes } = authorsMount(input, options, KOA_AUTHORS_OPTIONS);
+  const { trail, config, routes } = mountFeature(input, options, KOA_AUTHORS_OPTIONS, authorsFeature);
   const middleware = mountRoutes(routes, { logger: trail.config.logger, prefix: config.prefix, user: config.user });
   return Object.assign(middleware, trailHandle(trail));
 }
@@ -138,8 +138,8 @@ export function authorsRouter(
 export type KoaAuditLogRouter = Middleware & TrailHandle;
 
 /** `app.use(auditLogRouter(audit, { authorize, prefix: '/audit-log' }))`: the trail, read over HTTP by those you authorize. */
-export function auditLogRouter(input: AuditLogRouterInput<KoaAuditLogRouterOptions>, options?: KoaAuditLogRouterOptions): KoaAuditLogRouter {
-  const { trail, config, routes } = auditLogMount(input, options, KOA_AUDIT_LOG_OPTIONS);
+export function auditLogRouter(input: RouterInput<KoaAuditLogRouterOptions>, options?: KoaAuditLogRouterOptions): KoaAuditLogRouter {
+  const { trail, config, routes } = mountFeature(input, options, KOA_AUDIT_LOG_OPTIONS, auditLogFeature);
   const middleware = mountRoutes(routes, { logger: trail.config.logger, prefix: config.prefix, user: config.user });
   return Object.assign(middleware, trailHandle(trail));
 }

@@ -7,7 +7,7 @@ import { AuditTrailError, messageOf } from './errors.js';
 import { consoleLogger, type Logger } from './logger.js';
 import { connectWithRetry, openDatabase } from './store/database.js';
 import { defineModels } from './store/models.js';
-import type { Store } from './trail.js';
+import type { Store } from './store/store.js';
 import { runLogsCommand } from './cli/logs.js';
 import { runMigrateCommand } from './cli/migrate.js';
 import type { Output } from './cli/output.js';

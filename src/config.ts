@@ -66,7 +66,6 @@ export interface AuditTrailOptions {
   retention?: RetentionOptions;
 }
 
-export type { DatabaseTarget } from './store/database-url.js';
 
 export type RedisTarget =
   | { readonly kind: 'host'; readonly client: Redis }

@@ -38,7 +38,7 @@ export interface AuthorsRouterConfig {
   readonly redisTimeoutMs: number;
 }
 
-export const AUTHORS_DEFAULTS = Object.freeze({
+const AUTHORS_DEFAULTS = Object.freeze({
   prefix: '',
   keyPrefix: 'audit-trail:',
   countTtlSeconds: 300,

@@ -1,9 +1,8 @@
 import { userFromClaims } from '../capture/user.js';
 import { requestError } from '../http/errors.js';
-import type { AuditTrailOptions } from '../config.js';
 import type { Handler, NeutralRequest, Route, RouteTable } from '../http/types.js';
-import { resolveMount, type TrailHandle } from '../mount.js';
-import type { AuditTrail, Store } from '../trail.js';
+import type { Store } from '../store/store.js';
+import type { AuditTrail } from '../trail.js';
 import type { Bucket } from './buckets.js';
 import { parseFilters, wholeNumber, FILTER_NAMES } from './parse-filters.js';
 import { findEntry, queryLog } from './query.js';
@@ -16,7 +15,7 @@ import { resolveAuditLogOptions, type AuditLogRouteName, type AuditLogRouterConf
 const PAGE = ['limit', 'cursor'];
 
 /** The audit log as a table of neutral handlers, every one behind `authorize`; adapters only translate. */
-export function auditLogRoutes(store: () => Promise<Store>, config: AuditLogRouterConfig): RouteTable {
+function auditLogRoutes(store: () => Promise<Store>, config: AuditLogRouterConfig): RouteTable {
   const respond = (name: AuditLogRouteName, path: string, query: readonly string[], answer: Handler, accepts?: string): Route => ({
     name,
     method: 'GET',
@@ -112,16 +111,8 @@ function pageOf(query: URLSearchParams) {
   return { ...(limit === undefined ? {} : { limit: wholeNumber('limit', limit) }), ...(cursor === undefined ? {} : { cursor }) };
 }
 
-export type AuditLogRouterInput<Options extends AuditLogRouterOptions = AuditLogRouterOptions> = AuditTrail | TrailHandle | (AuditTrailOptions & Options);
-
-/** What both adapters' `auditLogRouter` start from: the trail, the resolved options and the route table. */
-export function auditLogMount<Options extends AuditLogRouterOptions>(
-  input: AuditLogRouterInput<Options> | undefined,
-  options: Options | undefined,
-  /** The adapter's option names: only Koa's take a `prefix`. */
-  names: readonly string[],
-) {
-  const { trail, options: own } = resolveMount(input, options, names);
-  const config = resolveAuditLogOptions(own);
-  return { trail, config, routes: auditLogRoutes(() => trail.store(), config) };
+/** What both adapters' `auditLogRouter` mount (through mountFeature): the resolved options and the route table. */
+export function auditLogFeature(trail: AuditTrail, options: AuditLogRouterOptions) {
+  const config = resolveAuditLogOptions(options);
+  return { config, routes: auditLogRoutes(() => trail.store(), config) };
 }
