@@ -5,11 +5,14 @@ import type { TrustFn } from '../src/capture/client-ip.js';
 import { authorsFeature } from '../src/authors/authors-service.js';
 import { AUTHORS_OPTIONS, type AuthorsRouterOptions } from '../src/authors/options.js';
 import { MATCHED_ROUTE } from '../src/http/types.js';
-import { mountCapture, mountFeature, trailHandle, type MountInput, type RouterInput, type TrailHandle } from '../src/mount.js';
+import { mountCapture, mountFeature, mountWebSocket, trailHandle, type MountInput, type RouterInput, type TrailHandle } from '../src/mount.js';
 import { metricsEndpoint, type MetricsRouteOptions } from '../src/metrics/endpoint.js';
 import type { AuditTrail } from '../src/trail.js';
 import { auditLogFeature } from '../src/query/routes.js';
 import { AUDIT_LOG_OPTIONS, type AuditLogRouterOptions } from '../src/query/router-options.js';
+import type { WebSocketAudit } from '../src/ws/audit-websocket.js';
+import type { WebSocketAuditOptions } from '../src/ws/options.js';
+import type { WebSocketServerLike } from '../src/ws/socket-types.js';
 import { mountRoutes } from './express-routes.js';
 import { follow, routeTemplate, stateOf, type RequestState } from './express-request-state.js';
 
@@ -18,6 +21,9 @@ export type { CaptureOptions } from '../src/capture/capture-options.js';
 export type { MountOptions as ExpressAuditOptions } from '../src/mount.js';
 export type { AuthorsRouterOptions, AuthorRouteName } from '../src/authors/options.js';
 export type { AuditLogRouterOptions, AuditLogRequest, AuditLogRouteName } from '../src/query/router-options.js';
+export type { WebSocketAudit } from '../src/ws/audit-websocket.js';
+export type { WebSocketAuditOptions } from '../src/ws/options.js';
+export type { WebSocketServerLike } from '../src/ws/socket-types.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -70,6 +76,9 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
   }
 
   const middleware: RequestHandler = (req: AuditedRequest, res, next) => {
+    // An upgrade that express-ws runs through the app has a stand-in response with no socket: it never finishes,
+    // and would hold close() for closeTimeoutMs. auditWebSocket records that connection.
+    if (!res.socket) return next();
     const pending = capture.begin({
       method: req.method,
       url: req.originalUrl,
@@ -139,4 +148,12 @@ function holdLastByte(res: Response, hold: () => Promise<void> | undefined): voi
     void waiting.then(() => end.apply(this, args));
     return this;
   } as Response['end'];
+}
+
+/**
+ * `auditWebSocket(wss, audit, { actions })`: every message the `ws` server handles becomes a `user_actions` row.
+ * The user is the upgrade request's `req.user` (set by your upgrade handler, or by your middleware under express-ws).
+ */
+export function auditWebSocket(wss: WebSocketServerLike, audit: MountInput, options?: WebSocketAuditOptions): WebSocketAudit {
+  return mountWebSocket(wss, audit, options, (req) => (req as { user?: unknown }).user);
 }

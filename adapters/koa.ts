@@ -1,16 +1,19 @@
 import type { Context, Middleware } from 'koa';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CaptureOptions } from '../src/capture/capture-options.js';
 import type { AdapterResponse, PendingRequest } from '../src/capture/request-capture.js';
 import { compileTrust, type TrustFn } from '../src/capture/client-ip.js';
 import { authorsFeature } from '../src/authors/authors-service.js';
 import { KOA_AUTHORS_OPTIONS, type KoaAuthorsRouterOptions } from '../src/authors/options.js';
-import { mountCapture, mountFeature, trailHandle, type MountInput, type RouterInput, type TrailHandle } from '../src/mount.js';
+import { mountCapture, mountFeature, mountWebSocket, trailHandle, type MountInput, type RouterInput, type TrailHandle } from '../src/mount.js';
 import { AuditTrailError } from '../src/errors.js';
 import { metricsEndpoint, type MetricsRouteOptions } from '../src/metrics/endpoint.js';
 import type { AuditTrail } from '../src/trail.js';
 import { auditLogFeature } from '../src/query/routes.js';
 import { KOA_AUDIT_LOG_OPTIONS, type KoaAuditLogRouterOptions } from '../src/query/router-options.js';
+import type { WebSocketAudit } from '../src/ws/audit-websocket.js';
+import type { WebSocketAuditOptions } from '../src/ws/options.js';
+import type { WebSocketServerLike } from '../src/ws/socket-types.js';
 import { mountRoutes } from './koa-routes.js';
 
 export * from '../src/index.js';
@@ -18,6 +21,9 @@ export type { CaptureOptions } from '../src/capture/capture-options.js';
 export type { MountOptions as KoaAuditOptions } from '../src/mount.js';
 export type { AuthorsRouterOptions, KoaAuthorsRouterOptions, AuthorRouteName } from '../src/authors/options.js';
 export type { AuditLogRouterOptions, KoaAuditLogRouterOptions, AuditLogRequest, AuditLogRouteName } from '../src/query/router-options.js';
+export type { WebSocketAudit } from '../src/ws/audit-websocket.js';
+export type { WebSocketAuditOptions } from '../src/ws/options.js';
+export type { WebSocketServerLike } from '../src/ws/socket-types.js';
 
 export type KoaAuditMiddleware = Middleware & TrailHandle;
 
@@ -30,6 +36,9 @@ interface RequestState {
 
 const STATE = Symbol('audit-trail.state');
 type StatefulResponse = ServerResponse & { [STATE]?: RequestState };
+/** An upgrade request that went through Koa (koa-easy-ws): its context, where `ctx.state.user` is. */
+const UPGRADE_CONTEXT = Symbol('audit-trail.upgrade-context');
+type UpgradeRequest = IncomingMessage & { [UPGRADE_CONTEXT]?: Context; user?: unknown };
 
 /** Koa's `app.proxy` and `app.maxIpsCount`, in trust-proxy terms, compiled once per setting, not per request. */
 function trustCompiler(warn: (message: string) => void): (ctx: Context) => TrustFn | undefined {
@@ -91,6 +100,10 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
   }
 
   const middleware: Middleware = async (ctx, next) => {
+    if (ctx.req.headers.upgrade !== undefined) (ctx.req as UpgradeRequest)[UPGRADE_CONTEXT] = ctx;
+    // An upgrade run through the app with a stand-in response (no socket) never finishes, and would hold
+    // close() for closeTimeoutMs; auditWebSocket records that connection.
+    if (!ctx.res.socket) return next();
     const pending = capture.begin({
       method: ctx.method,
       url: ctx.originalUrl,
@@ -161,4 +174,13 @@ export function metricsRoute(audit: AuditTrail | TrailHandle, options: KoaMetric
     ctx.set(reply.headers);
     ctx.body = reply.body;
   };
+}
+
+/**
+ * `auditWebSocket(wss, audit, { actions })`: every message the `ws` server handles becomes a `user_actions` row.
+ * The user is `ctx.state.user` when the upgrade went through Koa and this package's middleware (koa-easy-ws),
+ * else the upgrade request's `req.user`, set by your upgrade handler.
+ */
+export function auditWebSocket(wss: WebSocketServerLike, audit: MountInput, options?: WebSocketAuditOptions): WebSocketAudit {
+  return mountWebSocket(wss, audit, options, (req: UpgradeRequest) => req[UPGRADE_CONTEXT]?.state.user ?? req.user);
 }

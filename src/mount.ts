@@ -1,9 +1,14 @@
+import type { IncomingMessage } from 'node:http';
 import { RequestCapture } from './capture/request-capture.js';
 import { CAPTURE_OPTIONS, type CaptureOptions } from './capture/capture-options.js';
 import { TRAIL_OPTIONS, type AuditTrailOptions } from './config.js';
+import { AuditTrailError } from './errors.js';
 import { requireKnownOptions } from './option-keys.js';
 import { forwardReader, type TrailReader } from './query/reader.js';
 import { createAuditTrail, trailOf, type AuditTrail } from './trail.js';
+import { auditWebSocket, requireWebSocketServer, type WebSocketAudit } from './ws/audit-websocket.js';
+import { WEBSOCKET_OPTIONS, type WebSocketAuditOptions } from './ws/options.js';
+import type { WebSocketServerLike } from './ws/socket-types.js';
 
 export type MountOptions = AuditTrailOptions & CaptureOptions;
 
@@ -48,6 +53,19 @@ export function mountFeature<Options extends object, Built extends object>(
 ) {
   const { trail, options: own } = resolveMount(input, options, names);
   return { trail, ...feature(trail, own) };
+}
+
+/** `auditWebSocket(wss, audit, options)` on either adapter; `defaultUser` reads the adapter's user from the upgrade. */
+export function mountWebSocket(
+  wss: WebSocketServerLike,
+  audit: MountInput | undefined,
+  options: WebSocketAuditOptions | undefined,
+  defaultUser: (request: IncomingMessage) => unknown,
+): WebSocketAudit {
+  requireWebSocketServer(wss);
+  if (audit === undefined) throw new AuditTrailError('invalid_option', 'auditWebSocket needs the audit middleware (or a trail) as its second argument.');
+  const { trail, options: given } = resolveMount(audit, options ?? {}, WEBSOCKET_OPTIONS);
+  return auditWebSocket(wss, trail, given, defaultUser);
 }
 
 export function mountCapture(input: MountInput | undefined, captureOptions?: CaptureOptions) {

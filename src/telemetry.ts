@@ -21,6 +21,14 @@ export interface TelemetryEvents {
   count_cache: [{ result: 'hit' | 'miss' | 'error' }];
   /** One query on the trail's Sequelize, the host's own queries included when it is shared. */
   db_query: [{ operation: QueryOperation; durationSeconds: number; slow: boolean; failed: boolean }];
+  /** An inbound WebSocket message, by action name (`GET_AUTHORS`, `MESSAGE`, …). */
+  ws_message: [{ action: string }];
+  /** A reply completed an inbound message's row after `durationSeconds`. */
+  ws_reply: [{ action: string; durationSeconds: number }];
+  /** A WebSocket row handed to the writer (messages, connects, disconnects, refusals). */
+  ws_row: [{ action: string; outcome: Outcome }];
+  /** An audited WebSocket connection opened or closed. */
+  ws_connection: [{ open: boolean }];
   /** close() has finished; listeners detach here. */
   closed: [];
 }

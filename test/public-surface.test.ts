@@ -8,7 +8,7 @@ import * as express from '../adapters/express.js';
 import * as koa from '../adapters/koa.js';
 
 const CORE_VALUES = ['AuditTrailError', 'DEFAULTS', 'DEFAULT_SENSITIVE_KEYS', 'DEFAULT_SENSITIVE_QUERY_KEYS', 'createAuditTrail'];
-const ADAPTER_VALUES = [...CORE_VALUES, 'auditLogRouter', 'auditTrail', 'authorsRouter', 'metricsRoute'].sort();
+const ADAPTER_VALUES = [...CORE_VALUES, 'auditLogRouter', 'auditTrail', 'auditWebSocket', 'authorsRouter', 'metricsRoute'].sort();
 
 const CORE_TYPES = [
   'ActivityTimelineQuery', 'AuditEvent', 'AuditLogEntry', 'AuditLogFilters', 'AuditLogPage', 'AuditLogQuery', 'AuditTrail',
@@ -17,7 +17,10 @@ const CORE_TYPES = [
   'PoolOptions', 'PruneOptions', 'PruneResult', 'RetentionOptions', 'SlowOperation', 'SlowOperationsQuery', 'Store',
   'TimeArgument', 'TimelineBucket', 'TrailReader', 'UserActionRow', 'WriteMode',
 ];
-const ADAPTER_TYPES = ['AuditLogRequest', 'AuditLogRouteName', 'AuditLogRouterOptions', 'AuthorRouteName', 'AuthorsRouterOptions', 'CaptureOptions'];
+const ADAPTER_TYPES = [
+  'AuditLogRequest', 'AuditLogRouteName', 'AuditLogRouterOptions', 'AuthorRouteName', 'AuthorsRouterOptions', 'CaptureOptions',
+  'WebSocketAudit', 'WebSocketAuditOptions', 'WebSocketServerLike',
+];
 const EXPRESS_TYPES = ['ExpressAuditLogRouter', 'ExpressAuditMiddleware', 'ExpressAuditOptions', 'ExpressAuthorsRouter'];
 const KOA_TYPES = ['KoaAuditLogRouter', 'KoaAuditLogRouterOptions', 'KoaAuditMiddleware', 'KoaAuditOptions', 'KoaAuthorsRouter', 'KoaAuthorsRouterOptions', 'KoaMetricsRouteOptions'];
 

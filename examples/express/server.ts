@@ -1,7 +1,9 @@
 // An existing Express app with auditing added: `npm run example`.
 // With no DATABASE_URL set, rows go to the embedded SQLite file .audit-trail/audit.sqlite.
+import type { IncomingMessage } from 'node:http';
 import express from 'express';
-import { auditLogRouter, auditTrail, authorsRouter, metricsRoute } from 'audit-trail/express';
+import { WebSocketServer } from 'ws';
+import { auditLogRouter, auditTrail, auditWebSocket, authorsRouter, metricsRoute } from 'audit-trail/express';
 
 const app = express();
 const audit = auditTrail({ trustProxy: 'loopback' });
@@ -20,18 +22,21 @@ app.get(
   }),
 );
 
-// Stands in for the host's real auth (e.g. a Keycloak JWT check): a Keycloak-shaped user per request,
-// named by the x-user header or, for a browser, the x-user cookie that /as/:name sets.
+// Stands in for the host's real auth (e.g. a Keycloak JWT check): a Keycloak-shaped user per request and per
+// WebSocket upgrade, named by the x-user header or, for a browser, the x-user cookie that /as/:name sets.
+function authenticate(req: IncomingMessage): void {
+  const header = req.headers['x-user'];
+  const username = typeof header === 'string' ? header : /(?:^|;\s*)x-user=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+  if (!username) return;
+  (req as { user?: unknown }).user = {
+    sub: `user-${username}`,
+    preferred_username: username,
+    realm_access: { roles: username === 'admin' ? ['get-authors', 'audit-reader'] : ['get-authors'] },
+    resource_access: { 'authors-api': { roles: username === 'admin' ? ['create-author'] : [] } },
+  };
+}
 app.use((req, _res, next) => {
-  const username = req.header('x-user') ?? /(?:^|;\s*)x-user=([^;]+)/.exec(req.header('cookie') ?? '')?.[1];
-  if (username) {
-    (req as { user?: unknown }).user = {
-      sub: `user-${username}`,
-      preferred_username: username,
-      realm_access: { roles: username === 'admin' ? ['get-authors', 'audit-reader'] : ['get-authors'] },
-      resource_access: { 'authors-api': { roles: username === 'admin' ? ['create-author'] : [] } },
-    };
-  }
+  authenticate(req);
   next();
 });
 
@@ -75,7 +80,32 @@ const server = app.listen(port, () => {
   curl -H 'x-user: admin' 'localhost:${port}/audit-log/reports/timeline?bucket=minute'
   curl -H 'x-user: acika' localhost:${port}/audit-log   # 403, and recorded as permission_denied
   curl -H 'x-user: admin' 'localhost:${port}/audit-log/export?format=csv&from=24h'
+  node -e "const ws = new (require('ws'))('ws://localhost:${port}/ws', { headers: { 'x-user': 'acika' } }); ws.on('open', () => ws.send(JSON.stringify({ pkg_id: 1, req_id: 'r-1', data: {} }))); ws.on('message', (m) => (console.log(String(m)), ws.close()))"
 Open http://localhost:${port}/as/admin in a browser for the audit-log viewer.`);
+});
+
+// WebSockets on /ws in the reference's shape: { pkg_id, req_id, data } in, { pkg_id, req_id, status_code, meta, data }
+// out (status 0 OK, 1 ERROR, 2 INVALID_DATA, 3 PERMISSION_DENIED). Every message becomes a row: WS:GET_AUTHORS, …
+const STATUS = { OK: 0, ERROR: 1, INVALID_DATA: 2, PERMISSION_DENIED: 3 };
+const wss = new WebSocketServer({ server, path: '/ws', verifyClient: ({ req }: { req: IncomingMessage }) => (authenticate(req), true) });
+auditWebSocket(wss, audit, { actions: { 1: 'GET_AUTHORS', 3: 'CREATE_AUTHOR' } });
+wss.on('connection', (socket, req) => {
+  const roles = ((req as { user?: { resource_access?: { 'authors-api'?: { roles: string[] } } } }).user?.resource_access?.['authors-api']?.roles) ?? [];
+  socket.on('message', async (raw) => {
+    let request: { pkg_id?: number; req_id?: string; data?: { name?: unknown } };
+    try {
+      request = JSON.parse(String(raw));
+    } catch {
+      return socket.send(JSON.stringify({ pkg_id: null, req_id: null, status_code: STATUS.INVALID_DATA, meta: {}, data: {} }));
+    }
+    const reply = (statusCode: number, data: unknown = {}) => socket.send(JSON.stringify({ pkg_id: request.pkg_id, req_id: request.req_id, status_code: statusCode, meta: {}, data }));
+    const { models } = await audit.trail.store();
+    if (request.pkg_id === 1) return reply(STATUS.OK, await models.Author.findAll({ order: [['id', 'ASC']], limit: 20 }));
+    if (request.pkg_id !== 3) return reply(STATUS.ERROR);
+    if (!roles.includes('create-author')) return reply(STATUS.PERMISSION_DENIED);
+    if (typeof request.data?.name !== 'string') return reply(STATUS.INVALID_DATA);
+    reply(STATUS.OK, await models.Author.create({ name: request.data.name }));
+  });
 });
 
 process.once('SIGTERM', () => server.close(() => void audit.close()));

@@ -44,14 +44,13 @@ const NON_JSON_BODY = '[non-JSON body omitted]';
 
 /** One observed request as one `user_actions` row; undefined for an anonymous request the host opted out of. */
 export function buildEvent(request: ObservedRequest, policy: EventPolicy): AuditEvent | undefined {
-  const user = userFromClaims(request.user) ?? (policy.recordAnonymous ? ANONYMOUS : undefined);
-  if (!user) return undefined;
+  const actor = actorOf(request.user, policy.recordAnonymous);
+  if (!actor) return undefined;
   return {
     timestamp: request.startedAt,
-    userId: clip(user.userId, COLUMN_LIMITS.userId)!,
-    username: clip(user.username, COLUMN_LIMITS.username)!,
-    // Fresh from userFromClaims, or ANONYMOUS's frozen empty list: nothing else holds it.
-    userRoles: user.roles,
+    userId: actor.userId,
+    username: actor.username,
+    userRoles: actor.userRoles,
     actionType: clip(request.method, COLUMN_LIMITS.actionType)!,
     resource: redacted(request.path, COLUMN_LIMITS.resource, policy)!,
     outcome: outcomeOf(request.status, { error: request.error, aborted: request.aborted }),
@@ -65,8 +64,23 @@ export function buildEvent(request: ObservedRequest, policy: EventPolicy): Audit
   };
 }
 
+/** The user columns of a row. */
+export type Actor = Pick<AuditEvent, 'userId' | 'username' | 'userRoles'>;
+
+/** Who acted, from the host's claims, as stored; anonymous, or undefined when the host records no anonymous actions. */
+export function actorOf(claims: unknown, recordAnonymous: boolean): Actor | undefined {
+  const user = userFromClaims(claims) ?? (recordAnonymous ? ANONYMOUS : undefined);
+  if (!user) return undefined;
+  return {
+    userId: clip(user.userId, COLUMN_LIMITS.userId)!,
+    username: clip(user.username, COLUMN_LIMITS.username)!,
+    // Fresh from userFromClaims, or ANONYMOUS's frozen empty list: nothing else holds it.
+    userRoles: user.roles,
+  };
+}
+
 /** Free text cut to its column, its secrets redacted; cut first so that a huge message is never scanned in full. */
-function redacted(text: string, max: number, policy: EventPolicy): string | null {
+export function redacted(text: string, max: number, policy: EventPolicy): string | null {
   return clip(policy.sanitize.text(cutAt(text, max)), max);
 }
 

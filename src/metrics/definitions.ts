@@ -35,6 +35,10 @@ export function defineMetrics(client: PromClientModule, registry: Registry, queu
     auditWriteRetries: counter('audit_write_retries_total', 'Audit batch writes retried after a failure.', []),
     auditSpilled: counter('audit_events_spilled_total', 'Audit events written to the spill file.', []),
     auditReplayed: counter('audit_events_replayed_total', 'Audit events replayed from the spill file into the database.', []),
+    wsMessages: counter('ws_messages_total', 'Audited inbound WebSocket messages, by action.', ['action']),
+    wsRows: counter('ws_audit_rows_total', 'WebSocket audit rows recorded (messages, connects, disconnects, refusals), by action and outcome.', ['action', 'outcome']),
+    wsReplyDuration: histogram('ws_reply_duration_seconds', 'Time from an inbound WebSocket message to the reply that answered it, by action.', ['action'], HTTP_BUCKETS),
+    wsConnections: gauge('ws_connections_open', 'Audited WebSocket connections currently open.', []),
     countCache: counter('pagination_count_cache_total', 'Pagination count cache lookups, by result.', ['result']),
   };
 }

@@ -6,7 +6,10 @@ import type { AuditTrail } from '../trail.js';
 import { defineMetrics, type AuditMetrics } from './definitions.js';
 import type { PromClientModule } from './prom-client.js';
 
-/** More distinct routes than this means something puts raw paths in the route; the rest count as `other`. */
+/**
+ * More distinct routes than this means something puts raw paths in the route; more WebSocket actions, that
+ * clients name them (a `type` field) rather than the host's table. The rest count as `other`.
+ */
 export const ROUTE_LABEL_LIMIT = 500;
 
 /** What one registry publishes: its metrics, and the trails it listens to. */
@@ -14,6 +17,7 @@ interface Publication {
   readonly metrics: AuditMetrics;
   readonly trails: Set<AuditTrail>;
   readonly routeLabel: (route: string | undefined) => string;
+  readonly actionLabel: (action: string) => string;
 }
 
 const publications = new WeakMap<Registry, Publication>();
@@ -40,12 +44,14 @@ function publicationFor(client: PromClientModule, registry: Registry, logger: Lo
   const trails = new Set<AuditTrail>();
   // Read at each scrape: the queues of every trail this registry publishes, summed.
   const queueDepth = () => [...trails].reduce((sum, trail) => sum + trail.queueDepth(), 0);
-  const publication = { metrics: defineMetrics(client, registry, queueDepth), trails, routeLabel: routeLabeler(logger) };
+  const routes = cappedLabel(logger, 'route', 'routes', 'Mount routers under fixed paths so the route label stays a template.');
+  const actions = cappedLabel(logger, 'action', 'WebSocket actions', 'Name actions with the actions map or the action() option of auditWebSocket.');
+  const publication = { metrics: defineMetrics(client, registry, queueDepth), trails, routeLabel: (route: string | undefined) => (route === undefined ? 'unmatched' : routes(route)), actionLabel: actions };
   publications.set(registry, publication);
   return publication;
 }
 
-function listenersFor({ metrics, routeLabel }: Publication): Listeners {
+function listenersFor({ metrics, routeLabel, actionLabel }: Publication): Listeners {
   return {
     request_started: ({ method }) => metrics.httpInProgress.inc({ method }),
     request_finished: ({ method, route, status, durationSeconds }) => {
@@ -66,6 +72,10 @@ function listenersFor({ metrics, routeLabel }: Publication): Listeners {
     events_spilled: ({ count }) => metrics.auditSpilled.inc(count),
     events_replayed: ({ count }) => metrics.auditReplayed.inc(count),
     count_cache: ({ result }) => metrics.countCache.inc({ result }),
+    ws_message: ({ action }) => metrics.wsMessages.inc({ action: actionLabel(action) }),
+    ws_reply: ({ action, durationSeconds }) => metrics.wsReplyDuration.observe({ action: actionLabel(action) }, durationSeconds),
+    ws_row: ({ action, outcome }) => metrics.wsRows.inc({ action: actionLabel(action), outcome }),
+    ws_connection: ({ open }) => (open ? metrics.wsConnections.inc() : metrics.wsConnections.dec()),
     db_query: ({ operation, durationSeconds, slow, failed }) => {
       metrics.dbQueryDuration.observe({ operation }, durationSeconds);
       if (slow) metrics.dbSlowQueries.inc({ operation });
@@ -93,26 +103,22 @@ function guarded(listeners: Listeners, logger: Logger): Listeners {
 }
 
 /**
- * The matched route template, or `unmatched`. Templates are bounded by the host's code, unless a router is
- * mounted under a path with parameters (Express reports that part raw); the cap keeps that from growing
- * a series per id.
+ * The label itself, up to ROUTE_LABEL_LIMIT distinct ones. Route templates are bounded by the host's code, unless
+ * a router is mounted under a path with parameters (Express reports that part raw); action names, unless clients
+ * choose them. The cap keeps either from growing a series per value.
  */
-function routeLabeler(logger: Logger): (route: string | undefined) => string {
+function cappedLabel(logger: Logger, label: string, what: string, advice: string): (label: string) => string {
   const seen = new Set<string>();
   let warned = false;
-  return (route) => {
-    if (route === undefined) return 'unmatched';
-    if (seen.has(route)) return route;
+  return (value) => {
+    if (seen.has(value)) return value;
     if (seen.size < ROUTE_LABEL_LIMIT) {
-      seen.add(route);
-      return route;
+      seen.add(value);
+      return value;
     }
     if (!warned) {
       warned = true;
-      logger.warn(
-        `more than ${ROUTE_LABEL_LIMIT} distinct routes seen; further ones are counted as route="other". ` +
-          'Mount routers under fixed paths so the route label stays a template.',
-      );
+      logger.warn(`more than ${ROUTE_LABEL_LIMIT} distinct ${what} seen; further ones are counted as ${label}="other". ${advice}`);
     }
     return 'other';
   };

@@ -16,4 +16,8 @@ export const PUBLISHED = {
   audit_events_spilled_total: 'counter',
   audit_events_replayed_total: 'counter',
   pagination_count_cache_total: 'counter',
+  ws_messages_total: 'counter',
+  ws_audit_rows_total: 'counter',
+  ws_reply_duration_seconds: 'histogram',
+  ws_connections_open: 'gauge',
 } as const;
