@@ -14,6 +14,7 @@ const UNIT = [
   'test/query/{csv,time}.test.ts',
   'test/viewer/filters.test.ts',
   'test/writer/{config,data-error,event-id,queue}.test.ts',
+  'test/ws/message.test.ts',
 ];
 
 export default defineConfig({
