@@ -151,7 +151,7 @@ export function mount${format}() {
 `;
   // A TypeScript host brings its framework's types, as the package's own dev install does.
   const devDependencies = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).devDependencies;
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-save', ...['@types/express', '@types/koa'].map((name) => `${name}@${devDependencies[name]}`)]);
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=optional', '--no-save', ...['@types/express', '@types/koa'].map((name) => `${name}@${devDependencies[name]}`)]);
   writeFileSync(path.join(app, 'readme-esm.mts'), readmeTypes('Esm'));
   writeFileSync(path.join(app, 'readme-cjs.cts'), readmeTypes('Cjs'));
   run(path.join(root, 'node_modules/.bin/tsc'), [
