@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -10,6 +10,8 @@ import path from 'node:path';
 export default function setup() {
   const previous = process.env.TMPDIR;
   const scratch = mkdtempSync(path.join(tmpdir(), 'audit-trail-tests-'));
+  // Open to other users, as the machine's temp directory is: a test runs PostgreSQL's initdb as postgres.
+  chmodSync(scratch, 0o755);
   process.env.TMPDIR = scratch;
   return () => {
     rmSync(scratch, { recursive: true, force: true });
