@@ -2,6 +2,7 @@ import { addUserActionsTable } from './94cef3eb6eae_add_user_actions_table.js';
 import { addAuthorTable } from './b857e3e16921_add_author_table.js';
 import { addEventId } from './2c5e8f1a9d34_add_event_id.js';
 import { protectUserActions } from './7d1b3e9f0a62_protect_user_actions.js';
+import { addAuditChain } from './e6f1c3a8b207_add_audit_chain.js';
 import type { Migration } from './migration.js';
 
 export type { Migration, MigrationContext } from './migration.js';
@@ -11,4 +12,4 @@ export type { Migration, MigrationContext } from './migration.js';
  * runs them the same under ESM and CJS. Append only: a new column on user_actions must be nullable
  * or have a default, so that the reference's columns alone always make a valid row.
  */
-export const MIGRATIONS: readonly Migration[] = [addUserActionsTable, addAuthorTable, addEventId, protectUserActions];
+export const MIGRATIONS: readonly Migration[] = [addUserActionsTable, addAuthorTable, addEventId, protectUserActions, addAuditChain];

@@ -14,6 +14,7 @@ import type { Output } from './cli/output.js';
 import { text, type CliValues } from './cli/read-options.js';
 import { runPruneCommand } from './cli/prune.js';
 import { runReportCommand } from './cli/report.js';
+import { runVerifyCommand } from './cli/verify.js';
 import { UsageError } from './cli/usage-error.js';
 
 const USAGE = `Usage: audit-trail <command> [options]
@@ -36,15 +37,18 @@ Commands:
                                                                     [--bucket minute|hour|day|week|month]
   prune --older-than 365d    delete older entries in batches of 10,000  [--dry-run] [--batch-size N]
                              [--force: allow a cut-off in the future or less than 1d ago]
+                             [--signing-key FILE.pem: sign the checkpoint left where the chain now starts]
+  verify                     recompute the tamper-evidence chain; exit 1 at the first break
+    [--from SEQ] [--to SEQ] [--public-key FILE.pem] [--checkpoints FILE.jsonl] [--json]
 
 Options:
   --database URL   the database: postgres://… or sqlite:FILE (default: the DATABASE_URL environment
                    variable, else the embedded default .audit-trail/audit.sqlite when it exists here)
-  --json           logs and reports: one JSON object per line
+  --json           logs, reports and verify: one JSON object per line
   -h, --help       show this help
 
 Times are durations back from now (30s, 15m, 24h, 365d) or ISO 8601 timestamps.
-Exit codes: 0 success, 1 the operation failed, 2 a usage error.`;
+Exit codes: 0 success, 1 the operation failed (verify: tampering found), 2 a usage or connection error.`;
 
 const READ = ['since', 'json'];
 /** The options each command takes, besides --database and --help. */
@@ -54,7 +58,8 @@ const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   'report failed': [...READ, 'user', 'user-id', 'limit', 'cursor'],
   'report slow': [...READ, 'min-duration'],
   'report timeline': [...READ, 'user-id', 'bucket'],
-  prune: ['older-than', 'dry-run', 'batch-size', 'force'],
+  prune: ['older-than', 'dry-run', 'batch-size', 'force', 'signing-key'],
+  verify: ['from', 'to', 'public-key', 'checkpoints', 'json'],
 };
 const FLAGS = new Set(['json', 'dry-run', 'force', 'ignore-case', 'help']);
 const OPTIONS: Record<string, { type: 'string' | 'boolean'; short?: string }> = Object.fromEntries(
@@ -71,6 +76,9 @@ function parse(argv: string[]): { values: CliValues; positionals: string[]; give
     throw new UsageError(messageOf(error));
   }
 }
+
+/** The exit code of a failure that is not a usage error: verify keeps 1 for "tampered", so its other failures are 2. */
+let failureCode = 1;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals, given } = parse(argv);
@@ -103,6 +111,7 @@ async function main(argv: string[]): Promise<number> {
     const store: Store = { sequelize, models: defineModels(sequelize) };
     if (command === 'logs') return await runLogsCommand(store, values, output);
     if (command === 'report') return await runReportCommand(store, action, values, output);
+    if (command === 'verify') return await runVerifyCommand(sequelize, values, output);
     return await runPruneCommand(store, values, output);
   } finally {
     await opened.sequelize.close();
@@ -122,6 +131,6 @@ main(process.argv.slice(2)).then(
     const usage = error instanceof UsageError || (error instanceof AuditTrailError && (error.code === 'invalid_option' || error.code === 'invalid_query'));
     console.error(`audit-trail: ${messageOf(error)}`);
     if (error instanceof UsageError) console.error("Run 'audit-trail --help' for usage.");
-    process.exitCode = usage ? 2 : 1;
+    process.exitCode = usage ? 2 : failureCode;
   },
 );

@@ -11,6 +11,7 @@ import { OVERFLOW_POLICIES, type OverflowPolicy } from './writer/overflow.js';
 export type { OverflowPolicy } from './writer/overflow.js';
 export type WriteMode = 'default' | 'strict';
 import { resolveRetention, type RetentionConfig, type RetentionOptions } from './query/retention.js';
+import { resolveIntegrity, type IntegrityConfig, type IntegrityOptions } from './integrity/options.js';
 
 export interface PoolOptions {
   /** Most connections open at once. The reference runs 20 plus 10 overflow. */
@@ -64,6 +65,11 @@ export interface AuditTrailOptions {
   slowQueryMs?: number;
   /** Prune rows older than `olderThan` every `every` (default `1h`), one instance at a time. Default: keep everything. */
   retention?: RetentionOptions;
+  /**
+   * The tamper-evidence chain over every stored batch (PostgreSQL): `true` or options turn it on. Off by
+   * default while it costs the writer about half its throughput. See docs/integrity.md.
+   */
+  integrity?: IntegrityOptions | boolean;
 }
 
 
@@ -93,6 +99,7 @@ export interface AuditTrailConfig {
   readonly logger: Logger;
   readonly slowQueryMs: number;
   readonly retention: RetentionConfig | undefined;
+  readonly integrity: IntegrityConfig | false;
 }
 
 export const DEFAULTS = Object.freeze({
@@ -138,6 +145,7 @@ export const TRAIL_OPTIONS = optionNames<AuditTrailOptions>({
   logger: true,
   slowQueryMs: true,
   retention: true,
+  integrity: true,
 });
 const POOL_OPTIONS = optionNames<PoolOptions>({ max: true, min: true, acquireMs: true, idleMs: true });
 
@@ -180,6 +188,7 @@ export function resolveConfig(options: AuditTrailOptions = {}, env: NodeJS.Proce
     logger,
     slowQueryMs: requireCount('slowQueryMs', options.slowQueryMs ?? DEFAULTS.slowQueryMs, 0),
     retention: resolveRetention(options.retention),
+    integrity: resolveIntegrity(options.integrity),
   });
 }
 

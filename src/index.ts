@@ -17,6 +17,9 @@ export type { TimeArgument } from './query/time.js';
 export type { Bucket } from './query/buckets.js';
 export type { PruneOptions, PruneResult } from './query/prune.js';
 export type { RetentionOptions } from './query/retention.js';
+export type { IntegrityOptions } from './integrity/options.js';
+export type { Checkpoint } from './integrity/checkpoint.js';
+export type { VerifyOptions, VerifyReport, Finding, FindingKind } from './integrity/verify.js';
 export type {
   FailedActionsQuery,
   SlowOperationsQuery,

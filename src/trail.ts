@@ -98,7 +98,11 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
   const drops = new DropLog(logger, telemetry);
   const postgres = database.sequelize.getDialect() === 'postgres';
   // PostgreSQL rows are written by a thread of their own; SQLite's single connection stays on this one.
-  const rowWorker = postgres ? new WorkerRowWriter(workerSettings(database.sequelize, config.writeConcurrency), queryMonitor.report, logger) : undefined;
+  const { integrity } = config;
+  const chain = integrity && { signingKeyPem: integrity.signingKeyPem, checkpointEvery: integrity.checkpointEvery };
+  const rowWorker = postgres
+    ? new WorkerRowWriter(workerSettings(database.sequelize, config.writeConcurrency, chain), queryMonitor.report, logger, integrity ? integrity.onCheckpoint : undefined)
+    : undefined;
   let writeRows: RowWriter | undefined;
   // Every write waits for readiness: rejected while the database is away, so the writer's outage handling applies.
   const write: RowWriter = async (entries) => {
@@ -123,7 +127,10 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
   let redis: OpenedRedis | undefined;
   let redisOpened = false;
   let closing: Promise<void> | undefined;
-  const retention = config.retention && startRetention(started, config.retention, logger);
+  // Prune's checkpoint at the chain's new start is signed with the trail's key, unless the caller passes another.
+  const signingKey = integrity ? integrity.signingKeyPem : undefined;
+  const retention = config.retention && startRetention(started, config.retention, logger, signingKey);
+  const reader = readerOf(started);
 
   const trail: AuditTrail = {
     [TRAIL_BRAND]: true,
@@ -140,7 +147,8 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
     flush: () => writer.flush(),
     queueDepth: () => writer.depth,
     store: started,
-    ...readerOf(started),
+    ...reader,
+    prune: (options) => reader.prune({ signingKey, ...options }),
     redis() {
       if (!redisOpened) redis = openRedis(config.redis, logger);
       redisOpened = true;

@@ -11,7 +11,7 @@ const CORE_VALUES = ['AuditTrailError', 'DEFAULTS', 'DEFAULT_SENSITIVE_KEYS', 'D
 const ADAPTER_VALUES = [...CORE_VALUES, 'auditLogRouter', 'auditTrail', 'auditWebSocket', 'authorsRouter', 'metricsRoute'].sort();
 
 const CORE_TYPES = [
-  'ActivityTimelineQuery', 'AuditEvent', 'AuditLogEntry', 'AuditLogFilters', 'AuditLogPage', 'AuditLogQuery', 'AuditTrail',
+  'ActivityTimelineQuery', 'AuditEvent', 'Checkpoint', 'Finding', 'FindingKind', 'IntegrityOptions', 'VerifyOptions', 'VerifyReport', 'AuditLogEntry', 'AuditLogFilters', 'AuditLogPage', 'AuditLogQuery', 'AuditTrail',
   'AuditTrailConfig', 'AuditTrailErrorCode', 'AuditTrailOptions', 'AuthorRow', 'BasicAuthCredentials', 'Bucket',
   'FailedActionsQuery', 'Logger', 'MetricsGuard', 'MetricsRequest', 'MetricsRouteOptions', 'Outcome', 'OverflowPolicy',
   'PoolOptions', 'PruneOptions', 'PruneResult', 'RetentionOptions', 'SlowOperation', 'SlowOperationsQuery', 'Store',

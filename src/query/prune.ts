@@ -1,6 +1,9 @@
-import { Op, QueryTypes, type Transaction } from 'sequelize';
+import type { KeyObject } from 'node:crypto';
+import { Op, QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { PRUNE_DOOR_TABLE, PRUNE_SETTING } from '../../migrations/7d1b3e9f0a62_protect_user_actions.js';
 import { AuditTrailError } from '../errors.js';
+import { signingKeyPem } from '../integrity/options.js';
+import { chainPrune } from '../integrity/prune-chain.js';
 import type { Store } from '../store/store.js';
 import { toInstant, type TimeArgument } from './time.js';
 
@@ -19,6 +22,11 @@ export interface PruneOptions {
   signal?: AbortSignal;
   /** Prune even when the cut-off is in the future or younger than a day. */
   force?: boolean;
+  /**
+   * Signs the checkpoint prune leaves where the chain now starts (an Ed25519 private key); the trail's
+   * `integrity.signingKey` by default. See docs/integrity.md, "Prune".
+   */
+  signingKey?: string | Buffer | KeyObject;
 }
 
 export interface PruneResult {
@@ -42,13 +50,17 @@ export async function prune(store: Store, options: PruneOptions): Promise<PruneR
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
     throw new AuditTrailError('invalid_query', `batchSize must be a positive integer; got ${JSON.stringify(batchSize)}.`);
   }
+  const { sequelize } = store;
+  // The chain's batches go whole, each step leaving a checkpoint at the chain's new start; unchained rows go by age.
+  const chain = sequelize.getDialect() === 'postgres' ? chainPrune(sequelize, cutoff, options.signingKey && signingKeyPem(options.signingKey), (transaction) => openDoor(sequelize, transaction)) : undefined;
   if (options.dryRun) {
-    return { deleted: 0, cutoff, wouldDelete: await store.models.UserAction.count({ where: { timestamp: { [Op.lt]: cutoff } } }) };
+    const unchained = await store.models.UserAction.count({ where: { timestamp: { [Op.lt]: cutoff }, chain_seq: null } });
+    return { deleted: 0, cutoff, wouldDelete: unchained + ((await chain?.count()) ?? 0) };
   }
-  let deleted = 0;
+  let deleted = (await chain?.run(batchSize, options.signal)) ?? 0;
   for (;;) {
     if (options.signal?.aborted) break;
-    const batch = await store.sequelize.transaction((transaction) => deleteBatch(store, transaction, cutoff, batchSize));
+    const batch = await sequelize.transaction((transaction) => deleteBatch(store, transaction, cutoff, batchSize));
     deleted += batch;
     if (batch < batchSize) break;
   }
@@ -66,19 +78,23 @@ function refuseRecentCutoff(cutoff: Date): void {
   if (why) throw new AuditTrailError('invalid_query', `prune refused: ${why}. Pass force: true (--force on the command line) if you mean it.`);
 }
 
+/** Opens the append-only triggers' prune door for the rest of the transaction. */
+async function openDoor(sequelize: Sequelize, transaction: Transaction): Promise<void> {
+  if (sequelize.getDialect() === 'postgres') await sequelize.query(`SET LOCAL ${PRUNE_SETTING} = 'on'`, { transaction });
+  else await sequelize.query(`INSERT INTO ${PRUNE_DOOR_TABLE} (opened) VALUES (1)`, { transaction });
+}
+
 async function deleteBatch({ sequelize }: Store, transaction: Transaction, cutoff: Date, batchSize: number): Promise<number> {
   const select = (sql: string) =>
     sequelize.query<{ deleted: number | string }>(sql, { type: QueryTypes.SELECT, transaction, replacements: { cutoff, batchSize } });
-  const run = (sql: string) => sequelize.query(sql, { transaction });
-  const oldRows = `SELECT id FROM user_actions WHERE "timestamp" < :cutoff LIMIT :batchSize`;
+  const oldRows = `SELECT id FROM user_actions WHERE "timestamp" < :cutoff AND chain_seq IS NULL LIMIT :batchSize`;
+  await openDoor(sequelize, transaction);
   if (sequelize.getDialect() === 'postgres') {
-    await run(`SET LOCAL ${PRUNE_SETTING} = 'on'`);
     const [row] = await select(`WITH gone AS (DELETE FROM user_actions WHERE id IN (${oldRows}) RETURNING 1) SELECT count(*) AS deleted FROM gone`);
     return Number(row?.deleted ?? 0);
   }
-  await run(`INSERT INTO ${PRUNE_DOOR_TABLE} (opened) VALUES (1)`);
   await sequelize.query(`DELETE FROM user_actions WHERE id IN (${oldRows})`, { transaction, replacements: { cutoff, batchSize } });
   const [row] = await select('SELECT changes() AS deleted');
-  await run(`DELETE FROM ${PRUNE_DOOR_TABLE}`);
+  await sequelize.query(`DELETE FROM ${PRUNE_DOOR_TABLE}`, { transaction });
   return Number(row?.deleted ?? 0);
 }

@@ -2,6 +2,8 @@ import type { Store } from '../store/store.js';
 import type { AuditLogPage, AuditLogQuery } from './query.js';
 import { queryLog } from './query.js';
 import { prune, type PruneOptions, type PruneResult } from './prune.js';
+import { verifyTrail } from '../integrity/index.js';
+import type { VerifyOptions, VerifyReport } from '../integrity/verify.js';
 import {
   activityTimeline,
   failedActions,
@@ -25,6 +27,8 @@ export interface TrailReader {
   activityTimeline(query?: ActivityTimelineQuery): Promise<TimelineBucket[]>;
   /** Deletes rows older than `olderThan` in bounded batches; the only way rows leave the table. */
   prune(options: PruneOptions): Promise<PruneResult>;
+  /** Recomputes the tamper-evidence chain and reports the first break (docs/integrity.md). */
+  verify(options?: VerifyOptions): Promise<VerifyReport>;
 }
 
 export function readerOf(store: () => Promise<Store>): TrailReader {
@@ -37,6 +41,7 @@ export function readerOf(store: () => Promise<Store>): TrailReader {
     slowOperations: withStore(slowOperations),
     activityTimeline: withStore(activityTimeline),
     prune: withStore(prune),
+    verify: withStore(verifyTrail),
   };
 }
 
@@ -48,5 +53,6 @@ export function forwardReader(reader: TrailReader): TrailReader {
     slowOperations: (query) => reader.slowOperations(query),
     activityTimeline: (query) => reader.activityTimeline(query),
     prune: (options) => reader.prune(options),
+    verify: (options) => reader.verify(options),
   };
 }

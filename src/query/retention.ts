@@ -38,7 +38,7 @@ export function resolveRetention(options: RetentionOptions | undefined): Retenti
  * Prunes now and then every `everyMs`, inside the app. Several instances may run it: each round, the one
  * that takes the advisory lock prunes and the others skip. The timer never keeps the process alive.
  */
-export function startRetention(store: () => Promise<Store>, retention: RetentionConfig, logger: Logger): { stop(): Promise<void> } {
+export function startRetention(store: () => Promise<Store>, retention: RetentionConfig, logger: Logger, signingKey?: string): { stop(): Promise<void> } {
   const stopping = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -47,7 +47,7 @@ export function startRetention(store: () => Promise<Store>, retention: Retention
     try {
       const opened = await store();
       const ran = await ifAdvisoryLockFree(opened.sequelize, LOCK_KEYS.retention, async () => {
-        const { deleted, cutoff } = await prune(opened, { olderThan: retention.olderThan, signal: stopping.signal });
+        const { deleted, cutoff } = await prune(opened, { olderThan: retention.olderThan, signal: stopping.signal, signingKey });
         if (deleted > 0) logger.info(`retention: pruned ${deleted} audit row(s) older than ${cutoff.toISOString()}`);
       });
       if (!ran) logger.debug('retention: another instance is pruning; skipped this round');

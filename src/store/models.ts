@@ -20,6 +20,8 @@ export interface UserActionRow {
   duration_ms: number | null;
   /** Unique when set; NULL on rows written before migration 2c5e8f1a9d34. */
   event_id?: string | null;
+  /** The tamper-evidence chain link (batch) the row was stored in; NULL when unchained. */
+  chain_seq?: number | string | null;
 }
 
 export interface AuthorRow {
@@ -80,6 +82,7 @@ function defineUserAction(sequelize: Sequelize) {
       error_message: { type: DataTypes.TEXT },
       duration_ms: { type: DataTypes.INTEGER },
       event_id: { type: DataTypes.UUID },
+      chain_seq: { type: DataTypes.BIGINT },
     },
     { tableName: 'user_actions', timestamps: false, freezeTableName: true, indexes: USER_ACTION_INDEXES },
   );

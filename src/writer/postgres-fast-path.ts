@@ -1,4 +1,5 @@
 import type { AuditEvent } from '../capture/event.js';
+import { POSTGRES_CANONICAL_SELECT } from '../integrity/canonical.js';
 import type { QueuedEvent } from './queue.js';
 
 /**
@@ -36,6 +37,15 @@ const NAMES = COLUMNS.map(([name]) => name).join(', ');
 export const INSERT = `INSERT INTO user_actions (${NAMES}, event_id)
 SELECT ${NAMES}, event_id FROM json_populate_recordset(NULL::user_actions, $1::json)
 ON CONFLICT (event_id) DO NOTHING`;
+
+/**
+ * The same with the chain on: each row carries its batch's `chain_seq` ($2), and the statement returns
+ * the canonical values of exactly the rows it inserted, for the batch's digest (src/integrity/).
+ */
+export const CHAINED_INSERT = `INSERT INTO user_actions (${NAMES}, event_id, chain_seq)
+SELECT ${NAMES}, event_id, $2::bigint FROM json_populate_recordset(NULL::user_actions, $1::json)
+ON CONFLICT (event_id) DO NOTHING
+RETURNING ${POSTGRES_CANONICAL_SELECT}`;
 
 /** A write that hangs (a silent network cut) must end, so that the batch can be retried or spilled. */
 export const WRITE_TIMEOUT_MS = 15_000;

@@ -66,7 +66,8 @@ export function auditWebSocket(
     // Own properties in front of the prototype's: every listener, attached before or after this, is seen.
     const { emit, send } = socket;
     socket.emit = function auditedEmit(this: AuditedSocket, event: string | symbol, data?: unknown, isBinary?: unknown) {
-      if (event === 'message') return connection.dispatch(this, data, isBinary === true);
+      // ws 7 (which express-ws brings) passes no isBinary: its text frames arrive as strings, binary ones as Buffers.
+      if (event === 'message') return connection.dispatch(this, data, isBinary === undefined ? typeof data !== 'string' : isBinary === true);
       return emit.apply(this, arguments as unknown as Parameters<typeof emit>);
     } as AuditedSocket['emit'];
     socket.send = function auditedSend(this: AuditedSocket, data: unknown) {

@@ -100,7 +100,8 @@ describe('the PostgreSQL writer thread', () => {
         trail.telemetry.once('batch_written', () =>
           void direct
             .query(
-              "SELECT application_name FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'INSERT INTO user_actions (timestamp%'",
+              // The writer's last statement: its batch's INSERT, or with the chain on the link's INSERT and COMMIT.
+              "SELECT application_name FROM pg_stat_activity WHERE datname = current_database() AND (query LIKE 'INSERT INTO user_actions (timestamp%' OR query LIKE 'INSERT INTO audit_chain%')",
             )
             .then(([rows]) => resolve((rows as Array<{ application_name: string }>).map((row) => row.application_name))),
         ),

@@ -3,8 +3,10 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
+import type { Checkpoint } from '../../integrity/checkpoint.js';
+import { PostgresChain } from '../../integrity/postgres-chain.js';
 import { isDataError } from '../data-error.js';
-import { documentOf, INSERT, WRITE_TIMEOUT_MS } from '../postgres-fast-path.js';
+import { CHAINED_INSERT, documentOf, INSERT, WRITE_TIMEOUT_MS } from '../postgres-fast-path.js';
 import { toWire, type FromWorker, type ToWorker, type WorkerSettings } from './protocol.js';
 
 const port = parentPort!;
@@ -17,26 +19,37 @@ const pool = new pg.Pool({
 });
 // An idle connection the server dropped surfaces here; the next write opens a fresh one.
 pool.on('error', () => {});
+const chain = settings.chain && new PostgresChain(settings.chain, WRITE_TIMEOUT_MS);
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'close') void pool.end().finally(() => port.close());
   else void write(message.id, message.rows);
 });
 
+/** The rows alone, or (chain on) the rows and their chain link in one transaction. */
+function store(client: pg.PoolClient, document: string): Promise<Checkpoint | undefined> {
+  if (!chain) return client.query({ text: INSERT, values: [document], query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig).then(() => undefined);
+  return chain.append(client, async (seq) => {
+    const inserted = await client.query({ text: CHAINED_INSERT, values: [document, seq], rowMode: 'array', query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig);
+    return inserted.rows as string[][];
+  });
+}
+
 async function write(id: number, rows: unknown[][]): Promise<void> {
   const started = performance.now();
   let reply: FromWorker;
   try {
     const client = await pool.connect();
+    let checkpoint: Checkpoint | undefined;
     try {
-      await client.query({ text: INSERT, values: [documentOf(rows)], query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig);
+      checkpoint = await store(client, documentOf(rows));
       client.release();
     } catch (error) {
       // A connection that failed mid-statement may still be busy or half-closed: never lend it again.
       client.release(isDataError(error) ? undefined : (error as Error));
       throw error;
     }
-    reply = { id, durationMs: performance.now() - started };
+    reply = { id, durationMs: performance.now() - started, ...(checkpoint ? { checkpoint } : {}) };
   } catch (error) {
     reply = { id, durationMs: performance.now() - started, error: toWire(error) };
   }

@@ -1,4 +1,6 @@
 /** What crosses the thread boundary between the host's writer and the PostgreSQL worker. */
+import type { Checkpoint } from '../../integrity/checkpoint.js';
+import type { ChainSettings } from '../../integrity/postgres-chain.js';
 
 /** A pg connection config that survives structured cloning: no functions, no sockets. */
 export interface WorkerConnection {
@@ -15,6 +17,8 @@ export interface WorkerSettings {
   readonly connection: WorkerConnection;
   /** Connections the worker may hold: one per batch in flight. */
   readonly maxConnections: number;
+  /** The tamper-evidence chain's settings; false when it is off (the default). */
+  readonly chain: ChainSettings | false;
 }
 
 export type ToWorker =
@@ -22,7 +26,7 @@ export type ToWorker =
   | { readonly type: 'close' };
 
 export type FromWorker =
-  | { readonly id: number; readonly durationMs: number; readonly error?: undefined }
+  | { readonly id: number; readonly durationMs: number; readonly error?: undefined; readonly checkpoint?: Checkpoint }
   | { readonly id: number; readonly durationMs: number; readonly error: WireError };
 
 /** Enough of a driver error for the host to classify it (SQLSTATE `code`) and to log it. */

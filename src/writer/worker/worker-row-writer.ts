@@ -2,6 +2,8 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { messageOf } from '../../errors.js';
+import type { Checkpoint } from '../../integrity/checkpoint.js';
 import type { Logger } from '../../logger.js';
 import { INSERT, rowOf, type QueryReport } from '../postgres-fast-path.js';
 import type { RowWriter } from '../row-writer.js';
@@ -29,6 +31,7 @@ export class WorkerRowWriter {
     private readonly settings: WorkerSettings,
     private readonly report: QueryReport,
     private readonly logger: Logger,
+    private readonly onCheckpoint?: (checkpoint: Checkpoint) => void,
   ) {}
 
   /** Starts the thread ahead of the first batch, which would otherwise wait for it to load. */
@@ -80,8 +83,21 @@ export class WorkerRowWriter {
     this.pending.delete(reply.id);
     if (this.pending.size === 0) worker.unref();
     this.report(INSERT, reply.durationMs, reply.error !== undefined);
-    if (reply.error) waiting.reject(fromWire(reply.error));
-    else waiting.resolve();
+    if (reply.error) return waiting.reject(fromWire(reply.error));
+    waiting.resolve();
+    if (reply.checkpoint) this.checkpointed(reply.checkpoint);
+  }
+
+  /** The host's callback runs on its thread; whatever it throws is logged, never raised into the writer. */
+  private checkpointed(checkpoint: Checkpoint): void {
+    const failed = (error: unknown) => this.logger.error(`integrity.onCheckpoint failed for checkpoint ${checkpoint.seq}: ${messageOf(error)}`);
+    try {
+      // A callback that returns a promise (shipping the checkpoint somewhere) must not reject unheard.
+      const shipped: unknown = this.onCheckpoint?.(checkpoint);
+      if (shipped instanceof Promise) shipped.catch(failed);
+    } catch (error) {
+      failed(error);
+    }
   }
 
   private exited(worker: Worker, code: number): void {

@@ -1,4 +1,5 @@
 import type { Sequelize } from 'sequelize';
+import type { ChainSettings } from '../../integrity/postgres-chain.js';
 import type { WorkerConnection, WorkerSettings } from './protocol.js';
 
 interface SequelizeConnection {
@@ -16,7 +17,7 @@ const PASSED_ON = ['ssl', 'application_name', 'options', 'statement_timeout', 'c
  * The worker connects as the trail's Sequelize does, whether the trail opened it from a URL or the host
  * lent its own: the same server (the write replica, under replication), user, database and driver options.
  */
-export function workerSettings(sequelize: Sequelize, maxConnections: number): WorkerSettings {
+export function workerSettings(sequelize: Sequelize, maxConnections: number, chain: ChainSettings | false): WorkerSettings {
   const config = sequelize.config as SequelizeConnection & {
     replication?: false | { write?: SequelizeConnection };
     dialectOptions?: Record<string, unknown>;
@@ -32,5 +33,5 @@ export function workerSettings(sequelize: Sequelize, maxConnections: number): Wo
     database: target.database,
     ...passedOn,
   };
-  return { connection, maxConnections };
+  return { connection, maxConnections, chain };
 }

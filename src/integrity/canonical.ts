@@ -1,0 +1,57 @@
+import { createHash, type Hash } from 'node:crypto';
+
+/**
+ * The canonical serialization of a stored `user_actions` row (docs/integrity.md, "Canonical form").
+ * Every stored column, in this order, as text: what the SQL below makes of it, or null for NULL.
+ * Changing the order or an expression breaks every chain already written: add a version instead.
+ */
+const CANONICAL_COLUMNS = [
+  'id',
+  'timestamp',
+  'user_id',
+  'username',
+  'user_roles',
+  'action_type',
+  'resource',
+  'outcome',
+  'ip_address',
+  'user_agent',
+  'request_id',
+  'request_data',
+  'response_status',
+  'error_message',
+  'duration_ms',
+  'event_id',
+  'chain_seq',
+] as const;
+
+/** Columns that need more than their own text to be stable: a time in UTC with every microsecond, not the session's zone. */
+const POSTGRES_TEXT: Partial<Record<(typeof CANONICAL_COLUMNS)[number], string>> = {
+  timestamp: `to_char("timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+};
+
+/**
+ * PostgreSQL's select list for the canonical values, each as text whatever the session's settings
+ * (jsonb's text form is already canonical). The writer RETURNs it; the verifier SELECTs it.
+ */
+export const POSTGRES_CANONICAL_SELECT = CANONICAL_COLUMNS.map((name) => POSTGRES_TEXT[name] ?? `"${name}"::text`).join(', ');
+
+/** One row's line: the JSON array of its canonical values, then a newline. */
+export function canonicalLine(values: ReadonlyArray<string | null>): string {
+  return `${JSON.stringify(values)}\n`;
+}
+
+/** A batch's digest: SHA-256, in hex, over its rows' lines in ascending id order. */
+export class BatchDigest {
+  private readonly hash: Hash = createHash('sha256');
+  count = 0;
+
+  add(values: ReadonlyArray<string | null>): void {
+    this.hash.update(canonicalLine(values));
+    this.count++;
+  }
+
+  hex(): string {
+    return this.hash.digest('hex');
+  }
+}

@@ -1,0 +1,77 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { AuditEvent } from '../../src/capture/event.js';
+import { createAuditTrail, type AuditTrailOptions } from '../../src/index.js';
+
+export const KEYS = generateKeyPairSync('ed25519');
+export const PRIVATE_PEM = KEYS.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+export const PUBLIC_PEM = KEYS.publicKey.export({ format: 'pem', type: 'spki' }).toString();
+
+export function event(i: number, requestId = `req-${i}`): AuditEvent {
+  return {
+    timestamp: new Date(),
+    userId: `user-${i % 7}`,
+    username: `someone-${i % 7}`,
+    userRoles: ['reader'],
+    actionType: i % 3 === 0 ? 'POST' : 'GET',
+    resource: `/authors/${i}`,
+    outcome: 'success',
+    ipAddress: '203.0.113.7',
+    userAgent: 'Mozilla/5.0 integrity-test',
+    requestId,
+    requestData: JSON.stringify({ body: { name: 'Ada', n: i }, query: {} }),
+    responseStatus: 200,
+    errorMessage: null,
+    durationMs: 3,
+  };
+}
+
+/** A trail on `url` with the chain on, its own spill directory and small batches, so that a few events make several links. */
+export function chainedTrail(url: string, options: AuditTrailOptions = {}) {
+  return createAuditTrail({ database: url, logger: false, spillDir: mkdtempSync(path.join(tmpdir(), 'audit-integrity-')), batchSize: 10, flushIntervalMs: 10, integrity: true, ...options });
+}
+
+/** Records `count` events, `perTick` at a time so that batches fill as they would under load, and waits until stored. */
+export async function writeEvents(url: string, count: number, options: AuditTrailOptions = {}, prefix = 'req'): Promise<void> {
+  const trail = chainedTrail(url, options);
+  try {
+    await trail.ready();
+    for (let i = 0; i < count; i++) {
+      trail.record(event(i, `${prefix}-${i}`));
+      if (i % 10 === 9) await trail.flush();
+    }
+    await trail.flush();
+  } finally {
+    await trail.close();
+  }
+}
+
+/** Runs statements as the database owner would, the append-only triggers switched off around them. */
+export async function asOwner(url: string, statements: string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('ALTER TABLE user_actions DISABLE TRIGGER user_actions_append_only');
+    await client.query('ALTER TABLE audit_chain DISABLE TRIGGER audit_chain_append_only');
+    await client.query('ALTER TABLE audit_checkpoints DISABLE TRIGGER audit_checkpoints_append_only');
+    for (const sql of statements) await client.query(sql);
+    await client.query('ALTER TABLE user_actions ENABLE TRIGGER user_actions_append_only');
+    await client.query('ALTER TABLE audit_chain ENABLE TRIGGER audit_chain_append_only');
+    await client.query('ALTER TABLE audit_checkpoints ENABLE TRIGGER audit_checkpoints_append_only');
+  } finally {
+    await client.end();
+  }
+}
+
+export async function select<T>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
