@@ -94,6 +94,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'migrate' && !action) throw new UsageError('migrate needs an action: up, down, status or history');
   const misplaced = given.find((name) => name !== 'database' && !allowed.includes(name));
   if (misplaced) throw new UsageError(`--${misplaced} does not apply to ${key}`);
+  if (command === 'verify') failureCode = 2;
   const database = text(values, 'database') ?? process.env.DATABASE_URL ?? embeddedDefault();
   if (!database) throw new UsageError(`no database: pass --database URL or set DATABASE_URL (no ${DEFAULTS.sqlitePath} here either)`);
 
