@@ -12,6 +12,7 @@ export type AuditLogRouteName =
   | 'reports.failed'
   | 'reports.slow'
   | 'reports.timeline'
+  | 'chain.verify'
   | 'viewer.page'
   | 'viewer.script';
 

@@ -8,6 +8,7 @@ import { parseFilters, wholeNumber, FILTER_NAMES } from './parse-filters.js';
 import { findEntry, queryLog } from './query.js';
 import { activityTimeline, failedActions, slowOperations } from './reports.js';
 import { EXPORT_FORMATS, exportLog, type ExportFormat } from './export.js';
+import { verifyTrail } from '../integrity/index.js';
 import { VIEWER_SCRIPT_PATH, viewerPage, viewerScriptHeaders } from '../viewer/page.js';
 import { viewerScript } from '../viewer/script.js';
 import { resolveAuditLogOptions, type AuditLogRouteName, type AuditLogRouterConfig, type AuditLogRouterOptions } from './router-options.js';
@@ -51,6 +52,7 @@ function auditLogRoutes(store: () => Promise<Store>, config: AuditLogRouterConfi
       const bucket = single(query, 'bucket') as Bucket | undefined;
       return { data: await activityTimeline(opened, { ...pick(query, ['userId']), ...sinceOf(query), ...(bucket ? { bucket } : {}) }) };
     }),
+    route('chain.verify', '/chain', ['from', 'to'], (opened, { query }) => chainStatus(opened, query)),
     route('entries.get', '/:id', [], async (opened, { params }) => {
       const id = params.id ?? '';
       if (!/^\d+$/.test(id)) throw requestError('invalid_id', `audit entry id must be a positive integer; got "${id}"`);
@@ -115,4 +117,18 @@ function pageOf(query: URLSearchParams) {
 export function auditLogFeature(trail: AuditTrail, options: AuditLogRouterOptions) {
   const config = resolveAuditLogOptions(options);
   return { config, routes: auditLogRoutes(() => trail.store(), config) };
+}
+
+/**
+ * The tamper-evidence chain recomputed over `from`..`to` (links; default: all of it). Only PostgreSQL
+ * chains, so on SQLite the answer says the chain is not available rather than failing.
+ */
+async function chainStatus(opened: Store, query: URLSearchParams) {
+  if (opened.sequelize.getDialect() !== 'postgres') return { available: false, reason: 'the tamper-evidence chain is kept on PostgreSQL only' };
+  const bound = (name: string) => {
+    const value = single(query, name);
+    return value === undefined ? undefined : wholeNumber(name, value);
+  };
+  const [fromSeq, toSeq] = [bound('from'), bound('to')];
+  return { available: true, ...(await verifyTrail(opened, { ...(fromSeq === undefined ? {} : { fromSeq }), ...(toSeq === undefined ? {} : { toSeq }) })) };
 }
