@@ -2,17 +2,17 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import type { CaptureOptions } from '../src/capture/capture-options.js';
 import type { AdapterResponse } from '../src/capture/request-capture.js';
 import type { TrustFn } from '../src/capture/client-ip.js';
-import { authorsMount, type AuthorsRouterInput } from '../src/authors/authors-service.js';
-import type { AuthorsRouterOptions } from '../src/authors/options.js';
+import { authorsFeature } from '../src/authors/authors-service.js';
+import { AUTHORS_OPTIONS, type AuthorsRouterOptions } from '../src/authors/options.js';
 import { MATCHED_ROUTE } from '../src/http/types.js';
 import { changesHandle, type ChangesHandle } from '../src/changes/handle.js';
 import { runInRequest, tracksRequests } from '../src/context.js';
-import { mountCapture, trailHandle, type MountInput, type TrailHandle } from '../src/mount.js';
+import { mountCapture, mountFeature, mountWebSocket, trailHandle, type MountInput, type RouterInput, type TrailHandle } from '../src/mount.js';
 import { metricsEndpoint, type MetricsRouteOptions } from '../src/metrics/endpoint.js';
 import type { AuditTrail } from '../src/trail.js';
-import { auditLogMount, type AuditLogRouterInput } from '../src/query/routes.js';
-import type { AuditLogRouterOptions } from '../src/query/router-options.js';
-import { auditWebSocket as auditWebSocketCore, type WebSocketAudit } from '../src/ws/audit-websocket.js';
+import { auditLogFeature } from '../src/query/routes.js';
+import { AUDIT_LOG_OPTIONS, type AuditLogRouterOptions } from '../src/query/router-options.js';
+import type { WebSocketAudit } from '../src/ws/audit-websocket.js';
 import type { WebSocketAuditOptions } from '../src/ws/options.js';
 import type { WebSocketServerLike } from '../src/ws/socket-types.js';
 import { mountRoutes } from './express-routes.js';
@@ -26,6 +26,16 @@ export type { AuditLogRouterOptions, AuditLogRequest, AuditLogRouteName } from '
 export type { WebSocketAudit } from '../src/ws/audit-websocket.js';
 export type { WebSocketAuditOptions } from '../src/ws/options.js';
 export type { WebSocketServerLike } from '../src/ws/socket-types.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /**
+     * The request id the audit recorded, also sent as `X-Request-ID`: a valid incoming one, else a new
+     * UUID. Undefined on a request the audit does not record (a `skip` path), unless you set it yourself.
+     */
+    id: string;
+  }
+}
 
 export interface ExpressAuditMiddleware extends RequestHandler, TrailHandle, ChangesHandle {
   /** Mount after your routes: records the error passed to `next(err)`, then passes it on. */
@@ -107,18 +117,18 @@ export type ExpressAuthorsRouter = RequestHandler & TrailHandle;
  * Given options instead of a trail, it opens its own.
  */
 export function authorsRouter(
-  input?: AuthorsRouterInput,
+  input?: RouterInput<AuthorsRouterOptions>,
   options?: AuthorsRouterOptions,
 ): ExpressAuthorsRouter {
-  const { trail, config, routes } = authorsMount(input, options);
+  const { trail, config, routes } = mountFeature(input, options, AUTHORS_OPTIONS, authorsFeature);
   return Object.assign(mountRoutes(routes, { logger: trail.config.logger, user: config.user }), trailHandle(trail));
 }
 
 export type ExpressAuditLogRouter = RequestHandler & TrailHandle;
 
 /** `app.use('/audit-log', auditLogRouter(audit, { authorize }))`: the trail, read over HTTP by those you authorize. */
-export function auditLogRouter(input: AuditLogRouterInput, options?: AuditLogRouterOptions): ExpressAuditLogRouter {
-  const { trail, config, routes } = auditLogMount(input, options);
+export function auditLogRouter(input: RouterInput<AuditLogRouterOptions>, options?: AuditLogRouterOptions): ExpressAuditLogRouter {
+  const { trail, config, routes } = mountFeature(input, options, AUDIT_LOG_OPTIONS, auditLogFeature);
   return Object.assign(mountRoutes(routes, { logger: trail.config.logger, user: config.user }), trailHandle(trail));
 }
 
@@ -150,5 +160,5 @@ function holdLastByte(res: Response, hold: () => Promise<void> | undefined): voi
  * The user is the upgrade request's `req.user` (set by your upgrade handler, or by your middleware under express-ws).
  */
 export function auditWebSocket(wss: WebSocketServerLike, audit: MountInput, options?: WebSocketAuditOptions): WebSocketAudit {
-  return auditWebSocketCore(wss, audit, options, (req) => (req as { user?: unknown }).user);
+  return mountWebSocket(wss, audit, options, (req) => (req as { user?: unknown }).user);
 }

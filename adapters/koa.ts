@@ -3,17 +3,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CaptureOptions } from '../src/capture/capture-options.js';
 import type { AdapterResponse, PendingRequest } from '../src/capture/request-capture.js';
 import { compileTrust, type TrustFn } from '../src/capture/client-ip.js';
-import { authorsMount, type AuthorsRouterInput } from '../src/authors/authors-service.js';
-import type { AuthorsRouterOptions } from '../src/authors/options.js';
+import { authorsFeature } from '../src/authors/authors-service.js';
+import { KOA_AUTHORS_OPTIONS, type KoaAuthorsRouterOptions } from '../src/authors/options.js';
+import { mountCapture, mountFeature, mountWebSocket, trailHandle, type MountInput, type RouterInput, type TrailHandle } from '../src/mount.js';
 import { changesHandle, type ChangesHandle } from '../src/changes/handle.js';
 import { runInRequest, tracksRequests } from '../src/context.js';
-import { mountCapture, trailHandle, type MountInput, type TrailHandle } from '../src/mount.js';
 import { AuditTrailError } from '../src/errors.js';
 import { metricsEndpoint, type MetricsRouteOptions } from '../src/metrics/endpoint.js';
 import type { AuditTrail } from '../src/trail.js';
-import { auditLogMount, type AuditLogRouterInput } from '../src/query/routes.js';
-import type { AuditLogRouterOptions } from '../src/query/router-options.js';
-import { auditWebSocket as auditWebSocketCore, type WebSocketAudit } from '../src/ws/audit-websocket.js';
+import { auditLogFeature } from '../src/query/routes.js';
+import { KOA_AUDIT_LOG_OPTIONS, type KoaAuditLogRouterOptions } from '../src/query/router-options.js';
+import type { WebSocketAudit } from '../src/ws/audit-websocket.js';
 import type { WebSocketAuditOptions } from '../src/ws/options.js';
 import type { WebSocketServerLike } from '../src/ws/socket-types.js';
 import { mountRoutes } from './koa-routes.js';
@@ -21,8 +21,8 @@ import { mountRoutes } from './koa-routes.js';
 export * from '../src/index.js';
 export type { CaptureOptions } from '../src/capture/capture-options.js';
 export type { MountOptions as KoaAuditOptions } from '../src/mount.js';
-export type { AuthorsRouterOptions, AuthorRouteName } from '../src/authors/options.js';
-export type { AuditLogRouterOptions, AuditLogRequest, AuditLogRouteName } from '../src/query/router-options.js';
+export type { AuthorsRouterOptions, KoaAuthorsRouterOptions, AuthorRouteName } from '../src/authors/options.js';
+export type { AuditLogRouterOptions, KoaAuditLogRouterOptions, AuditLogRequest, AuditLogRouteName } from '../src/query/router-options.js';
 export type { WebSocketAudit } from '../src/ws/audit-websocket.js';
 export type { WebSocketAuditOptions } from '../src/ws/options.js';
 export type { WebSocketServerLike } from '../src/ws/socket-types.js';
@@ -76,6 +76,20 @@ function statusOfThrown(thrown: unknown): number {
   return code === 'ENOENT' ? 404 : 500;
 }
 
+/**
+ * Koa answers a thrown error with none of the headers set so far, only the error's own `headers` (as
+ * http-errors sets them): the request id goes there, so a 500 carries it as Express's does.
+ */
+function keepRequestId(thrown: unknown, requestId: string): void {
+  if (thrown === null || typeof thrown !== 'object') return;
+  const error = thrown as { headers?: Record<string, unknown> };
+  try {
+    error.headers = { ...error.headers, 'X-Request-ID': requestId };
+  } catch {
+    // A frozen error or a read-only `headers`: the id stays in the row and the host's logs.
+  }
+}
+
 /** `app.use(auditTrail())`: every request becomes one `user_actions` row. Mount it first. */
 export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions): KoaAuditMiddleware {
   const { trail, capture } = mountCapture(input, captureOptions);
@@ -112,6 +126,7 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
       await (tracksRequests() ? runInRequest(pending, ctx, userOf, next) : next());
     } catch (thrown) {
       state.error = thrown;
+      keepRequestId(thrown, pending.requestId);
       // Strict mode and `block`: Koa writes the response after this middleware settles, so wait here.
       if (capture.holdsResponses) await capture.hold(pending, finished(state, statusOfThrown(thrown), false));
       throw thrown;
@@ -129,10 +144,10 @@ export type KoaAuthorsRouter = Middleware & TrailHandle;
  * Redis. Given options instead of a trail, it opens its own.
  */
 export function authorsRouter(
-  input?: AuthorsRouterInput,
-  options?: AuthorsRouterOptions,
+  input?: RouterInput<KoaAuthorsRouterOptions>,
+  options?: KoaAuthorsRouterOptions,
 ): KoaAuthorsRouter {
-  const { trail, config, routes } = authorsMount(input, options);
+  const { trail, config, routes } = mountFeature(input, options, KOA_AUTHORS_OPTIONS, authorsFeature);
   const middleware = mountRoutes(routes, { logger: trail.config.logger, prefix: config.prefix, user: config.user });
   return Object.assign(middleware, trailHandle(trail));
 }
@@ -140,8 +155,8 @@ export function authorsRouter(
 export type KoaAuditLogRouter = Middleware & TrailHandle;
 
 /** `app.use(auditLogRouter(audit, { authorize, prefix: '/audit-log' }))`: the trail, read over HTTP by those you authorize. */
-export function auditLogRouter(input: AuditLogRouterInput, options?: AuditLogRouterOptions): KoaAuditLogRouter {
-  const { trail, config, routes } = auditLogMount(input, options);
+export function auditLogRouter(input: RouterInput<KoaAuditLogRouterOptions>, options?: KoaAuditLogRouterOptions): KoaAuditLogRouter {
+  const { trail, config, routes } = mountFeature(input, options, KOA_AUDIT_LOG_OPTIONS, auditLogFeature);
   const middleware = mountRoutes(routes, { logger: trail.config.logger, prefix: config.prefix, user: config.user });
   return Object.assign(middleware, trailHandle(trail));
 }
@@ -171,5 +186,5 @@ export function metricsRoute(audit: AuditTrail | TrailHandle, options: KoaMetric
  * else the upgrade request's `req.user`, set by your upgrade handler.
  */
 export function auditWebSocket(wss: WebSocketServerLike, audit: MountInput, options?: WebSocketAuditOptions): WebSocketAudit {
-  return auditWebSocketCore(wss, audit, options, (req: UpgradeRequest) => req[UPGRADE_CONTEXT]?.state.user ?? req.user);
+  return mountWebSocket(wss, audit, options, (req: UpgradeRequest) => req[UPGRADE_CONTEXT]?.state.user ?? req.user);
 }

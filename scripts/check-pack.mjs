@@ -1,7 +1,7 @@
 // Packs the package as npm would publish it, installs the tarball into a clean temporary app, and checks
 // that every entry point imports under ESM and CJS, that their types resolve, and that the bin runs.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -114,9 +114,49 @@ if (response.status !== 200 || !response.headers.get('content-type').startsWith(
     `import type { AuditTrailOptions } from '${spec}';\nconst good: AuditTrailOptions = { batchSize: 10 };\n// @ts-expect-error batchSize is a number\nconst bad: AuditTrailOptions = { batchSize: 'ten' };\nvoid good; void bad;\n`;
   writeFileSync(path.join(app, 'types-esm.mts'), `${typeUse}\n${optionTypes('audit-trail')}`);
   writeFileSync(path.join(app, 'types-cjs.cts'), `${typeUse}\n${optionTypes('audit-trail/express')}`);
+  // What the README promises a TypeScript host: req.id on Express, one options type per function, each
+  // taking what the function takes and refusing what it ignores. Each expect-error fails the check once the
+  // line type-checks.
+  const readmeTypes = (format) => `import type { Request } from 'express';
+import type { Context } from 'koa';
+import { createAuditTrail, type AuditTrailOptions } from 'audit-trail';
+import * as express from 'audit-trail/express';
+import * as koa from 'audit-trail/koa';
+const trailOptions: AuditTrailOptions = { batchSize: 10, spillDir: '/tmp/x' };
+// @ts-expect-error skip is the mount's, not the core's
+const coreSkip: AuditTrailOptions = { skip: ['/health'] };
+const expressOptions: express.ExpressAuditOptions = { ...trailOptions, skip: ['/health'], trustProxy: 1, user: (req: Request) => req.headers['x-user'] };
+const koaOptions: koa.KoaAuditOptions = { ...trailOptions, skip: [/^\\/internal/], trustProxy: 'loopback', recordAnonymous: false };
+const expressAuthors: express.AuthorsRouterOptions = { roles: { list: ['get-authors'] }, keyPrefix: 'app:' };
+// @ts-expect-error Express takes the routes' path from app.use, so its authorsRouter has no prefix
+const expressAuthorsPrefix: express.AuthorsRouterOptions = { prefix: '/authors' };
+const koaAuthors: koa.KoaAuthorsRouterOptions = { prefix: '/authors', roles: { delete: ['delete-author'] } };
+const authorize = () => true;
+const expressAuditLog: express.AuditLogRouterOptions = { authorize, viewer: true };
+// @ts-expect-error nor its auditLogRouter
+const expressAuditLogPrefix: express.AuditLogRouterOptions = { authorize, prefix: '/audit-log' };
+const koaAuditLog: koa.KoaAuditLogRouterOptions = { authorize, prefix: '/audit-log' };
+const expressMetrics: express.MetricsRouteOptions = { defaultMetrics: true };
+const koaMetrics: koa.KoaMetricsRouteOptions = { path: '/metrics' };
+function handler(req: Request): string { return req.id; }
+function koaHandler(ctx: Context): unknown { return ctx.state.requestId; }
+export function mount${format}() {
+  const trail = createAuditTrail(trailOptions);
+  const expressAudit = express.auditTrail(expressOptions);
+  const koaAudit = koa.auditTrail(koaOptions);
+  return [trail, expressAudit.errorHandler, koaAudit.flush, express.authorsRouter(expressAudit, expressAuthors), koa.authorsRouter(koaAudit, koaAuthors),
+    express.auditLogRouter(trail, expressAuditLog), koa.auditLogRouter(trail, koaAuditLog), express.metricsRoute(trail, expressMetrics), koa.metricsRoute(trail, koaMetrics),
+    coreSkip, expressAuthorsPrefix, expressAuditLogPrefix, handler, koaHandler];
+}
+`;
+  // A TypeScript host brings its framework's types, as the package's own dev install does.
+  const devDependencies = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).devDependencies;
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=optional', '--no-save', ...['@types/express', '@types/koa'].map((name) => `${name}@${devDependencies[name]}`)]);
+  writeFileSync(path.join(app, 'readme-esm.mts'), readmeTypes('Esm'));
+  writeFileSync(path.join(app, 'readme-cjs.cts'), readmeTypes('Cjs'));
   run(path.join(root, 'node_modules/.bin/tsc'), [
     '--noEmit', '--strict', '--skipLibCheck', '--module', 'node16', '--moduleResolution', 'node16',
-    '--types', 'node', '--typeRoots', path.join(root, 'node_modules/@types'), 'types-esm.mts', 'types-cjs.cts',
+    '--types', 'node', '--typeRoots', path.join(root, 'node_modules/@types'), 'types-esm.mts', 'types-cjs.cts', 'readme-esm.mts', 'readme-cjs.cts',
   ]);
 
   const help = run('npx', ['--no-install', 'audit-trail', '--help']);

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { resolveConfig } from './config.js';
+import { DEFAULTS, resolveConfig } from './config.js';
 import { AuditTrailError, messageOf } from './errors.js';
 import { consoleLogger, type Logger } from './logger.js';
 import { connectWithRetry, openDatabase } from './store/database.js';
 import { defineModels } from './store/models.js';
-import type { Store } from './trail.js';
+import type { Store } from './store/store.js';
 import { runLogsCommand } from './cli/logs.js';
 import { runMigrateCommand } from './cli/migrate.js';
 import type { Output } from './cli/output.js';
@@ -40,7 +42,8 @@ Commands:
     [--from SEQ] [--to SEQ] [--public-key FILE.pem] [--checkpoints FILE.jsonl] [--json]
 
 Options:
-  --database URL   the database (default: the DATABASE_URL environment variable)
+  --database URL   the database: postgres://… or sqlite:FILE (default: the DATABASE_URL environment
+                   variable, else the embedded default .audit-trail/audit.sqlite when it exists here)
   --json           logs, reports and verify: one JSON object per line
   -h, --help       show this help
 
@@ -92,8 +95,8 @@ async function main(argv: string[]): Promise<number> {
   const misplaced = given.find((name) => name !== 'database' && !allowed.includes(name));
   if (misplaced) throw new UsageError(`--${misplaced} does not apply to ${key}`);
   if (command === 'verify') failureCode = 2;
-  const database = text(values, 'database') ?? process.env.DATABASE_URL;
-  if (!database) throw new UsageError('no database: pass --database URL or set DATABASE_URL');
+  const database = text(values, 'database') ?? process.env.DATABASE_URL ?? embeddedDefault();
+  if (!database) throw new UsageError(`no database: pass --database URL or set DATABASE_URL (no ${DEFAULTS.sqlitePath} here either)`);
 
   const logger: Logger = { ...consoleLogger, info: () => {} };
   const config = resolveConfig({ database, connectAttempts: 1, logger });
@@ -114,6 +117,13 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await opened.sequelize.close();
   }
+}
+
+/** With no URL, the file an app on the embedded default writes in this directory, when it is there. */
+function embeddedDefault(): string | undefined {
+  if (!existsSync(path.resolve(DEFAULTS.sqlitePath))) return undefined;
+  console.error(`audit-trail: no --database or DATABASE_URL given: using the embedded default sqlite:${DEFAULTS.sqlitePath}`);
+  return `sqlite:${DEFAULTS.sqlitePath}`;
 }
 
 main(process.argv.slice(2)).then(

@@ -72,7 +72,6 @@ export interface AuditTrailOptions {
   integrity?: IntegrityOptions | boolean;
 }
 
-export type { DatabaseTarget } from './store/database-url.js';
 
 export type RedisTarget =
   | { readonly kind: 'host'; readonly client: Redis }

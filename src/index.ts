@@ -1,4 +1,5 @@
-export { createAuditTrail, type AuditTrail, type Store } from './trail.js';
+export { createAuditTrail, type AuditTrail } from './trail.js';
+export type { Store } from './store/store.js';
 export { DEFAULTS, type AuditTrailOptions, type AuditTrailConfig, type PoolOptions, type OverflowPolicy, type WriteMode } from './config.js';
 export { AuditTrailError, type AuditTrailErrorCode } from './errors.js';
 export type { Logger } from './logger.js';

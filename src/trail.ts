@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
-import type { Sequelize } from 'sequelize';
 import type { AuditEvent } from './capture/event.js';
 import { CHANGES, type ChangeEvent } from './changes/change-event.js';
 import { portableChanges } from './changes/change-model.js';
@@ -13,8 +12,9 @@ import { startRetention } from './query/retention.js';
 import { openRedis, type OpenedRedis } from './redis.js';
 import { connectWithRetry, openDatabase } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
-import { defineModels, type Models } from './store/models.js';
+import { defineModels } from './store/models.js';
 import { Readiness } from './store/readiness.js';
+import type { Store } from './store/store.js';
 import { Telemetry } from './telemetry.js';
 import { DropLog } from './writer/drop-log.js';
 import { USER_ACTIONS, type EntryKind } from './writer/entry-kind.js';
@@ -26,16 +26,18 @@ import { Writer } from './writer/writer.js';
 import { WorkerRowWriter } from './writer/worker/worker-row-writer.js';
 import { workerSettings } from './writer/worker/worker-settings.js';
 
-export interface Store {
-  readonly sequelize: Sequelize;
-  readonly models: Models;
-}
-
 const TRAIL_BRAND = Symbol.for('audit-trail.trail');
 
 /** True for an object made by createAuditTrail, whichever copy of the package made it. */
-export function isAuditTrail(value: unknown): value is AuditTrail {
+function isAuditTrail(value: unknown): value is AuditTrail {
   return typeof value === 'object' && value !== null && TRAIL_BRAND in value;
+}
+
+/** A trail, or the one a mount's middleware carries as `.trail`; undefined for anything else. */
+export function trailOf(value: unknown): AuditTrail | undefined {
+  if (isAuditTrail(value)) return value;
+  const carried = typeof value === 'function' || (typeof value === 'object' && value !== null) ? (value as { trail?: unknown }).trail : undefined;
+  return isAuditTrail(carried) ? carried : undefined;
 }
 
 /** The framework-neutral core: one per database, shared by every mount. */

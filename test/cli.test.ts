@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../migrations/index.js';
 import { cli } from './support/cli.js';
@@ -32,6 +35,20 @@ describe('audit-trail migrate', { timeout: 90_000 }, () => {
     expect(await cli(['frobnicate'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command') });
     expect(await cli(['migrate', 'up'])).toMatchObject({ code: 2, stderr: expect.stringContaining('set DATABASE_URL') });
     expect(await cli(['migrate', 'up', '--bogus'])).toMatchObject({ code: 2 });
+  });
+
+  it('finds the embedded default .audit-trail/audit.sqlite when no URL is given, and says so', async () => {
+    const app = mkdtempSync(path.join(tmpdir(), 'audit-trail-cli-'));
+    try {
+      expect(await cli(['migrate', 'status'], {}, app)).toMatchObject({ code: 2, stderr: expect.stringContaining('no .audit-trail/audit.sqlite here either') });
+      mkdirSync(path.join(app, '.audit-trail'));
+      expect(await cli(['migrate', 'up', '--database', 'sqlite:.audit-trail/audit.sqlite'], {}, app)).toMatchObject({ code: 0 });
+      const status = await cli(['migrate', 'status'], {}, app);
+      expect(status).toMatchObject({ code: 0, stdout: expect.stringMatching(/^applied {2}94cef3eb6eae/m) });
+      expect(status.stderr).toContain('using the embedded default sqlite:.audit-trail/audit.sqlite');
+    } finally {
+      rmSync(app, { recursive: true, force: true });
+    }
   });
 
   it('reports an unreachable database in one line, without the password, with exit code 1', async () => {

@@ -29,7 +29,12 @@ describe('a misspelled option throws invalid_option', () => {
     ['Koa auditTrail', () => koa.auditTrail({ database: 'sqlite::memory:', skipp: [] } as never), /skipp: did you mean skip\?/],
     ['Express authorsRouter', () => express.authorsRouter(trail, { countTTLSeconds: 5 } as never), /countTTLSeconds: did you mean countTtlSeconds\?/],
     ['Koa authorsRouter', () => koa.authorsRouter({ database: 'sqlite::memory:', keyprefix: 'x' } as never), /keyprefix: did you mean keyPrefix\?/],
-    ['Express auditLogRouter', () => express.auditLogRouter(trail, { authorize: () => true, prefx: '/a' } as never), /prefx: did you mean prefix\?/],
+    ['Express auditLogRouter', () => express.auditLogRouter(trail, { authorize: () => true, viewr: true } as never), /viewr: did you mean viewer\?/],
+    ['Koa auditLogRouter, prefix', () => koa.auditLogRouter(trail, { authorize: () => true, prefx: '/a' } as never), /prefx: did you mean prefix\?/],
+    // Express takes the routes' path from app.use: a prefix would be ignored, so it is refused.
+    ['Express authorsRouter, prefix', () => express.authorsRouter(trail, { prefix: '/authors' } as never), /unknown option prefix/],
+    ['Express auditLogRouter, prefix', () => express.auditLogRouter(trail, { authorize: () => true, prefix: '/a' } as never), /unknown option prefix/],
+    ['Express authorsRouter on its own options, prefix', () => express.authorsRouter({ database: 'sqlite::memory:', prefix: '/authors' } as never), /unknown option prefix/],
     ['Koa auditLogRouter', () => koa.auditLogRouter(trail, { authorise: () => true } as never), /authorise: did you mean authorize\?/],
     ['Express metricsRoute', () => express.metricsRoute(trail, { gaurd: () => true } as never), /gaurd: did you mean guard\?/],
     ['Koa metricsRoute', () => koa.metricsRoute(trail, { registy: undefined } as never), /registy: did you mean registry\?/],

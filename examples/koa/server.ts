@@ -1,31 +1,20 @@
-// An existing Koa app with auditing added: `npm run example:koa`.
+// An existing Koa app with auditing added: `npm run example:koa`. The Express example's twin, route for route.
 // With no DATABASE_URL set, rows go to the embedded SQLite file .audit-trail/audit.sqlite.
+import type { IncomingMessage } from 'node:http';
 import Koa from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import { WebSocketServer } from 'ws';
-import { auditTrail, auditWebSocket, authorsRouter, metricsRoute } from 'audit-trail/koa';
+import { auditLogRouter, auditTrail, auditWebSocket, authorsRouter, metricsRoute } from 'audit-trail/koa';
 
 const app = new Koa();
-const audit = auditTrail();
+const audit = auditTrail({ trustProxy: 'loopback' });
 const router = new Router();
 
-router.get('/hello', (ctx) => void (ctx.body = { hello: ctx.state.user?.preferred_username ?? 'stranger' }));
-router.post('/login', (ctx) => void (ctx.body = { ok: true })); // its password field is stored as [REDACTED]
-router.get('/admin', (ctx) => {
-  ctx.status = 403;
-  ctx.body = { error: 'forbidden' };
-});
-router.get('/boom', () => {
-  throw new Error('something broke'); // recorded with its message; Koa answers 500
-});
-router.get('/recent', async (ctx) => {
-  const { models } = await audit.trail.store();
-  ctx.body = await models.UserAction.findAll({ order: [['id', 'DESC']], limit: 10 });
-});
-
 app.use(audit); // first: it wraps everything downstream, errors included
-// GET /metrics for Prometheus; set METRICS_PASSWORD to require basic auth (a public /metrics leaks route names).
+
+// Prometheus scrapes GET /metrics. A public /metrics leaks route names and volumes: set METRICS_PASSWORD to
+// require basic auth (user METRICS_USERNAME, default `prometheus`).
 const metricsPassword = process.env.METRICS_PASSWORD;
 app.use(
   metricsRoute(audit, {
@@ -35,50 +24,94 @@ app.use(
   }),
 );
 app.use(bodyParser());
-// Stands in for the host's real auth: a Keycloak-shaped user from the x-user header.
+
+// Stands in for the host's real auth (e.g. a Keycloak JWT check): a Keycloak-shaped user per request and per
+// WebSocket upgrade, named by the x-user header or, for a browser, the x-user cookie that /as/:name sets.
+function authenticate(req: IncomingMessage): unknown {
+  const header = req.headers['x-user'];
+  const username = typeof header === 'string' ? header : /(?:^|;\s*)x-user=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+  if (!username) return undefined;
+  return ((req as { user?: unknown }).user = {
+    sub: `user-${username}`,
+    preferred_username: username,
+    realm_access: { roles: username === 'admin' ? ['get-authors', 'audit-reader'] : ['get-authors'] },
+    resource_access: { 'authors-api': { roles: username === 'admin' ? ['create-author'] : [] } },
+  });
+}
 app.use(async (ctx, next) => {
-  const username = ctx.get('x-user');
-  if (username) ctx.state.user = { sub: `user-${username}`, preferred_username: username, realm_access: { roles: ['get-authors'] } };
+  ctx.state.user = authenticate(ctx.req);
   await next();
 });
+
+// The authors API on the trail's own database (and Redis, when REDIS_URL is set), listing open to
+// holders of get-authors and creating to holders of create-author.
+app.use(authorsRouter(audit, { prefix: '/authors', roles: { list: ['get-authors'], get: ['get-authors'], create: ['create-author'] } }));
+
+// The trail itself, for holders of audit-reader; anyone else gets a 403, itself recorded. viewer: true
+// adds the page a browser gets at /audit-log/ (the JSON API stays where it is).
+app.use(auditLogRouter(audit, { prefix: '/audit-log', authorize: ({ roles }) => roles.includes('audit-reader'), viewer: true }));
+router.get('/as/:name', (ctx) => {
+  ctx.cookies.set('x-user', ctx.params.name, { httpOnly: true, sameSite: 'strict' });
+  ctx.redirect('/audit-log/');
+});
+
+router.get('/hello', (ctx) => void (ctx.body = { hello: ctx.state.user?.preferred_username ?? 'stranger' }));
+router.post('/login', (ctx) => void (ctx.body = { ok: true })); // its password field is stored as [REDACTED]
+router.get('/admin', (ctx) => {
+  ctx.status = 403;
+  ctx.body = { error: 'forbidden' };
+});
+router.get('/boom', () => {
+  throw new Error('something broke'); // recorded with its message; Koa answers 500, with X-Request-ID
+});
+
+// The last rows, so you can see what was recorded.
+router.get('/recent', async (ctx) => {
+  const { models } = await audit.trail.store();
+  ctx.body = await models.UserAction.findAll({ order: [['id', 'DESC']], limit: 10 });
+});
 app.use(router.routes());
-// The authors API on the trail's own database (and Redis, when REDIS_URL is set); open, for the example.
-app.use(authorsRouter(audit, { prefix: '/authors' }));
 
 const port = Number(process.env.PORT ?? 3001);
 await audit.ready();
 const server = app.listen(port, () => {
   console.log(`Koa example on http://localhost:${port}, auditing every request. Try:
   curl -H 'x-user: acika' localhost:${port}/hello
-  curl -H 'content-type: application/json' -d '{"name":"Ursula K. Le Guin"}' localhost:${port}/authors
-  curl 'localhost:${port}/authors?search=le'
-  curl localhost:${port}/admin ; curl localhost:${port}/boom ; curl localhost:${port}/recent
+  curl -H 'content-type: application/json' -d '{"user":"acika","password":"s3cret"}' localhost:${port}/login
+  curl -H 'x-user: admin' -H 'content-type: application/json' -d '{"name":"Ursula K. Le Guin"}' localhost:${port}/authors
+  curl -H 'x-user: acika' 'localhost:${port}/authors?search=le&per_page=5'
+  curl localhost:${port}/admin ; curl localhost:${port}/boom
+  curl localhost:${port}/recent
   curl localhost:${port}/metrics
-  node -e "const ws = new (require('ws'))('ws://localhost:${port}/ws', { headers: { 'x-user': 'acika' } }); ws.on('open', () => ws.send(JSON.stringify({ pkg_id: 1, req_id: 'r-1', data: {} }))); ws.on('message', (m) => (console.log(String(m)), ws.close()))"`);
+  curl -H 'x-user: admin' 'localhost:${port}/audit-log?outcome=error,permission_denied&from=1h'
+  curl -H 'x-user: admin' 'localhost:${port}/audit-log/reports/timeline?bucket=minute'
+  curl -H 'x-user: acika' localhost:${port}/audit-log   # 403, and recorded as permission_denied
+  curl -H 'x-user: admin' 'localhost:${port}/audit-log/export?format=csv&from=24h'
+  node -e "const ws = new (require('ws'))('ws://localhost:${port}/ws', { headers: { 'x-user': 'acika' } }); ws.on('open', () => ws.send(JSON.stringify({ pkg_id: 1, req_id: 'r-1', data: {} }))); ws.on('message', (m) => (console.log(String(m)), ws.close()))"
+Open http://localhost:${port}/as/admin in a browser for the audit-log viewer.`);
 });
 
-// WebSockets on /ws in the reference's shape, { pkg_id, req_id, data } in and { pkg_id, req_id, status_code, meta,
-// data } out. The upgrade handler authenticates; a refusal goes through reject(), which records it (401 here).
-const wss = new WebSocketServer({ noServer: true });
-const webSockets = auditWebSocket(wss, audit, { actions: { 1: 'GET_AUTHORS' } });
-server.on('upgrade', (req, socket, head) => {
-  const username = req.headers['x-user'];
-  if (req.url !== '/ws' || typeof username !== 'string') return webSockets.reject(req, socket, 401, 'send x-user to connect');
-  (req as { user?: unknown }).user = { sub: `user-${username}`, preferred_username: username, realm_access: { roles: ['get-authors'] } };
-  wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-});
-wss.on('connection', (socket) => {
+// WebSockets on /ws in the reference's shape: { pkg_id, req_id, data } in, { pkg_id, req_id, status_code, meta, data }
+// out (status 0 OK, 1 ERROR, 2 INVALID_DATA, 3 PERMISSION_DENIED). Every message becomes a row: WS:GET_AUTHORS, …
+const STATUS = { OK: 0, ERROR: 1, INVALID_DATA: 2, PERMISSION_DENIED: 3 };
+const wss = new WebSocketServer({ server, path: '/ws', verifyClient: ({ req }: { req: IncomingMessage }) => (authenticate(req), true) });
+auditWebSocket(wss, audit, { actions: { 1: 'GET_AUTHORS', 3: 'CREATE_AUTHOR' } });
+wss.on('connection', (socket, req) => {
+  const roles = ((req as { user?: { resource_access?: { 'authors-api'?: { roles: string[] } } } }).user?.resource_access?.['authors-api']?.roles) ?? [];
   socket.on('message', async (raw) => {
-    let request: { pkg_id?: number; req_id?: string };
+    let request: { pkg_id?: number; req_id?: string; data?: { name?: unknown } };
     try {
       request = JSON.parse(String(raw));
     } catch {
-      // Recorded as WS:INVALID_REQUEST; the reference answers 2, INVALID_DATA.
-      return socket.send(JSON.stringify({ pkg_id: null, req_id: null, status_code: 2, meta: {}, data: {} }));
+      return socket.send(JSON.stringify({ pkg_id: null, req_id: null, status_code: STATUS.INVALID_DATA, meta: {}, data: {} }));
     }
+    const reply = (statusCode: number, data: unknown = {}) => socket.send(JSON.stringify({ pkg_id: request.pkg_id, req_id: request.req_id, status_code: statusCode, meta: {}, data }));
     const { models } = await audit.trail.store();
-    const [statusCode, data] = request.pkg_id === 1 ? [0, await models.Author.findAll({ limit: 20 })] : [1, {}]; // 0 OK, 1 ERROR
-    socket.send(JSON.stringify({ pkg_id: request.pkg_id, req_id: request.req_id, status_code: statusCode, meta: {}, data }));
+    if (request.pkg_id === 1) return reply(STATUS.OK, await models.Author.findAll({ order: [['id', 'ASC']], limit: 20 }));
+    if (request.pkg_id !== 3) return reply(STATUS.ERROR);
+    if (!roles.includes('create-author')) return reply(STATUS.PERMISSION_DENIED);
+    if (typeof request.data?.name !== 'string') return reply(STATUS.INVALID_DATA);
+    reply(STATUS.OK, await models.Author.create({ name: request.data.name }));
   });
 });
 

@@ -1,31 +1,26 @@
 import type { Sequelize } from 'sequelize';
-import type { AuditTrailOptions } from '../config.js';
 import type { RouteTable } from '../http/types.js';
-import { resolveMount, type TrailHandle } from '../mount.js';
 import type { AuditTrail } from '../trail.js';
 import { authorCommands, type AuthorCommands } from './commands.js';
 import { countNamespace, CountCachePolicy, type CountCache } from './count-cache.js';
 import { memoryCountCache } from './memory-count-cache.js';
-import { AUTHORS_OPTIONS, resolveAuthorsOptions, type AuthorsRouterConfig, type AuthorsRouterOptions } from './options.js';
+import { resolveAuthorsOptions, type AuthorsRouterConfig, type AuthorsRouterOptions } from './options.js';
 import { RedisCountCache } from './redis-count-cache.js';
 import { AuthorRepository } from './repository.js';
 import { authorRoutes } from './routes.js';
 
-export type AuthorsRouterInput = AuditTrail | TrailHandle | (AuditTrailOptions & AuthorsRouterOptions);
-
-/** What both adapters' `authorsRouter` start from: the trail, the resolved options and the route table. */
-export function authorsMount(input: AuthorsRouterInput | undefined, options: AuthorsRouterOptions | undefined) {
-  const { trail, options: own } = resolveMount(input, options, AUTHORS_OPTIONS);
-  const config = resolveAuthorsOptions(own);
+/** What both adapters' `authorsRouter` mount (through mountFeature): the resolved options and the route table. */
+export function authorsFeature(trail: AuditTrail, options: AuthorsRouterOptions) {
+  const config = resolveAuthorsOptions(options);
   const routes: RouteTable = authorRoutes(authorsService(trail, config), config.roles);
-  return { trail, config, routes };
+  return { config, routes };
 }
 
 /**
  * The commands on the trail's own database and Redis, built once the trail is ready. Redis when the
  * trail has one, else the per-process cache.
  */
-export function authorsService(trail: AuditTrail, config: AuthorsRouterConfig): () => Promise<AuthorCommands> {
+function authorsService(trail: AuditTrail, config: AuthorsRouterConfig): () => Promise<AuthorCommands> {
   let built: Promise<AuthorCommands> | undefined;
   return () =>
     (built ??= trail.store().then(({ sequelize, models }) => {

@@ -1,10 +1,10 @@
 import { requestError } from '../http/errors.js';
 import { decodeCursor } from './cursor.js';
 
-export const MAX_PER_PAGE = 1000;
-export const DEFAULT_PER_PAGE = 20;
+const MAX_PER_PAGE = 1000;
+const DEFAULT_PER_PAGE = 20;
 /** Longest `name` or `search` filter: no stored name is longer. */
-export const MAX_FILTER_LENGTH = 255;
+const MAX_FILTER_LENGTH = 255;
 const MAX_PAGE = 2 ** 31 - 1;
 
 export const LIST_PARAMETERS = ['page', 'per_page', 'skip_count', 'name', 'search', 'cursor'] as const;
@@ -15,7 +15,7 @@ export interface AuthorFilters {
   readonly search?: string;
 }
 
-export type ListPosition = { readonly page: number } | { readonly afterId: number };
+type ListPosition = { readonly page: number } | { readonly afterId: number };
 
 export interface ListQuery {
   readonly filters: AuthorFilters;

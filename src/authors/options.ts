@@ -5,9 +5,8 @@ import { optionNames } from '../option-keys.js';
 /** The authors routes by name, as the `roles` option refers to them. */
 export type AuthorRouteName = 'list' | 'get' | 'create' | 'update' | 'delete';
 
+/** Express's `authorsRouter` options; Express takes the routes' path from `app.use`. */
 export interface AuthorsRouterOptions {
-  /** Koa only: the path the routes live under, e.g. `/authors`. Express takes the `app.use` mount path. */
-  prefix?: string;
   /**
    * Roles required per route, all of them, read from the user as the audit rows read it (Keycloak
    * realm and client roles understood). E.g. the reference's
@@ -24,6 +23,12 @@ export interface AuthorsRouterOptions {
   redisTimeoutMs?: number;
 }
 
+/** Koa's `authorsRouter` options: a Koa middleware sees every path, so it is told where the routes live. */
+export interface KoaAuthorsRouterOptions extends AuthorsRouterOptions {
+  /** The path the routes live under, e.g. `/authors`. */
+  prefix?: string;
+}
+
 export interface AuthorsRouterConfig {
   readonly prefix: string;
   readonly roles: Readonly<Partial<Record<AuthorRouteName, readonly string[]>>>;
@@ -33,7 +38,7 @@ export interface AuthorsRouterConfig {
   readonly redisTimeoutMs: number;
 }
 
-export const AUTHORS_DEFAULTS = Object.freeze({
+const AUTHORS_DEFAULTS = Object.freeze({
   prefix: '',
   keyPrefix: 'audit-trail:',
   countTtlSeconds: 300,
@@ -41,17 +46,17 @@ export const AUTHORS_DEFAULTS = Object.freeze({
 });
 
 export const AUTHORS_OPTIONS = optionNames<AuthorsRouterOptions>({
-  prefix: true,
   roles: true,
   user: true,
   keyPrefix: true,
   countTtlSeconds: true,
   redisTimeoutMs: true,
 });
+export const KOA_AUTHORS_OPTIONS = Object.freeze([...AUTHORS_OPTIONS, 'prefix']);
 
 const ROUTE_NAMES: readonly AuthorRouteName[] = ['list', 'get', 'create', 'update', 'delete'];
 
-export function resolveAuthorsOptions(options: AuthorsRouterOptions = {}): AuthorsRouterConfig {
+export function resolveAuthorsOptions(options: KoaAuthorsRouterOptions = {}): AuthorsRouterConfig {
   const prefix = options.prefix ?? AUTHORS_DEFAULTS.prefix;
   if (prefix !== '' && (!prefix.startsWith('/') || prefix.endsWith('/'))) {
     throw invalid(`prefix must start with "/" and not end with one, e.g. "/authors"; got "${prefix}".`);

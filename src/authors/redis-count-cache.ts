@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { decodeEntry, encodeEntry, type CountCache } from './count-cache.js';
 
 export interface RedisCountCacheOptions {
@@ -17,7 +17,7 @@ export class RedisCountCache implements CountCache {
     private readonly redis: Redis,
     private readonly options: RedisCountCacheOptions,
   ) {
-    // Not a hash, so never a count key; it has no TTL, or an expired generation could revive old counts.
+    // Not a hash, so never a count key.
     this.generationKey = `${options.namespace}generation`;
   }
 
@@ -28,12 +28,24 @@ export class RedisCountCache implements CountCache {
     return count === undefined ? { generation } : { count };
   }
 
+  /**
+   * Each write and invalidation also sets the generation's life to twice the entries' TTL: it outlives every
+   * entry written under it, so when it expires (back to 0) no old count is left to revive, and an idle
+   * table leaves nothing behind in Redis.
+   */
   async write(key: string, generation: number, count: number): Promise<void> {
-    await this.within(this.redis.set(key, encodeEntry(generation, count), 'EX', this.options.ttlSeconds));
+    const { ttlSeconds } = this.options;
+    await this.transaction(this.redis.multi().set(key, encodeEntry(generation, count), 'EX', ttlSeconds).expire(this.generationKey, 2 * ttlSeconds));
   }
 
   async invalidate(): Promise<void> {
-    await this.within(this.redis.incr(this.generationKey));
+    await this.transaction(this.redis.multi().incr(this.generationKey).expire(this.generationKey, 2 * this.options.ttlSeconds));
+  }
+
+  /** A MULTI answers each command's error in its results: the first one fails the call, as a lone command would. */
+  private async transaction(commands: ChainableCommander): Promise<void> {
+    const failed = (await this.within(commands.exec()))?.find(([error]) => error);
+    if (failed) throw failed[0];
   }
 
   private within<T>(command: Promise<T>): Promise<T> {

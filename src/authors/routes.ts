@@ -5,7 +5,7 @@ import type { AuthorCommands } from './commands.js';
 import { LIST_PARAMETERS, parseListQuery } from './list-query.js';
 import type { AuthorRouteName } from './options.js';
 
-export const MAX_NAME_LENGTH = 255;
+const MAX_NAME_LENGTH = 255;
 /** Ids are PostgreSQL INTEGERs: an integer outside 1…2^31-1 can name no author. */
 const MAX_ID = 2 ** 31 - 1;
 

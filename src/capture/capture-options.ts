@@ -4,7 +4,7 @@ import { optionNames, requireKnownOptions } from '../option-keys.js';
 import { compileTrust, type TrustFn, type TrustProxy } from './client-ip.js';
 import type { SanitizeOptions } from './sanitize.js';
 
-export type SkipRule = string | RegExp;
+type SkipRule = string | RegExp;
 
 /** What an adapter mount adds to the trail's options: how requests become events. */
 export interface CaptureOptions {
@@ -28,7 +28,7 @@ export interface CaptureConfig {
   readonly sanitize: SanitizeOptions;
 }
 
-export const CAPTURE_DEFAULTS = Object.freeze({
+const CAPTURE_DEFAULTS = Object.freeze({
   recordAnonymous: true,
   skip: Object.freeze(['/metrics', '/health', '/healthz', '/livez', '/readyz']) as readonly SkipRule[],
 });

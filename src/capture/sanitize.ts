@@ -24,7 +24,7 @@ export interface SanitizeOptions {
   redactText?: boolean;
 }
 
-export interface Sanitized {
+interface Sanitized {
   /** JSON text of the redacted, bounded input, ready for a json/jsonb column; undefined where JSON.stringify gives undefined. */
   json: string | undefined;
   /** True when a cap cut anything: depth, entry count or size. */

@@ -4,7 +4,7 @@ import { parsedJson } from '../query/entry.js';
 import { requireText } from '../query/filters.js';
 import { newestFirst } from '../query/query.js';
 import { toInstant, type TimeArgument } from '../query/time.js';
-import type { Store } from '../trail.js';
+import type { Store } from '../store/store.js';
 import type { ChangeEvent } from './change-event.js';
 import { changeModel } from './change-model.js';
 

@@ -1,6 +1,6 @@
 import type { AuditLogEntry } from '../query/entry.js';
 import { queryLog, type AuditLogPage } from '../query/query.js';
-import type { Store } from '../trail.js';
+import type { Store } from '../store/store.js';
 import type { Columns, Output } from './output.js';
 import { printRows } from './output.js';
 import { count, filtersFrom, text, type CliValues } from './read-options.js';

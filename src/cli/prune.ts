@@ -1,5 +1,5 @@
 import { prune } from '../query/prune.js';
-import type { Store } from '../trail.js';
+import type { Store } from '../store/store.js';
 import type { Output } from './output.js';
 import { count, text, type CliValues } from './read-options.js';
 import { readInput } from './read-file.js';

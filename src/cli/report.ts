@@ -1,6 +1,6 @@
 import type { Bucket } from '../query/buckets.js';
 import { activityTimeline, failedActions, slowOperations, type SlowOperation, type TimelineBucket } from '../query/reports.js';
-import type { Store } from '../trail.js';
+import type { Store } from '../store/store.js';
 import { printPage } from './logs.js';
 import { printRows, type Columns, type Output } from './output.js';
 import { count, text, time, type CliValues } from './read-options.js';

@@ -46,7 +46,7 @@ function describe(report: VerifyReport, keyed: boolean): string[] {
 }
 
 /** One checkpoint per line, as onCheckpoint received it; blank lines are skipped. */
-export function parseCheckpoints(textOfFile: string, file: string): Checkpoint[] {
+function parseCheckpoints(textOfFile: string, file: string): Checkpoint[] {
   return textOfFile.split('\n').flatMap((line, index) => {
     if (line.trim() === '') return [];
     let value: Partial<Checkpoint>;

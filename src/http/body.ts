@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { requestError } from './errors.js';
 
 /** Far more than any body our routes accept; a larger one is refused before it is buffered. */
-export const BODY_LIMIT_BYTES = 64 * 1024;
+const BODY_LIMIT_BYTES = 64 * 1024;
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json$/i;
 

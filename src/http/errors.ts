@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 import type { HttpResponse } from './types.js';
 
 /** Every code a client can be answered with; the compiler checks that each has its status. */
-export const HTTP_STATUS: Readonly<Record<RequestErrorCode, number>> = Object.freeze({
+const HTTP_STATUS: Readonly<Record<RequestErrorCode, number>> = Object.freeze({
   invalid_body: 400,
   invalid_query: 400,
   invalid_id: 400,
@@ -15,7 +15,7 @@ export const HTTP_STATUS: Readonly<Record<RequestErrorCode, number>> = Object.fr
 });
 
 /** The one JSON shape of every error a route answers. */
-export interface ErrorBody {
+interface ErrorBody {
   readonly error: { readonly code: RequestErrorCode | 'internal_error'; readonly message: string };
 }
 

@@ -5,9 +5,9 @@ import { compilePath } from './path.js';
 import type { HttpResponse, NeutralRequest, Route, RouteTable } from './types.js';
 
 /** What an adapter knows of a request before a route is chosen. */
-export type ArrivingRequest = Omit<NeutralRequest, 'params' | 'route'>;
+type ArrivingRequest = Omit<NeutralRequest, 'params' | 'route'>;
 
-export interface RouteMatch {
+interface RouteMatch {
   /** The matched template relative to the mount, e.g. `/:id`, for the audit row. */
   readonly template: string;
   /** Runs the route; never rejects: every failure becomes a JSON error response. */

@@ -27,7 +27,7 @@ export interface NeutralRequest {
   readonly raw: unknown;
 }
 
-export interface MatchedRoute {
+interface MatchedRoute {
   /** The route's stable name in its table, e.g. `reports.failed`. */
   readonly name: string;
   /** Its template relative to the mount, e.g. `/reports/failed` or `/:id`. */
@@ -48,7 +48,7 @@ export interface HttpResponse {
 
 export type Handler = (request: NeutralRequest) => Promise<HttpResponse>;
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface Route {
   /** Stable across paths and versions, for rules about who may call it: `list`, `reports.failed`. */

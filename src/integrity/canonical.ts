@@ -5,7 +5,7 @@ import { createHash, type Hash } from 'node:crypto';
  * Every stored column, in this order, as text: what the SQL below makes of it, or null for NULL.
  * Changing the order or an expression breaks every chain already written: add a version instead.
  */
-export const CANONICAL_COLUMNS = [
+const CANONICAL_COLUMNS = [
   'id',
   'timestamp',
   'user_id',

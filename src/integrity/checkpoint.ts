@@ -11,7 +11,7 @@ export interface Checkpoint {
 }
 
 /** What is signed: the version, seq, hash and time, one per line, in UTF-8. */
-export function checkpointMessage({ seq, hash, signedAt }: Pick<Checkpoint, 'seq' | 'hash' | 'signedAt'>): Buffer {
+function checkpointMessage({ seq, hash, signedAt }: Pick<Checkpoint, 'seq' | 'hash' | 'signedAt'>): Buffer {
   return Buffer.from(`audit-trail checkpoint v1\n${seq}\n${hash}\n${signedAt}`);
 }
 

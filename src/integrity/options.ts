@@ -19,7 +19,7 @@ export interface IntegrityConfig {
   readonly onCheckpoint: ((checkpoint: Checkpoint) => void) | undefined;
 }
 
-export const INTEGRITY_DEFAULTS = Object.freeze({ checkpointEvery: Object.freeze({ batches: 1_000, seconds: 60 }) });
+const INTEGRITY_DEFAULTS = Object.freeze({ checkpointEvery: Object.freeze({ batches: 1_000, seconds: 60 }) });
 
 const OPTIONS = optionNames<IntegrityOptions>({ signingKey: true, checkpointEvery: true, onCheckpoint: true });
 const EVERY = optionNames<NonNullable<IntegrityOptions['checkpointEvery']>>({ batches: true, seconds: true });

@@ -1,8 +1,7 @@
 import type { Registry } from 'prom-client';
 import { AuditTrailError, messageOf } from '../errors.js';
 import { optionNames, requireKnownOptions } from '../option-keys.js';
-import { sharedTrail, type TrailHandle } from '../mount.js';
-import type { AuditTrail } from '../trail.js';
+import { trailOf, type AuditTrail } from '../trail.js';
 import { compileGuard, type GuardVerdict, type MetricsGuard, type MetricsRequest } from './guard.js';
 import { promClient, type PromClientModule } from './prom-client.js';
 import { publishTrailMetrics } from './subscriber.js';
@@ -16,7 +15,7 @@ export interface MetricsRouteOptions {
   guard?: MetricsGuard;
 }
 
-export interface MetricsReply {
+interface MetricsReply {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
@@ -34,8 +33,8 @@ const REFUSALS: Record<Exclude<GuardVerdict, 'allowed'>, MetricsReply> = {
 const trailRegistries = new WeakMap<AuditTrail, Registry>();
 
 /** The framework-neutral metrics route: starts publishing at once, answers each scrape with the exposition. */
-export function metricsEndpoint(audit: AuditTrail | TrailHandle, options: MetricsRouteOptions = {}): MetricsEndpoint {
-  const trail = sharedTrail(audit);
+export function metricsEndpoint(audit: AuditTrail | { readonly trail: AuditTrail }, options: MetricsRouteOptions = {}): MetricsEndpoint {
+  const trail = trailOf(audit);
   if (!trail) {
     throw new AuditTrailError('invalid_option', 'metricsRoute(audit) needs the middleware returned by auditTrail(), or a trail from createAuditTrail().');
   }

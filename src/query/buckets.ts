@@ -1,7 +1,7 @@
 import { Sequelize } from 'sequelize';
 import { AuditTrailError } from '../errors.js';
 
-export const BUCKETS = ['minute', 'hour', 'day', 'week', 'month'] as const;
+const BUCKETS = ['minute', 'hour', 'day', 'week', 'month'] as const;
 export type Bucket = (typeof BUCKETS)[number];
 
 // SQLite has no date_trunc; strftime over the stored text gives the same UTC ISO strings.

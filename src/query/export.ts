@@ -1,4 +1,4 @@
-import type { Store } from '../trail.js';
+import type { Store } from '../store/store.js';
 import { csvLine } from './csv.js';
 import type { AuditLogEntry } from './entry.js';
 import type { AuditLogFilters } from './filters.js';

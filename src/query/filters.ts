@@ -4,7 +4,7 @@ import { AuditTrailError } from '../errors.js';
 import type { UserActionRow } from '../store/models.js';
 import { toInstant, type TimeArgument } from './time.js';
 
-export const OUTCOMES: readonly Outcome[] = ['success', 'error', 'permission_denied'];
+const OUTCOMES: readonly Outcome[] = ['success', 'error', 'permission_denied'];
 
 /** What `query()` can select on; every filter is optional and they combine with AND. */
 export interface AuditLogFilters {

@@ -4,10 +4,10 @@ import { PRUNE_DOOR_TABLE, PRUNE_SETTING } from '../../migrations/7d1b3e9f0a62_p
 import { AuditTrailError } from '../errors.js';
 import { signingKeyPem } from '../integrity/options.js';
 import { chainPrune } from '../integrity/prune-chain.js';
-import type { Store } from '../trail.js';
+import type { Store } from '../store/store.js';
 import { toInstant, type TimeArgument } from './time.js';
 
-export const DEFAULT_PRUNE_BATCH = 10_000;
+const DEFAULT_PRUNE_BATCH = 10_000;
 /** A cut-off younger than a day would take rows still being written and read: a typo like `2999-01-01` or `1h`. */
 export const MIN_PRUNE_AGE_MS = 86_400_000;
 

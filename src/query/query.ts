@@ -1,12 +1,12 @@
 import { Op, type Model, type ModelStatic, type WhereOptions } from 'sequelize';
 import { AuditTrailError } from '../errors.js';
 import type { UserActionRow } from '../store/models.js';
-import type { Store } from '../trail.js';
+import type { Store } from '../store/store.js';
 import { decodeCursor, encodeCursor, type CursorPosition } from './cursor.js';
 import { toEntry, type AuditLogEntry } from './entry.js';
 import { whereOf, type AuditLogFilters } from './filters.js';
 
-export const DEFAULT_LIMIT = 50;
+const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 1000;
 
 export interface AuditLogQuery extends AuditLogFilters {

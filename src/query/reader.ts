@@ -1,5 +1,5 @@
 import { queryChanges, type ChangePage, type ChangeQuery } from '../changes/query-changes.js';
-import type { Store } from '../trail.js';
+import type { Store } from '../store/store.js';
 import type { AuditLogPage, AuditLogQuery } from './query.js';
 import { queryLog } from './query.js';
 import { prune, type PruneOptions, type PruneResult } from './prune.js';

@@ -1,5 +1,5 @@
 import { Op, Sequelize } from 'sequelize';
-import type { Store } from '../trail.js';
+import type { Store } from '../store/store.js';
 import { bucketStart, type Bucket } from './buckets.js';
 import { whereOf } from './filters.js';
 import { queryLog, type AuditLogPage } from './query.js';

@@ -2,7 +2,7 @@ import { AuditTrailError, messageOf } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { optionNames, requireKnownOptions } from '../option-keys.js';
 import { ifAdvisoryLockFree, LOCK_KEYS } from '../store/advisory-lock.js';
-import type { Store } from '../trail.js';
+import type { Store } from '../store/store.js';
 import { MIN_PRUNE_AGE_MS, prune } from './prune.js';
 import { durationMs } from './time.js';
 

@@ -12,6 +12,7 @@ export type AuditLogRouteName =
   | 'reports.failed'
   | 'reports.slow'
   | 'reports.timeline'
+  | 'chain.verify'
   | 'changes.list'
   | 'changes.ofEntry'
   | 'viewer.page'
@@ -35,15 +36,20 @@ export interface AuditLogRequest {
   readonly raw: unknown;
 }
 
+/** Express's `auditLogRouter` options; Express takes the routes' path from `app.use`. */
 export interface AuditLogRouterOptions {
   /** Required: who may read the trail. Anything but `true` answers 403; a throw answers 500. Either way nothing is read. */
   authorize: (request: AuditLogRequest) => boolean | Promise<boolean>;
-  /** Koa only: the path the routes live under, e.g. `/audit-log`. Express takes the `app.use` mount path. */
-  prefix?: string;
   /** `(req)` (Express) or `(ctx)` (Koa) → the user's claims. Default: `req.user` / `ctx.state.user`. */
   user?: (request: never) => unknown;
   /** Serve the built-in viewer: a browser's `GET <mount>/` gets a page instead of JSON. Default false. */
   viewer?: boolean;
+}
+
+/** Koa's `auditLogRouter` options: a Koa middleware sees every path, so it is told where the routes live. */
+export interface KoaAuditLogRouterOptions extends AuditLogRouterOptions {
+  /** The path the routes live under, e.g. `/audit-log`. */
+  prefix?: string;
 }
 
 export interface AuditLogRouterConfig {
@@ -53,10 +59,11 @@ export interface AuditLogRouterConfig {
   readonly viewer: boolean;
 }
 
-export const AUDIT_LOG_OPTIONS = optionNames<AuditLogRouterOptions>({ authorize: true, prefix: true, user: true, viewer: true });
+export const AUDIT_LOG_OPTIONS = optionNames<AuditLogRouterOptions>({ authorize: true, user: true, viewer: true });
+export const KOA_AUDIT_LOG_OPTIONS = Object.freeze([...AUDIT_LOG_OPTIONS, 'prefix']);
 
 /** Reading the trail is privileged: without an authorize function the router refuses to mount. */
-export function resolveAuditLogOptions(options: Partial<AuditLogRouterOptions> | undefined): AuditLogRouterConfig {
+export function resolveAuditLogOptions(options: Partial<KoaAuditLogRouterOptions> | undefined): AuditLogRouterConfig {
   if (typeof options?.authorize !== 'function') {
     throw new AuditTrailError(
       'invalid_option',

@@ -1,24 +1,24 @@
 import { userFromClaims } from '../capture/user.js';
 import { requestError } from '../http/errors.js';
-import type { AuditTrailOptions } from '../config.js';
 import type { Handler, NeutralRequest, Route, RouteTable } from '../http/types.js';
-import { resolveMount, type TrailHandle } from '../mount.js';
-import type { AuditTrail, Store } from '../trail.js';
+import type { Store } from '../store/store.js';
+import type { AuditTrail } from '../trail.js';
 import type { Bucket } from './buckets.js';
 import { parseFilters, wholeNumber, FILTER_NAMES } from './parse-filters.js';
 import { queryChanges, type ChangeQuery } from '../changes/query-changes.js';
 import { findEntry, queryLog } from './query.js';
 import { activityTimeline, failedActions, slowOperations } from './reports.js';
 import { EXPORT_FORMATS, exportLog, type ExportFormat } from './export.js';
+import { verifyTrail } from '../integrity/index.js';
 import { VIEWER_SCRIPT_PATH, viewerPage, viewerScriptHeaders } from '../viewer/page.js';
 import { viewerScript } from '../viewer/script.js';
-import { AUDIT_LOG_OPTIONS, resolveAuditLogOptions, type AuditLogRouteName, type AuditLogRouterConfig, type AuditLogRouterOptions } from './router-options.js';
+import { resolveAuditLogOptions, type AuditLogRouteName, type AuditLogRouterConfig, type AuditLogRouterOptions } from './router-options.js';
 
 const PAGE = ['limit', 'cursor'];
 const CHANGE_FILTERS = ['model', 'recordId', 'eventId', 'requestId', 'userId', 'from', 'to'] as const;
 
 /** The audit log as a table of neutral handlers, every one behind `authorize`; adapters only translate. */
-export function auditLogRoutes(store: () => Promise<Store>, config: AuditLogRouterConfig): RouteTable {
+function auditLogRoutes(store: () => Promise<Store>, config: AuditLogRouterConfig): RouteTable {
   const respond = (name: AuditLogRouteName, path: string, query: readonly string[], answer: Handler, accepts?: string): Route => ({
     name,
     method: 'GET',
@@ -54,6 +54,7 @@ export function auditLogRoutes(store: () => Promise<Store>, config: AuditLogRout
       const bucket = single(query, 'bucket') as Bucket | undefined;
       return { data: await activityTimeline(opened, { ...pick(query, ['userId']), ...sinceOf(query), ...(bucket ? { bucket } : {}) }) };
     }),
+    route('chain.verify', '/chain', ['from', 'to'], (opened, { query }) => chainStatus(opened, query)),
     route('changes.list', '/changes', [...CHANGE_FILTERS, ...PAGE], (opened, { query }) => queryChanges(opened, { ...changeFiltersOf(query), ...pageOf(query) })),
     route('changes.ofEntry', '/:eventId/changes', PAGE, (opened, { params, query }) => queryChanges(opened, { eventId: params.eventId ?? '', ...pageOf(query) })),
     route('entries.get', '/:id', [], async (opened, { params }) => {
@@ -120,11 +121,22 @@ function pageOf(query: URLSearchParams) {
   return { ...(limit === undefined ? {} : { limit: wholeNumber('limit', limit) }), ...(cursor === undefined ? {} : { cursor }) };
 }
 
-export type AuditLogRouterInput = AuditTrail | TrailHandle | (AuditTrailOptions & AuditLogRouterOptions);
+/** What both adapters' `auditLogRouter` mount (through mountFeature): the resolved options and the route table. */
+export function auditLogFeature(trail: AuditTrail, options: AuditLogRouterOptions) {
+  const config = resolveAuditLogOptions(options);
+  return { config, routes: auditLogRoutes(() => trail.store(), config) };
+}
 
-/** What both adapters' `auditLogRouter` start from: the trail, the resolved options and the route table. */
-export function auditLogMount(input: AuditLogRouterInput | undefined, options: AuditLogRouterOptions | undefined) {
-  const { trail, options: own } = resolveMount(input, options, AUDIT_LOG_OPTIONS);
-  const config = resolveAuditLogOptions(own);
-  return { trail, config, routes: auditLogRoutes(() => trail.store(), config) };
+/**
+ * The tamper-evidence chain recomputed over `from`..`to` (links; default: all of it). Only PostgreSQL
+ * chains, so on SQLite the answer says the chain is not available rather than failing.
+ */
+async function chainStatus(opened: Store, query: URLSearchParams) {
+  if (opened.sequelize.getDialect() !== 'postgres') return { available: false, reason: 'the tamper-evidence chain is kept on PostgreSQL only' };
+  const bound = (name: string) => {
+    const value = single(query, name);
+    return value === undefined ? undefined : wholeNumber(name, value);
+  };
+  const [fromSeq, toSeq] = [bound('from'), bound('to')];
+  return { available: true, ...(await verifyTrail(opened, { ...(fromSeq === undefined ? {} : { fromSeq }), ...(toSeq === undefined ? {} : { toSeq }) })) };
 }

@@ -4,7 +4,7 @@ import type { Sequelize } from 'sequelize';
 import { AuditTrailError } from '../errors.js';
 
 /** TLS as pg takes it: `false` for none, else whether to verify the server and the files to present. */
-export type PostgresTls = false | { rejectUnauthorized: boolean; ca?: string; cert?: string; key?: string; passphrase?: string };
+type PostgresTls = false | { rejectUnauthorized: boolean; ca?: string; cert?: string; key?: string; passphrase?: string };
 
 /**
  * A PostgreSQL server, parsed once from its URL. The password is a non-enumerable property, so logging,

@@ -29,7 +29,7 @@ export interface AuthorRow {
   name: string;
 }
 
-export type UserActionModel = ModelStatic<Model<UserActionRow, Omit<UserActionRow, 'id'>>>;
+type UserActionModel = ModelStatic<Model<UserActionRow, Omit<UserActionRow, 'id'>>>;
 export type AuthorModel = ModelStatic<Model<AuthorRow, Omit<AuthorRow, 'id'>>>;
 
 export interface Models {

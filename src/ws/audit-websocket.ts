@@ -7,9 +7,9 @@ import { outcomeOf } from '../capture/outcome.js';
 import { resolveRequestId } from '../capture/request-id.js';
 import { pathOf } from '../capture/request-capture.js';
 import { AuditTrailError } from '../errors.js';
-import { resolveMount, type MountInput } from '../mount.js';
+import type { AuditTrail } from '../trail.js';
 import { AuditedConnection } from './connection.js';
-import { resolveWebSocketOptions, WEBSOCKET_OPTIONS, type WebSocketAuditOptions } from './options.js';
+import { resolveWebSocketOptions, type WebSocketAuditOptions } from './options.js';
 import { WebSocketRecorder } from './recorder.js';
 import type { AuditedSocket, WebSocketServerLike } from './socket-types.js';
 import { ConnectionActor, type ConnectionColumns } from './ws-event.js';
@@ -25,6 +25,13 @@ export interface WebSocketAudit {
 
 const TRUST_NONE: TrustFn = () => false;
 
+/** Checked before anything else, so that a wrong first argument is named as such. */
+export function requireWebSocketServer(wss: WebSocketServerLike): void {
+  if (typeof wss?.handleUpgrade !== 'function' || typeof wss.prependListener !== 'function') {
+    throw new AuditTrailError('invalid_option', 'auditWebSocket needs a ws (^8) WebSocketServer as its first argument.');
+  }
+}
+
 /**
  * Audits every connection `wss` upgrades from now on. The server's `handleUpgrade` is wrapped, so that each socket
  * is audited before any `connection` listener of the host's sees it; a socket emitted as a `connection` without
@@ -32,15 +39,10 @@ const TRUST_NONE: TrustFn = () => false;
  */
 export function auditWebSocket(
   wss: WebSocketServerLike,
-  audit: MountInput,
-  options: WebSocketAuditOptions | undefined,
+  trail: AuditTrail,
+  given: WebSocketAuditOptions,
   defaultUser: (request: IncomingMessage) => unknown,
 ): WebSocketAudit {
-  if (typeof wss?.handleUpgrade !== 'function' || typeof wss.prependListener !== 'function') {
-    throw new AuditTrailError('invalid_option', 'auditWebSocket needs a ws (^8) WebSocketServer as its first argument.');
-  }
-  if (audit === undefined) throw new AuditTrailError('invalid_option', 'auditWebSocket needs the audit middleware (or a trail) as its second argument.');
-  const { trail, options: given } = resolveMount(audit, options ?? {}, WEBSOCKET_OPTIONS);
   const config = resolveWebSocketOptions(given, trail.config.logger, defaultUser);
   const recorder = new WebSocketRecorder(trail, { recordAnonymous: config.capture.recordAnonymous, sanitize: createSanitizer(config.capture.sanitize) });
   const trust = config.capture.trust ?? TRUST_NONE;

@@ -23,7 +23,7 @@ export interface Reply {
   readonly outcome: Outcome;
 }
 
-export const INVALID_REQUEST = 'INVALID_REQUEST';
+const INVALID_REQUEST = 'INVALID_REQUEST';
 const MESSAGE = 'MESSAGE';
 /** The reference's status codes: 0 = OK, 1 = ERROR, 2 = INVALID_DATA, 3 = PERMISSION_DENIED. */
 const STATUS_OK = 0;
@@ -33,7 +33,7 @@ const OPEN_BRACE = 0x7b;
 type Fields = Record<string, unknown>;
 
 /** `data` as ws hands it to 'message' listeners, whatever the socket's binaryType. */
-export function bufferOf(data: unknown): Buffer {
+function bufferOf(data: unknown): Buffer {
   if (Buffer.isBuffer(data)) return data;
   if (Array.isArray(data)) return Buffer.concat(data as Buffer[]);
   if (data instanceof ArrayBuffer) return Buffer.from(data);

@@ -30,7 +30,7 @@ export interface WebSocketAuditConfig {
   readonly connections: boolean;
 }
 
-export const WEBSOCKET_DEFAULTS = Object.freeze({ replyTimeoutMs: 30_000, connections: true });
+const WEBSOCKET_DEFAULTS = Object.freeze({ replyTimeoutMs: 30_000, connections: true });
 
 export const WEBSOCKET_OPTIONS = [
   ...CAPTURE_OPTIONS,

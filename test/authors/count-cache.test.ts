@@ -62,6 +62,19 @@ describe('count keys', () => {
     expect(ttl).toBeLessThanOrEqual(300);
   });
 
+  it('K06 the generation outlives its entries, then expires too: nothing is left in Redis for good', async () => {
+    const namespace = countNamespace('audit-trail:', `test_${randomUUID()}`, 'author');
+    const cache = new RedisCountCache(redis, { namespace, ttlSeconds: 300, timeoutMs: 1_000 });
+    await cache.invalidate();
+    expect(await redis.ttl(`${namespace}generation`)).toBeGreaterThan(300);
+    await redis.persist(`${namespace}generation`);
+    await cache.write(countKey(namespace, {}), 1, 3);
+    const ttl = await redis.ttl(`${namespace}generation`);
+    expect(ttl).toBeGreaterThan(300);
+    expect(ttl).toBeLessThanOrEqual(600);
+    await redis.del(`${namespace}generation`, countKey(namespace, {}));
+  });
+
   it('K05 in-process entries expire after the TTL', async () => {
     clock = 0;
     const cache = new MemoryCountCache(300, () => clock);

@@ -19,7 +19,7 @@ export const MOUNTS = {
   guarded: '/guarded/authors',
 } as const;
 
-export const REFERENCE_ROLES: AuthorsRouterOptions['roles'] = {
+const REFERENCE_ROLES: AuthorsRouterOptions['roles'] = {
   list: ['get-authors'],
   get: ['get-authors'],
   create: ['create-author'],

@@ -109,6 +109,12 @@ describe.each(HOST_ADAPTERS)('audit middleware contract: $name', (adapter) => {
     expect(await row()).toMatchObject({ outcome: 'error', response_status: 500, error_message: 'kaboom' });
   });
 
+  it('C27 echoes X-Request-ID on a 500, as on any other answer', async () => {
+    const { response, requestId } = await send('/boom');
+    expect(response.status).toBe(500);
+    expect(response.headers.get('x-request-id')).toBe(requestId);
+  });
+
   it('C06 records an unmatched path as a 404 error without a route', async () => {
     const { row } = await send('/no/such/path');
     const stored = await row();

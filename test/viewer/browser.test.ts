@@ -207,6 +207,19 @@ describe('the viewer in Chromium', () => {
     await context.close();
   });
 
+  it('V09 verifies the tamper-evidence chain when asked, and says it is intact', async () => {
+    const incidents: Incidents = { dialogs: [], errors: [] };
+    const { context, page } = await open(AUDITOR, incidents);
+    await page.goto(`${host.server.url}${MOUNT}/`);
+    await settled(page);
+    await page.getByRole('button', { name: 'Verify the chain' }).click();
+    const result = page.locator('.chain p').first();
+    await result.filter({ hasText: /^Intact/ }).waitFor();
+    expect(await result.textContent()).toMatch(/^Intact: [1-9]\d* links over \d+ rows, \d+ rows from before the chain/);
+    expect(incidents).toEqual({ dialogs: [], errors: [] });
+    await context.close();
+  });
+
   it('V08 fits a 360 px screen in dark mode: the table scrolls inside its box, the page does not', async () => {
     const { context, page } = await open(AUDITOR);
     await page.setViewportSize({ width: 360, height: 740 });

@@ -10,9 +10,9 @@ import { claimsOf, listen, type ListeningServer } from '../support/listen.js';
 
 export const MOUNT = '/audit-log';
 
-/** An Express host with the viewer on, its own trail and spill folder, and any path answering `?status=`. */
+/** An Express host with the viewer on, its own trail (the tamper-evidence chain on) and spill folder, and any path answering `?status=`. */
 export async function startViewerHost(database: string): Promise<{ trail: AuditTrail; server: ListeningServer; close(): Promise<void> }> {
-  const trail = createAuditTrail({ database, logger: false, flushIntervalMs: 20, spillDir: mkdtempSync(path.join(tmpdir(), 'audit-viewer-spill-')) });
+  const trail = createAuditTrail({ database, logger: false, flushIntervalMs: 20, integrity: true, spillDir: mkdtempSync(path.join(tmpdir(), 'audit-viewer-spill-')) });
   const app = express();
   app.use(auditTrail(trail));
   app.use(express.json());

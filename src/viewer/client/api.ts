@@ -1,5 +1,5 @@
 /** The audit-log API, which lives where the viewer's script was loaded from: `<mount>/viewer/app.js`. */
-export const API_BASE = new URL('..', import.meta.url);
+const API_BASE = new URL('..', import.meta.url);
 
 export interface Entry {
   id: number;

@@ -1,5 +1,6 @@
 import { html, nothing, render } from 'lit-html';
 import { apiUrl, getJson, type Entry, type Page, type SlowOperation, type TimelineBucket } from './api.js';
+import { chainPanel, verifyChain, type ChainState } from './chain.js';
 import { activityChart } from './chart.js';
 import { entryDetail } from './detail.js';
 import { filterBar } from './filter-bar.js';
@@ -30,9 +31,10 @@ interface App {
   reports: Reports | undefined;
   reportsError: string | undefined;
   detail: Entry | undefined;
+  chain: ChainState;
 }
 
-let app: App = { view: readState(location.search), stack: [], page: undefined, loading: true, error: undefined, reports: undefined, reportsError: undefined, detail: undefined };
+let app: App = { view: readState(location.search), stack: [], page: undefined, loading: true, error: undefined, reports: undefined, reportsError: undefined, detail: undefined, chain: undefined };
 let openedFrom: HTMLElement | undefined;
 let loads = 0;
 let reportsKey: string | undefined;
@@ -81,6 +83,15 @@ async function loadReports(filters: Filters): Promise<void> {
   }
 }
 
+async function checkChain(): Promise<void> {
+  update({ chain: { checking: true } });
+  try {
+    update({ chain: { status: await verifyChain() } });
+  } catch (error) {
+    update({ chain: { error: (error as Error).message } });
+  }
+}
+
 function openDetail(entry: Entry, row: HTMLElement): void {
   openedFrom = row;
   update({ detail: entry });
@@ -123,6 +134,7 @@ function view() {
     <section class="overview" aria-label="Overview">
       ${reports ? [activityChart(reports.timeline, reports.caption), topFailedActions(reports.failures), slowestOperations(reports.slow)] : nothing}
       ${app.reportsError ? html`<p class="error" role="alert">Reports: ${app.reportsError}</p>` : nothing}
+      ${chainPanel(app.chain, () => void checkChain())}
     </section>
     <main aria-busy=${app.loading ? 'true' : 'false'}>
       ${app.error ? html`<p class="error" role="alert">${app.error}</p>` : nothing}
