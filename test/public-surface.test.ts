@@ -16,6 +16,7 @@ const CORE_TYPES = [
   'FailedActionsQuery', 'Logger', 'MetricsGuard', 'MetricsRequest', 'MetricsRouteOptions', 'Outcome', 'OverflowPolicy',
   'PoolOptions', 'PruneOptions', 'PruneResult', 'RetentionOptions', 'SlowOperation', 'SlowOperationsQuery', 'Store',
   'TimeArgument', 'TimelineBucket', 'TrailReader', 'UserActionRow', 'WriteMode',
+  'Actor', 'ChangeEntry', 'ChangeEvent', 'ChangeOperation', 'ChangePage', 'ChangeQuery', 'ChangesHandle', 'TrackChangesOptions',
 ];
 const ADAPTER_TYPES = [
   'AuditLogRequest', 'AuditLogRouteName', 'AuditLogRouterOptions', 'AuthorRouteName', 'AuthorsRouterOptions', 'CaptureOptions',
