@@ -8,6 +8,7 @@ import { consoleLogger, type Logger } from './logger.js';
 import { connectWithRetry, openDatabase } from './store/database.js';
 import { defineModels } from './store/models.js';
 import type { Store } from './store/store.js';
+import { runHistoryCommand } from './cli/history.js';
 import { runLogsCommand } from './cli/logs.js';
 import { runMigrateCommand } from './cli/migrate.js';
 import type { Output } from './cli/output.js';
@@ -30,6 +31,7 @@ Commands:
     --resource PATH (a prefix if it ends in *)  --route TEMPLATE (the same)  --ignore-case
     --request-id ID  --ip ADDRESS  --status CODE
     --min-duration MS  --since 24h|ISO  --until 1h|ISO  --limit N (1-1000, default 50)  --cursor C
+  history MODEL RECORD_ID    a record's model changes (trackChanges), newest first  [--limit N] [--cursor C]
   report failed              error and permission_denied entries    [--user NAME] [--user-id ID] [--since 24h]
                                                                     [--limit N] [--cursor C]
   report slow                per method: average, max and count     [--min-duration 1000] [--since 7d]
@@ -44,7 +46,7 @@ Commands:
 Options:
   --database URL   the database: postgres://… or sqlite:FILE (default: the DATABASE_URL environment
                    variable, else the embedded default .audit-trail/audit.sqlite when it exists here)
-  --json           logs, reports and verify: one JSON object per line
+  --json           logs, history, reports and verify: one JSON object per line
   -h, --help       show this help
 
 Times are durations back from now (30s, 15m, 24h, 365d) or ISO 8601 timestamps.
@@ -55,6 +57,7 @@ const READ = ['since', 'json'];
 const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   migrate: ['to'],
   logs: [...READ, 'user', 'user-id', 'action', 'outcome', 'resource', 'route', 'ignore-case', 'request-id', 'ip', 'status', 'min-duration', 'until', 'limit', 'cursor'],
+  history: ['json', 'limit', 'cursor'],
   'report failed': [...READ, 'user', 'user-id', 'limit', 'cursor'],
   'report slow': [...READ, 'min-duration'],
   'report timeline': [...READ, 'user-id', 'bucket'],
@@ -86,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const [command, action] = positionals;
+  const [command, action, ...rest] = positionals;
   if (!command) throw new UsageError('no command given');
   const key = command === 'report' && action ? `report ${action}` : command;
   const allowed = COMMAND_OPTIONS[key] ?? (command === 'report' ? [] : undefined);
@@ -111,6 +114,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const store: Store = { sequelize, models: defineModels(sequelize) };
     if (command === 'logs') return await runLogsCommand(store, values, output);
+    if (command === 'history') return await runHistoryCommand(store, [action ?? '', rest[0] ?? ''], values, output);
     if (command === 'report') return await runReportCommand(store, action, values, output);
     if (command === 'verify') return await runVerifyCommand(sequelize, values, output);
     return await runPruneCommand(store, values, output);
