@@ -6,6 +6,8 @@ import type { UserActionRow } from '../store/models.js';
 export interface AuditLogEntry extends Omit<AuditEvent, 'requestData'> {
   id: number;
   requestData: unknown;
+  /** The id the writer gave the event: what its data changes (`changes({ eventId })`) point to. Null for rows older than event ids. */
+  eventId: string | null;
 }
 
 /** SQLite hands JSON columns back as text; PostgreSQL's JSONB arrives parsed. */
@@ -30,5 +32,6 @@ export function toEntry(row: UserActionRow): AuditLogEntry {
     responseStatus: row.response_status,
     errorMessage: row.error_message,
     durationMs: row.duration_ms,
+    eventId: row.event_id ?? null,
   };
 }

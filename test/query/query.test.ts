@@ -50,6 +50,7 @@ describe.each(DIALECTS)('trail.query on $name', ({ url }) => {
         responseStatus: newest.response_status,
         errorMessage: newest.error_message,
         durationMs: newest.duration_ms,
+        eventId: newest.event_id ?? null,
       },
     ]);
   });

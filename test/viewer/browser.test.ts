@@ -4,6 +4,7 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { DataTypes, Sequelize } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../support/database.js';
 import { rowOf } from '../support/rows.js';
@@ -21,6 +22,7 @@ const FORMULA = '=HYPERLINK("http://evil.example/x","click me")';
 const database = useTestDatabase();
 let host: Awaited<ReturnType<typeof startViewerHost>>;
 let browser: Browser;
+let notes: Sequelize;
 
 /** What a page did that it must not: dialogs, console errors, uncaught exceptions. */
 interface Incidents {
@@ -53,7 +55,13 @@ const rowIds = (page: Page) => page.$$eval('tbody tr', (rows) => rows.map((row) 
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does), or set CHROMIUM_PATH`);
-  host = await startViewerHost(database.url);
+  notes = new Sequelize(database.url, { logging: false });
+  const Note = notes.define('Note', { text: DataTypes.STRING, secret: DataTypes.STRING });
+  await Note.sync();
+  host = await startViewerHost(database.url, (app, audit) => {
+    audit.trackChanges(notes);
+    app.post('/notes', async (_req, res) => void res.status(201).json(await Note.create({ text: 'first draft', secret: 'hunter2' })));
+  });
   await insertRows(host.trail, seedRows(Date.now()));
   const { url } = host.server;
   await fetch(`${url}/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-test-user': JSON.stringify(AUDITOR) }, body: JSON.stringify({ user: 'acika', password: 's3cret-pw' }) });
@@ -63,6 +71,7 @@ beforeAll(async () => {
     headers: { 'user-agent': `${IMG} ${SCRIPT}`, 'content-type': 'application/json', 'x-request-id': 'xss-request' },
     body: JSON.stringify({ note: IMG, more: SCRIPT, [IMG]: 'as a key' }),
   });
+  await fetch(`${url}/notes`, { method: 'POST', headers: { 'x-request-id': 'note-request', 'x-test-user': JSON.stringify(AUDITOR) } });
   await rawRequest(url, { path: '/reports/q4?status=500', headers: { 'user-agent': FORMULA, 'x-request-id': 'formula-request' } });
   await host.trail.flush();
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
@@ -71,6 +80,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await host?.close();
+  await notes?.close();
 });
 
 describe('the viewer in Chromium', () => {
@@ -216,6 +226,23 @@ describe('the viewer in Chromium', () => {
     const result = page.locator('.chain p').first();
     await result.filter({ hasText: /^Intact/ }).waitFor();
     expect(await result.textContent()).toMatch(/^Intact: [1-9]\d* links over \d+ rows, \d+ rows from before the chain/);
+    expect(incidents).toEqual({ dialogs: [], errors: [] });
+    await context.close();
+  });
+
+  it('V13 the detail of a request shows the data changes it made, the secret redacted', async () => {
+    const incidents: Incidents = { dialogs: [], errors: [] };
+    const { context, page } = await open(AUDITOR, incidents);
+    await page.goto(`${host.server.url}${MOUNT}/?requestId=note-request`);
+    await settled(page);
+    await page.locator('tbody tr').first().click();
+    const changes = page.locator('#detail ul.changes li');
+    await changes.first().waitFor();
+    const text = (await changes.first().textContent()) ?? '';
+    expect(text).toMatch(/^\s*create Note \d+/);
+    expect(text).toContain('first draft');
+    expect(text).toContain('[REDACTED]');
+    expect(text).not.toContain('hunter2');
     expect(incidents).toEqual({ dialogs: [], errors: [] });
     await context.close();
   });

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import express from 'express';
-import { auditLogRouter, auditTrail } from '../../adapters/express.js';
+import { auditLogRouter, auditTrail, type ExpressAuditMiddleware } from '../../adapters/express.js';
 import { createAuditTrail, type AuditTrail } from '../../src/index.js';
 import type { AuditLogRequest } from '../../src/query/router-options.js';
 import { claimsOf, listen, type ListeningServer } from '../support/listen.js';
@@ -11,16 +11,21 @@ import { claimsOf, listen, type ListeningServer } from '../support/listen.js';
 export const MOUNT = '/audit-log';
 
 /** An Express host with the viewer on, its own trail (the tamper-evidence chain on) and spill folder, and any path answering `?status=`. */
-export async function startViewerHost(database: string): Promise<{ trail: AuditTrail; server: ListeningServer; close(): Promise<void> }> {
+export async function startViewerHost(
+  database: string,
+  routes: (app: express.Express, audit: ExpressAuditMiddleware) => void = () => {},
+): Promise<{ trail: AuditTrail; server: ListeningServer; close(): Promise<void> }> {
   const trail = createAuditTrail({ database, logger: false, flushIntervalMs: 20, integrity: true, spillDir: mkdtempSync(path.join(tmpdir(), 'audit-viewer-spill-')) });
   const app = express();
-  app.use(auditTrail(trail));
+  const audit = auditTrail(trail);
+  app.use(audit);
   app.use(express.json());
   app.use((req, _res, next) => {
     (req as { user?: unknown }).user = claimsOf(req.headers['x-test-user']);
     next();
   });
   app.use(MOUNT, auditLogRouter(trail, { authorize: ({ roles }: AuditLogRequest) => roles.includes('audit-reader'), viewer: true }));
+  routes(app, audit);
   app.use((req, res) => void res.status(Number(req.query.status ?? 200)).json({ ok: true }));
   await trail.ready();
   const server = await listen(app);

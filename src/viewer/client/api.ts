@@ -17,6 +17,17 @@ export interface Entry {
   responseStatus: number | null;
   errorMessage: string | null;
   durationMs: number | null;
+  eventId: string | null;
+}
+
+/** One data change a request made (`GET <mount>/:eventId/changes`). */
+export interface Change {
+  id: number;
+  timestamp: string;
+  model: string;
+  recordId: string | null;
+  operation: string;
+  changes: unknown;
 }
 
 export interface Page {

@@ -1,11 +1,14 @@
 import { html, nothing } from 'lit-html';
-import type { Entry } from './api.js';
+import type { Change, Entry } from './api.js';
 import { filterLink } from './filters.js';
 import { duration, outcomeLabel } from './format.js';
 import { jsonTree } from './json-tree.js';
 
-/** Everything one row recorded, with links to its neighbours by request id and by user. */
-export function entryDetail(entry: Entry, close: () => void) {
+/** The data changes of the request: loading, loaded, or why they could not be read. */
+export type ChangesState = { loading: true } | { changes: Change[] } | { error: string } | undefined;
+
+/** Everything one row recorded, the data changes it made, and links to its neighbours by request id and by user. */
+export function entryDetail(entry: Entry, changes: ChangesState, close: () => void) {
   const field = (label: string, value: unknown) => html`<dt>${label}</dt>
     <dd>${value === null || value === undefined || value === '' ? '—' : value}</dd>`;
   const byUser = entry.userId ? filterLink('userId', entry.userId) : entry.username ? filterLink('username', entry.username) : undefined;
@@ -22,8 +25,30 @@ export function entryDetail(entry: Entry, close: () => void) {
     </dl>
     <h3>Request data</h3>
     <div class="json-root">${jsonTree(entry.requestData)}</div>
+    ${changesSection(changes)}
     <nav class="links" aria-label="Related requests">
       ${entry.requestId ? html`<a href=${filterLink('requestId', entry.requestId)}>All requests with this request id</a>` : nothing}
       ${byUser ? html`<a href=${byUser}>All requests from this user</a>` : nothing}
     </nav>`;
+}
+
+function changesSection(state: ChangesState) {
+  if (state === undefined) return nothing;
+  const body =
+    'loading' in state
+      ? html`<p class="muted">Loading…</p>`
+      : 'error' in state
+        ? html`<p class="error" role="alert">${state.error}</p>`
+        : state.changes.length === 0
+          ? html`<p class="muted">This request changed no tracked model.</p>`
+          : html`<ul class="changes">
+              ${state.changes.map(
+                (change) => html`<li>
+                  <span class="label">${change.operation} ${change.model}${change.recordId === null ? '' : ` ${change.recordId}`}</span>
+                  <div class="json-root">${jsonTree(change.changes)}</div>
+                </li>`,
+              )}
+            </ul>`;
+  return html`<h3>Data changes</h3>
+    ${body}`;
 }

@@ -1,8 +1,8 @@
 import { html, nothing, render } from 'lit-html';
-import { apiUrl, getJson, type Entry, type Page, type SlowOperation, type TimelineBucket } from './api.js';
+import { apiUrl, getJson, type Change, type Entry, type Page, type SlowOperation, type TimelineBucket } from './api.js';
 import { chainPanel, verifyChain, type ChainState } from './chain.js';
 import { activityChart } from './chart.js';
-import { entryDetail } from './detail.js';
+import { entryDetail, type ChangesState } from './detail.js';
 import { filterBar } from './filter-bar.js';
 import { readState, reportWindow, searchOf, type Filters, type ViewState } from './filters.js';
 import { slowestOperations, topFailedActions } from './reports.js';
@@ -31,10 +31,11 @@ interface App {
   reports: Reports | undefined;
   reportsError: string | undefined;
   detail: Entry | undefined;
+  changes: ChangesState;
   chain: ChainState;
 }
 
-let app: App = { view: readState(location.search), stack: [], page: undefined, loading: true, error: undefined, reports: undefined, reportsError: undefined, detail: undefined, chain: undefined };
+let app: App = { view: readState(location.search), stack: [], page: undefined, loading: true, error: undefined, reports: undefined, reportsError: undefined, detail: undefined, changes: undefined, chain: undefined };
 let openedFrom: HTMLElement | undefined;
 let loads = 0;
 let reportsKey: string | undefined;
@@ -83,6 +84,15 @@ async function loadReports(filters: Filters): Promise<void> {
   }
 }
 
+async function loadChanges(entry: Entry): Promise<void> {
+  try {
+    const page = await getJson<{ data: Change[] }>(`${encodeURIComponent(entry.eventId!)}/changes`, new URLSearchParams({ limit: '200' }));
+    if (app.detail === entry) update({ changes: { changes: page.data } });
+  } catch (error) {
+    if (app.detail === entry) update({ changes: { error: (error as Error).message } });
+  }
+}
+
 async function checkChain(): Promise<void> {
   update({ chain: { checking: true } });
   try {
@@ -94,7 +104,8 @@ async function checkChain(): Promise<void> {
 
 function openDetail(entry: Entry, row: HTMLElement): void {
   openedFrom = row;
-  update({ detail: entry });
+  update({ detail: entry, changes: entry.eventId ? { loading: true } : undefined });
+  if (entry.eventId) void loadChanges(entry);
   const dialog = document.getElementById('detail') as HTMLDialogElement;
   if (!dialog.open) dialog.showModal();
 }
@@ -104,7 +115,7 @@ function closeDetail(): void {
 }
 
 function onDialogClose(): void {
-  update({ detail: undefined });
+  update({ detail: undefined, changes: undefined });
   openedFrom?.focus();
 }
 
@@ -140,7 +151,7 @@ function view() {
       ${app.error ? html`<p class="error" role="alert">${app.error}</p>` : nothing}
       ${app.page ? entriesTable(app.page.data, openDetail) : app.loading ? html`<p class="muted">Loading…</p>` : nothing} ${pager()}
     </main>
-    <dialog id="detail" aria-labelledby="detail-title" @close=${onDialogClose}>${app.detail ? entryDetail(app.detail, closeDetail) : nothing}</dialog>`;
+    <dialog id="detail" aria-labelledby="detail-title" @close=${onDialogClose}>${app.detail ? entryDetail(app.detail, app.changes, closeDetail) : nothing}</dialog>`;
 }
 
 window.addEventListener('popstate', () => void load());
