@@ -47,8 +47,8 @@ export function startRetention(store: () => Promise<Store>, retention: Retention
     try {
       const opened = await store();
       const ran = await ifAdvisoryLockFree(opened.sequelize, LOCK_KEYS.retention, async () => {
-        const { deleted, cutoff } = await prune(opened, { olderThan: retention.olderThan, signal: stopping.signal, signingKey });
-        if (deleted > 0) logger.info(`retention: pruned ${deleted} audit row(s) older than ${cutoff.toISOString()}`);
+        const { deleted, deletedChanges, cutoff } = await prune(opened, { olderThan: retention.olderThan, signal: stopping.signal, signingKey });
+        if (deleted + deletedChanges > 0) logger.info(`retention: pruned ${deleted} audit row(s) and ${deletedChanges} change row(s) older than ${cutoff.toISOString()}`);
       });
       if (!ran) logger.debug('retention: another instance is pruning; skipped this round');
     } catch (error) {
