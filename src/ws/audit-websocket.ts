@@ -62,7 +62,7 @@ export function auditWebSocket(
     audited.add(socket);
     const columns = columnsOf(request);
     if (config.capture.skip(columns.path)) return;
-    const connection = new AuditedConnection(config, recorder, columns, new ConnectionActor(() => config.user(request), config.capture.recordAnonymous));
+    const connection = new AuditedConnection(config, recorder, columns, new ConnectionActor(() => config.user(request), config.capture.recordAnonymous), request);
     // Own properties in front of the prototype's: every listener, attached before or after this, is seen.
     const { emit, send } = socket;
     socket.emit = function auditedEmit(this: AuditedSocket, event: string | symbol, data?: unknown, isBinary?: unknown) {
@@ -91,6 +91,9 @@ export function auditWebSocket(
     }) as never);
   };
   wss.prependListener('connection', attach as never);
+  // Their upgrade request, which names the user and the client, is gone: they stay unaudited, and the host is told.
+  const unaudited = wss.clients?.size ?? 0;
+  if (unaudited > 0) trail.config.logger.warn(`auditWebSocket: ${unaudited} connection(s) opened before it was called are not audited; call it before the server accepts connections`);
 
   return {
     reject(request, socket, status, message) {
