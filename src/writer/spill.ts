@@ -113,7 +113,7 @@ export class SpillFile<E = AuditEvent> {
 
   /** The events of a segment, in order, in batches of batchSize and BATCH_BYTES. A line torn by a crash is skipped and counted in the log. */
   async *read(file: string, batchSize: number): AsyncGenerator<QueuedEvent<E>[]> {
-    let batch: QueuedEvent<E>[] = [];
+    const batch: QueuedEvent<E>[] = [];
     let bytes = 0;
     let torn = 0;
     for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
