@@ -52,7 +52,10 @@ export async function prune(store: Store, options: PruneOptions): Promise<PruneR
   }
   const { sequelize } = store;
   // The chain's batches go whole, each step leaving a checkpoint at the chain's new start; unchained rows go by age.
-  const chain = sequelize.getDialect() === 'postgres' ? chainPrune(sequelize, cutoff, options.signingKey && signingKeyPem(options.signingKey), (transaction) => openDoor(sequelize, transaction)) : undefined;
+  const chain =
+    sequelize.getDialect() === 'postgres'
+      ? chainPrune(sequelize, cutoff, options.signingKey && signingKeyPem(options.signingKey), (transaction) => openDoor(sequelize, transaction))
+      : undefined;
   if (options.dryRun) {
     const unchained = await store.models.UserAction.count({ where: { timestamp: { [Op.lt]: cutoff }, chain_seq: null } });
     return { deleted: 0, cutoff, wouldDelete: unchained + ((await chain?.count()) ?? 0) };
@@ -85,8 +88,7 @@ async function openDoor(sequelize: Sequelize, transaction: Transaction): Promise
 }
 
 async function deleteBatch({ sequelize }: Store, transaction: Transaction, cutoff: Date, batchSize: number): Promise<number> {
-  const select = (sql: string) =>
-    sequelize.query<{ deleted: number | string }>(sql, { type: QueryTypes.SELECT, transaction, replacements: { cutoff, batchSize } });
+  const select = (sql: string) => sequelize.query<{ deleted: number | string }>(sql, { type: QueryTypes.SELECT, transaction, replacements: { cutoff, batchSize } });
   const oldRows = `SELECT id FROM user_actions WHERE "timestamp" < :cutoff AND chain_seq IS NULL LIMIT :batchSize`;
   await openDoor(sequelize, transaction);
   if (sequelize.getDialect() === 'postgres') {

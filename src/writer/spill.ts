@@ -187,7 +187,9 @@ export class SpillFile<E = AuditEvent> {
   /** Logged once per failing spell, not once per event: the drops themselves are counted by the writer. */
   private failed(error: unknown, count: number): void {
     if (this.failedSince === undefined) {
-      this.logger.error(`cannot write to the spill directory ${this.dir}: ${messageOf(error)}; events that cannot be spilled are dropped (counted as spill_failed) until it accepts writes again`);
+      this.logger.error(
+        `cannot write to the spill directory ${this.dir}: ${messageOf(error)}; events that cannot be spilled are dropped (counted as spill_failed) until it accepts writes again`,
+      );
     }
     this.failedSince = (this.failedSince ?? 0) + count;
   }

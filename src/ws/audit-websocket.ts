@@ -37,12 +37,7 @@ export function requireWebSocketServer(wss: WebSocketServerLike): void {
  * is audited before any `connection` listener of the host's sees it; a socket emitted as a `connection` without
  * going through it (made by another server) is audited there.
  */
-export function auditWebSocket(
-  wss: WebSocketServerLike,
-  trail: AuditTrail,
-  given: WebSocketAuditOptions,
-  defaultUser: (request: IncomingMessage) => unknown,
-): WebSocketAudit {
+export function auditWebSocket(wss: WebSocketServerLike, trail: AuditTrail, given: WebSocketAuditOptions, defaultUser: (request: IncomingMessage) => unknown): WebSocketAudit {
   const config = resolveWebSocketOptions(given, trail.config.logger, defaultUser);
   const recorder = new WebSocketRecorder(trail, { recordAnonymous: config.capture.recordAnonymous, sanitize: createSanitizer(config.capture.sanitize) });
   const trust = config.capture.trust ?? TRUST_NONE;

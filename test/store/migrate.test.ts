@@ -99,9 +99,7 @@ describe('migrations on PostgreSQL', () => {
         expect(column.allowNull, `${model.name}.${name} nullability`).toBe(attribute.allowNull ?? !attribute.primaryKey);
       }
     }
-    const [indexes] = await sequelize.query(
-      `SELECT indexname FROM pg_indexes WHERE tablename = 'user_actions' AND indexname <> 'user_actions_pkey' ORDER BY indexname`,
-    );
+    const [indexes] = await sequelize.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'user_actions' AND indexname <> 'user_actions_pkey' ORDER BY indexname`);
     expect(indexes.map((i) => (i as { indexname: string }).indexname)).toEqual(USER_ACTION_INDEXES.map((i) => i.name).sort());
   });
 
