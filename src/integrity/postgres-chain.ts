@@ -26,7 +26,10 @@ export class PostgresChain {
   private readonly key: KeyObject | undefined;
   private readonly schedule: CheckpointSchedule | undefined;
 
-  constructor(settings: ChainSettings, private readonly lockTimeoutMs: number) {
+  constructor(
+    settings: ChainSettings,
+    private readonly lockTimeoutMs: number,
+  ) {
     this.key = settings.signingKeyPem === undefined ? undefined : createPrivateKey(settings.signingKeyPem);
     this.schedule = this.key && new CheckpointSchedule(settings.checkpointEvery);
   }

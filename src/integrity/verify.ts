@@ -156,7 +156,8 @@ class Verification {
     const chainSeq = row.at(-1);
     const current = this.current;
     if (chainSeq === null || chainSeq === undefined) {
-      if (current && (this.rows > 0 || this.options.fromSeq !== undefined)) fail('inserted', `row ${id} has no chain_seq but comes after chained rows`, { rowId: id, seq: current.seq });
+      if (current && (this.rows > 0 || this.options.fromSeq !== undefined))
+        fail('inserted', `row ${id} has no chain_seq but comes after chained rows`, { rowId: id, seq: current.seq });
       this.unchained++;
       return true;
     }
@@ -170,7 +171,8 @@ class Verification {
       if (!next) fail('broken_link', `row ${id} belongs to batch ${seq}, but the chain ends at link ${this.current!.seq}`, { rowId: id, seq });
       this.enter(next!, this.current!.hash);
     }
-    if (this.lastRowId === undefined ? id !== this.current!.firstId : id !== this.lastRowId + 1) this.gap ??= this.lastRowId === undefined ? this.current!.firstId : this.lastRowId + 1;
+    if (this.lastRowId === undefined ? id !== this.current!.firstId : id !== this.lastRowId + 1)
+      this.gap ??= this.lastRowId === undefined ? this.current!.firstId : this.lastRowId + 1;
     this.lastRowId = id;
     this.digest.add(row);
     this.rows++;
@@ -180,9 +182,11 @@ class Verification {
   /** Checks a link against its predecessor and itself, and the checkpoints of its seq, then makes it current. */
   private enter(link: ChainLink, prevHash: string): void {
     const previous = this.current;
-    if (previous && link.seq !== previous.seq + 1) fail('broken_link', `link ${previous.seq + 1} is missing: link ${previous.seq} is followed by ${link.seq}`, { seq: previous.seq + 1 });
+    if (previous && link.seq !== previous.seq + 1)
+      fail('broken_link', `link ${previous.seq + 1} is missing: link ${previous.seq} is followed by ${link.seq}`, { seq: previous.seq + 1 });
     if (link.prevHash !== prevHash) fail('broken_link', `link ${link.seq}'s prev_hash is not link ${link.seq - 1}'s hash`, { seq: link.seq });
-    if (linkHash(link.prevHash, link.seq, link.rowCount, link.digest) !== link.hash) fail('broken_link', `link ${link.seq} was edited: its hash does not match its contents`, { seq: link.seq });
+    if (linkHash(link.prevHash, link.seq, link.rowCount, link.digest) !== link.hash)
+      fail('broken_link', `link ${link.seq} was edited: its hash does not match its contents`, { seq: link.seq });
     for (const checkpoint of this.bySeq.get(link.seq) ?? []) this.checkpoint(checkpoint, link);
     this.bySeq.delete(link.seq);
     this.current = link;
@@ -208,10 +212,14 @@ class Verification {
   private checkpoint(checkpoint: Checkpoint & { readonly external: boolean }, link: ChainLink): void {
     const where = checkpoint.external ? 'the given checkpoint' : 'the stored checkpoint';
     if (this.publicKey && (checkpoint.external || checkpoint.signature !== null)) {
-      if (!signatureHolds(checkpoint, this.publicKey)) fail('bad_signature', `${where} at seq ${checkpoint.seq} (signed ${checkpoint.signedAt}) does not verify with the public key`, { seq: checkpoint.seq });
+      if (!signatureHolds(checkpoint, this.publicKey))
+        fail('bad_signature', `${where} at seq ${checkpoint.seq} (signed ${checkpoint.signedAt}) does not verify with the public key`, { seq: checkpoint.seq });
       this.signaturesChecked++;
     }
-    if (checkpoint.hash !== link.hash) fail('checkpoint_mismatch', `${where} at seq ${checkpoint.seq} vouches for hash ${checkpoint.hash}, the chain has ${link.hash}: the chain was rewritten`, { seq: checkpoint.seq });
+    if (checkpoint.hash !== link.hash)
+      fail('checkpoint_mismatch', `${where} at seq ${checkpoint.seq} vouches for hash ${checkpoint.hash}, the chain has ${link.hash}: the chain was rewritten`, {
+        seq: checkpoint.seq,
+      });
     this.checkpointsMatched++;
   }
 

@@ -64,7 +64,10 @@ export async function prune(store: Store, options: PruneOptions): Promise<PruneR
   }
   const { sequelize } = store;
   // The chain's batches go whole, each step leaving a checkpoint at the chain's new start; unchained rows go by age.
-  const chain = sequelize.getDialect() === 'postgres' ? chainPrune(sequelize, cutoff, options.signingKey && signingKeyPem(options.signingKey), (transaction) => openDoor(sequelize, transaction)) : undefined;
+  const chain =
+    sequelize.getDialect() === 'postgres'
+      ? chainPrune(sequelize, cutoff, options.signingKey && signingKeyPem(options.signingKey), (transaction) => openDoor(sequelize, transaction))
+      : undefined;
   if (options.dryRun) {
     const unchained = await countOld(sequelize, BY_AGE.requests, cutoff);
     return { deleted: 0, deletedChanges: 0, cutoff, wouldDelete: unchained + ((await chain?.count()) ?? 0), wouldDeleteChanges: await countOld(sequelize, BY_AGE.changes, cutoff) };

@@ -30,7 +30,10 @@ export function resolveRetention(options: RetentionOptions | undefined): Retenti
     }
   };
   if (check('olderThan', options.olderThan) < MIN_PRUNE_AGE_MS) {
-    throw new AuditTrailError('invalid_option', `retention.olderThan must be at least 1d: a shorter one would prune rows still being written; got ${JSON.stringify(options.olderThan)}.`);
+    throw new AuditTrailError(
+      'invalid_option',
+      `retention.olderThan must be at least 1d: a shorter one would prune rows still being written; got ${JSON.stringify(options.olderThan)}.`,
+    );
   }
   return Object.freeze({ olderThan: options.olderThan, everyMs: Math.max(1_000, check('every', options.every ?? '1h')) });
 }

@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 export interface AuditedSocket {
   send(data: unknown, ...rest: never[]): void;
   emit(event: string | symbol, ...args: never[]): boolean;
-  rawListeners(event: string | symbol): Function[];
+  rawListeners(event: string | symbol): Array<(...args: never[]) => unknown>;
   on(event: 'close', listener: (code: number, reason: Buffer) => void): unknown;
 }
 

@@ -61,7 +61,10 @@ describe('trackChanges: each write through a tracked model, outside requests', (
   });
 
   it('CH03 Model.update and Model.destroy without individual hooks: bulk rows with where and set', async () => {
-    await host.Invoice.bulkCreate([{ number: `B-${marker}`, amount: 1 }, { number: `B-${marker}`, amount: 2 }]);
+    await host.Invoice.bulkCreate([
+      { number: `B-${marker}`, amount: 1 },
+      { number: `B-${marker}`, amount: 2 },
+    ]);
     await host.Invoice.update({ amount: 5 }, { where: { number: `B-${marker}`, amount: { [Op.lt]: 10 } } });
     await host.Invoice.destroy({ where: { number: `B-${marker}` } });
     const rows = await stored(`operation LIKE 'bulk_%' AND changes::text LIKE '%"B-${marker}"%'`);
@@ -94,14 +97,22 @@ describe('trackChanges: each write through a tracked model, outside requests', (
   });
 
   it('CH04 Model.update and Model.destroy with individualHooks: one row per record, updates with [before, after]', async () => {
-    const [a, b] = await host.Invoice.bulkCreate([{ number: `C-${marker}`, amount: 1 }, { number: `C-${marker}`, amount: 2 }]);
+    const [a, b] = await host.Invoice.bulkCreate([
+      { number: `C-${marker}`, amount: 1 },
+      { number: `C-${marker}`, amount: 2 },
+    ]);
     await host.Invoice.update({ amount: 7 }, { where: { number: `C-${marker}` }, individualHooks: true });
     await host.Invoice.destroy({ where: { number: `C-${marker}` }, individualHooks: true });
     const ids = [a!.get('id'), b!.get('id')].join(',');
     const rows = await stored(`model = 'Invoice' AND record_id IN ('${ids.split(',').join("','")}') AND operation <> 'create'`);
     expect(rows.map((row) => row.operation).sort()).toEqual(['delete', 'delete', 'update', 'update']);
     const updates = rows.filter((row) => row.operation === 'update').map((row) => row.changes.amount);
-    expect(updates).toEqual(expect.arrayContaining([[1, 7], [2, 7]]));
+    expect(updates).toEqual(
+      expect.arrayContaining([
+        [1, 7],
+        [2, 7],
+      ]),
+    );
     expect(await stored(`operation LIKE 'bulk_%' AND changes::text LIKE '%"C-${marker}"%'`)).toEqual([]);
   });
 
@@ -111,7 +122,7 @@ describe('trackChanges: each write through a tracked model, outside requests', (
     expect(rows).toHaveLength(1);
   });
 
-  it('CH06 a password column is redacted, an excluded column left out, the mount\'s own redactKeys apply', async () => {
+  it("CH06 a password column is redacted, an excluded column left out, the mount's own redactKeys apply", async () => {
     const customer = await host.Customer.create({ name: `p-${marker}`, password: 'hunter2', hash: 'abc' });
     await customer.update({ password: 'hunter3', hash: 'def', name: `p2-${marker}` });
     const rows = await stored(`model = 'Customer' AND record_id = '${customer.get('id') as number}'`);
@@ -162,7 +173,7 @@ describe('trackChanges: each write through a tracked model, outside requests', (
     expect(await stored(`changes->>'number' = 'N4-${marker}'`)).toEqual([]);
   });
 
-  it('CH09 untracked models and the trail\'s own tables record nothing', async () => {
+  it("CH09 untracked models and the trail's own tables record nothing", async () => {
     await host.Untracked.create({ value: `v-${marker}` });
     expect(await stored(`model = 'Untracked'`)).toEqual([]);
   });

@@ -53,7 +53,15 @@ describe('migrations on PostgreSQL', () => {
 
   it('keeps a linear history in its own table, never SequelizeMeta', async () => {
     const [tables] = await sequelize.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
-    expect(tables.map((t) => (t as { tablename: string }).tablename)).toEqual(['audit_chain', 'audit_checkpoints', HISTORY_TABLE, 'audit_trail_rounds', 'author', 'user_action_changes', 'user_actions']);
+    expect(tables.map((t) => (t as { tablename: string }).tablename)).toEqual([
+      'audit_chain',
+      'audit_checkpoints',
+      HISTORY_TABLE,
+      'audit_trail_rounds',
+      'author',
+      'user_action_changes',
+      'user_actions',
+    ]);
     const applied = (await createMigrator(sequelize, silentLogger).executed()).map((m) => m.name);
     expect(applied).toEqual(MIGRATIONS.map((m) => m.name));
   });
@@ -99,9 +107,7 @@ describe('migrations on PostgreSQL', () => {
         expect(column.allowNull, `${model.name}.${name} nullability`).toBe(attribute.allowNull ?? !attribute.primaryKey);
       }
     }
-    const [indexes] = await sequelize.query(
-      `SELECT indexname FROM pg_indexes WHERE tablename = 'user_actions' AND indexname <> 'user_actions_pkey' ORDER BY indexname`,
-    );
+    const [indexes] = await sequelize.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'user_actions' AND indexname <> 'user_actions_pkey' ORDER BY indexname`);
     expect(indexes.map((i) => (i as { indexname: string }).indexname)).toEqual(USER_ACTION_INDEXES.map((i) => i.name).sort());
   });
 
