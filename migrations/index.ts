@@ -15,4 +15,13 @@ export type { Migration, MigrationContext } from './migration.js';
  * runs them the same under ESM and CJS. Append only: a new column on user_actions must be nullable
  * or have a default, so that the reference's columns alone always make a valid row.
  */
-export const MIGRATIONS: readonly Migration[] = [addUserActionsTable, addAuthorTable, addEventId, protectUserActions, addAuditChain, addUserActionChanges, addJobRounds, indexUserActionChangesTimestamp];
+export const MIGRATIONS: readonly Migration[] = [
+  addUserActionsTable,
+  addAuthorTable,
+  addEventId,
+  protectUserActions,
+  addAuditChain,
+  addUserActionChanges,
+  addJobRounds,
+  indexUserActionChangesTimestamp,
+];

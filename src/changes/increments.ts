@@ -46,7 +46,12 @@ export function reportIncrements(sequelize: Sequelize, wanted: (model: ModelStat
 export function amountsOf(fields: IncrementFields, options: IncrementOptions, recorded: readonly string[]): Record<string, number> {
   const sign = options.increment === false ? -1 : 1;
   const by = options.by ?? 1;
-  const given: Record<string, number> = typeof fields === 'string' ? { [fields]: by } : Array.isArray(fields) ? Object.fromEntries(fields.map((field: string) => [field, by])) : { ...(fields as Record<string, number>) };
+  const given: Record<string, number> =
+    typeof fields === 'string'
+      ? { [fields]: by }
+      : Array.isArray(fields)
+        ? Object.fromEntries(fields.map((field: string) => [field, by]))
+        : { ...(fields as Record<string, number>) };
   const amounts: Record<string, number> = {};
   for (const [field, amount] of Object.entries(given)) if (recorded.includes(field)) amounts[field] = sign * amount;
   return amounts;

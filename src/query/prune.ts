@@ -111,8 +111,7 @@ async function openDoor(sequelize: Sequelize, transaction: Transaction): Promise
 }
 
 async function deleteBatch(sequelize: Sequelize, transaction: Transaction, { table, where }: ByAge, cutoff: Date, batchSize: number): Promise<number> {
-  const select = (sql: string) =>
-    sequelize.query<{ deleted: number | string }>(sql, { type: QueryTypes.SELECT, transaction, replacements: { cutoff, batchSize } });
+  const select = (sql: string) => sequelize.query<{ deleted: number | string }>(sql, { type: QueryTypes.SELECT, transaction, replacements: { cutoff, batchSize } });
   const oldRows = `SELECT id FROM ${table} WHERE ${where} LIMIT :batchSize`;
   await openDoor(sequelize, transaction);
   if (sequelize.getDialect() === 'postgres') {

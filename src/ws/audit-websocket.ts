@@ -89,7 +89,8 @@ export function auditWebSocket(wss: WebSocketServerLike, trail: AuditTrail, give
   wss.prependListener('connection', attach as never);
   // Their upgrade request, which names the user and the client, is gone: they stay unaudited, and the host is told.
   const unaudited = wss.clients?.size ?? 0;
-  if (unaudited > 0) trail.config.logger.warn(`auditWebSocket: ${unaudited} connection(s) opened before it was called are not audited; call it before the server accepts connections`);
+  if (unaudited > 0)
+    trail.config.logger.warn(`auditWebSocket: ${unaudited} connection(s) opened before it was called are not audited; call it before the server accepts connections`);
 
   return {
     reject(request, socket, status, message) {

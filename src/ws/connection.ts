@@ -122,7 +122,14 @@ export class AuditedConnection {
       const inbound = readInbound(data, isBinary, this.config);
       const { telemetry } = this.recorder.trail;
       if (telemetry.listenerCount('ws_message') > 0) telemetry.emit('ws_message', { action: inbound.name });
-      const message: OpenMessage = { inbound, requestId: inbound.requestId, startedAt: new Date(), startTick: performance.now(), generation: this.recorder.trail.inFlight.begin(), done: false };
+      const message: OpenMessage = {
+        inbound,
+        requestId: inbound.requestId,
+        startedAt: new Date(),
+        startTick: performance.now(),
+        generation: this.recorder.trail.inFlight.begin(),
+        done: false,
+      };
       if (inbound.replyKey !== undefined) this.await(inbound.replyKey, message);
       return message;
     } catch (error) {

@@ -23,7 +23,10 @@ interface Host {
  */
 async function serve(trail: AuditTrail, models: ReturnType<typeof hostModels>, replyAfterMs = 0, received?: () => void): Promise<Host> {
   const server = http.createServer();
-  const wss = new WebSocketServer({ server, verifyClient: ({ req }: { req: http.IncomingMessage }) => !!((req as { user?: unknown }).user = claimsOf(req.headers['x-test-user'])) });
+  const wss = new WebSocketServer({
+    server,
+    verifyClient: ({ req }: { req: http.IncomingMessage }) => !!((req as { user?: unknown }).user = claimsOf(req.headers['x-test-user'])),
+  });
   const audit = auditTrail(trail);
   audit.trackChanges(models.sequelize, { models: ['Invoice'] });
   auditWebSocket(wss, audit);
@@ -64,7 +67,7 @@ describe('changes made while a WebSocket message is handled', () => {
     await models.sequelize.close();
   });
 
-  it('CW01 are tied to the message\'s row and the connection\'s user, across awaits and timers, each message its own', async () => {
+  it("CW01 are tied to the message's row and the connection's user, across awaits and timers, each message its own", async () => {
     const invoices = await Promise.all([1, 2, 3].map((i) => models.Invoice.create({ number: `ws-${i}`, amount: 0 })));
     const user = { sub: 'ws-user-1', preferred_username: 'wanda' };
     const client = await connect(host.url, { 'x-test-user': JSON.stringify(user) });

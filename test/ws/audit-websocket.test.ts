@@ -41,7 +41,9 @@ describe('connections opened before auditWebSocket', () => {
     const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`);
     await Promise.all([once(client, 'open'), once(wss, 'connection')]);
     auditWebSocket(wss, trail);
-    expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'warn', message: expect.stringMatching(/^auditWebSocket: 1 connection\(s\) opened before it was called are not audited/) }));
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({ level: 'warn', message: expect.stringMatching(/^auditWebSocket: 1 connection\(s\) opened before it was called are not audited/) }),
+    );
     client.terminate();
     wss.close();
     await trail.close();
