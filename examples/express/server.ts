@@ -102,7 +102,7 @@ const STATUS = { OK: 0, ERROR: 1, INVALID_DATA: 2, PERMISSION_DENIED: 3 };
 const wss = new WebSocketServer({ server, path: '/ws', verifyClient: ({ req }: { req: IncomingMessage }) => (authenticate(req), true) });
 auditWebSocket(wss, audit, { actions: { 1: 'GET_AUTHORS', 3: 'CREATE_AUTHOR' } });
 wss.on('connection', (socket, req) => {
-  const roles = ((req as { user?: { resource_access?: { 'authors-api'?: { roles: string[] } } } }).user?.resource_access?.['authors-api']?.roles) ?? [];
+  const roles = (req as { user?: { resource_access?: { 'authors-api'?: { roles: string[] } } } }).user?.resource_access?.['authors-api']?.roles ?? [];
   socket.on('message', async (raw) => {
     let request: { pkg_id?: number; req_id?: string; data?: { name?: unknown } };
     try {
@@ -110,7 +110,8 @@ wss.on('connection', (socket, req) => {
     } catch {
       return socket.send(JSON.stringify({ pkg_id: null, req_id: null, status_code: STATUS.INVALID_DATA, meta: {}, data: {} }));
     }
-    const reply = (statusCode: number, data: unknown = {}) => socket.send(JSON.stringify({ pkg_id: request.pkg_id, req_id: request.req_id, status_code: statusCode, meta: {}, data }));
+    const reply = (statusCode: number, data: unknown = {}) =>
+      socket.send(JSON.stringify({ pkg_id: request.pkg_id, req_id: request.req_id, status_code: statusCode, meta: {}, data }));
     const { models } = await audit.trail.store();
     if (request.pkg_id === 1) return reply(STATUS.OK, await models.Author.findAll({ order: [['id', 'ASC']], limit: 20 }));
     if (request.pkg_id !== 3) return reply(STATUS.ERROR);

@@ -139,7 +139,7 @@ class Verification {
     const { fromSeq, toSeq } = this.options;
     let previous: ChainLink | undefined;
     if (fromSeq !== undefined && fromSeq > 1) previous = (await this.source.links(fromSeq - 2, 1)).find((link) => link.seq === fromSeq - 1);
-    for (let after = fromSeq === undefined ? 0 : fromSeq - 1, done = false; !done; ) {
+    for (let after = fromSeq === undefined ? 0 : fromSeq - 1, done = false; !done;) {
       const page = await this.source.links(after, LINK_PAGE);
       done = page.length < LINK_PAGE;
       for (const link of page) {
@@ -172,7 +172,8 @@ class Verification {
 
   private check(link: ChainLink, prevHash: string): void {
     if (link.prevHash !== prevHash) fail('broken_link', `link ${link.seq}'s prev_hash is not link ${link.seq - 1}'s hash`, { seq: link.seq });
-    if (linkHash(link.prevHash, link.seq, link.rowCount, link.digest) !== link.hash) fail('broken_link', `link ${link.seq} was edited: its hash does not match its contents`, { seq: link.seq });
+    if (linkHash(link.prevHash, link.seq, link.rowCount, link.digest) !== link.hash)
+      fail('broken_link', `link ${link.seq} was edited: its hash does not match its contents`, { seq: link.seq });
     for (const checkpoint of this.bySeq.get(link.seq) ?? []) this.checkpoint(checkpoint, link);
     this.bySeq.delete(link.seq);
     this.last = link;
@@ -241,10 +242,14 @@ class Verification {
   private checkpoint(checkpoint: Checkpoint & { readonly external: boolean }, link: ChainLink): void {
     const where = checkpoint.external ? 'the given checkpoint' : 'the stored checkpoint';
     if (this.publicKey && (checkpoint.external || checkpoint.signature !== null)) {
-      if (!signatureHolds(checkpoint, this.publicKey)) fail('bad_signature', `${where} at seq ${checkpoint.seq} (signed ${checkpoint.signedAt}) does not verify with the public key`, { seq: checkpoint.seq });
+      if (!signatureHolds(checkpoint, this.publicKey))
+        fail('bad_signature', `${where} at seq ${checkpoint.seq} (signed ${checkpoint.signedAt}) does not verify with the public key`, { seq: checkpoint.seq });
       this.signaturesChecked++;
     }
-    if (checkpoint.hash !== link.hash) fail('checkpoint_mismatch', `${where} at seq ${checkpoint.seq} vouches for hash ${checkpoint.hash}, the chain has ${link.hash}: the chain was rewritten`, { seq: checkpoint.seq });
+    if (checkpoint.hash !== link.hash)
+      fail('checkpoint_mismatch', `${where} at seq ${checkpoint.seq} vouches for hash ${checkpoint.hash}, the chain has ${link.hash}: the chain was rewritten`, {
+        seq: checkpoint.seq,
+      });
     this.checkpointsMatched++;
   }
 

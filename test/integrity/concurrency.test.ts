@@ -20,8 +20,20 @@ async function chainSummary(url: string) {
     url,
     'SELECT count(*) AS links, min(seq) AS first, max(seq) AS last, coalesce(sum(row_count), 0) AS rows, count(*) FILTER (WHERE row_count = 0) AS empty FROM audit_chain',
   );
-  const [stored] = await select<{ rows: string; distinct: string; batches: string }>(url, 'SELECT count(*) AS rows, count(DISTINCT event_id) AS distinct, count(DISTINCT chain_seq) AS batches FROM user_actions');
-  return { links: Number(summary!.links), first: Number(summary!.first), last: Number(summary!.last), chainedRows: Number(summary!.rows), empty: Number(summary!.empty), rows: Number(stored!.rows), distinct: Number(stored!.distinct), batches: Number(stored!.batches) };
+  const [stored] = await select<{ rows: string; distinct: string; batches: string }>(
+    url,
+    'SELECT count(*) AS rows, count(DISTINCT event_id) AS distinct, count(DISTINCT chain_seq) AS batches FROM user_actions',
+  );
+  return {
+    links: Number(summary!.links),
+    first: Number(summary!.first),
+    last: Number(summary!.last),
+    chainedRows: Number(summary!.rows),
+    empty: Number(summary!.empty),
+    rows: Number(stored!.rows),
+    distinct: Number(stored!.distinct),
+    batches: Number(stored!.batches),
+  };
 }
 
 async function verify(url: string) {
@@ -47,7 +59,15 @@ describe('one chain, exactly once', () => {
       ),
     );
     const summary = await chainSummary(database.url);
-    expect(summary).toMatchObject({ rows: 3 * PER_PROCESS, distinct: 3 * PER_PROCESS, chainedRows: 3 * PER_PROCESS, first: 1, last: summary.links, batches: summary.links, empty: 0 });
+    expect(summary).toMatchObject({
+      rows: 3 * PER_PROCESS,
+      distinct: 3 * PER_PROCESS,
+      chainedRows: 3 * PER_PROCESS,
+      first: 1,
+      last: summary.links,
+      batches: summary.links,
+      empty: 0,
+    });
     const report = await verify(database.url);
     expect(report.finding).toBeUndefined();
     expect(report).toMatchObject({ intact: true, rows: 3 * PER_PROCESS, links: summary.links });
@@ -145,7 +165,7 @@ describe('a retried batch', () => {
       for (let n = 0; n < 10; n++) trail.record(event(5_000 + n, `crash-${n}`));
       const waiting = async () => select<{ pid: number }>(url, "SELECT pid FROM pg_stat_activity WHERE wait_event = 'advisory' AND datname = current_database()");
       let blocked = await waiting();
-      for (let tries = 0; blocked.length === 0 && tries < 200; tries++) blocked = await (sleep(25).then(waiting));
+      for (let tries = 0; blocked.length === 0 && tries < 200; tries++) blocked = await sleep(25).then(waiting);
       expect(blocked).toHaveLength(1);
       expect(Number((await crashed(''))[0]!.n)).toBe(0); // inserted, not committed: nobody sees them
       await select(url, `SELECT pg_terminate_backend(${blocked[0]!.pid})`);

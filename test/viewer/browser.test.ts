@@ -64,7 +64,11 @@ beforeAll(async () => {
   });
   await insertRows(host.trail, seedRows(Date.now()));
   const { url } = host.server;
-  await fetch(`${url}/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-test-user': JSON.stringify(AUDITOR) }, body: JSON.stringify({ user: 'acika', password: 's3cret-pw' }) });
+  await fetch(`${url}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-test-user': JSON.stringify(AUDITOR) },
+    body: JSON.stringify({ user: 'acika', password: 's3cret-pw' }),
+  });
   await rawRequest(url, {
     method: 'POST',
     path: PATH_PAYLOAD,
