@@ -22,8 +22,8 @@ export async function runPruneCommand(store: Store, values: CliValues, { out }: 
   const cutoff = result.cutoff.toISOString();
   out(
     result.wouldDelete === undefined
-      ? `deleted ${result.deleted} audit row(s) older than ${cutoff}`
-      : `dry run: would delete ${result.wouldDelete} audit row(s) older than ${cutoff}`,
+      ? `deleted ${result.deleted} audit row(s) and ${result.deletedChanges} change row(s) older than ${cutoff}`
+      : `dry run: would delete ${result.wouldDelete} audit row(s) and ${result.wouldDeleteChanges ?? 0} change row(s) older than ${cutoff}`,
   );
   return 0;
 }

@@ -62,8 +62,8 @@ export function startRetention(store: () => Promise<Store>, retention: Retention
         claimed = await claimRound(opened.sequelize, 'retention', retention.everyMs * ROUND_SHARE);
         if (!claimed) return;
         logger.debug('retention: this instance runs the round');
-        const { deleted, cutoff } = await prune(opened, { olderThan: retention.olderThan, signal: stopping.signal, signingKey });
-        if (deleted > 0) logger.info(`retention: pruned ${deleted} audit row(s) older than ${cutoff.toISOString()}`);
+        const { deleted, deletedChanges, cutoff } = await prune(opened, { olderThan: retention.olderThan, signal: stopping.signal, signingKey });
+        if (deleted + deletedChanges > 0) logger.info(`retention: pruned ${deleted} audit row(s) and ${deletedChanges} change row(s) older than ${cutoff.toISOString()}`);
       });
       if (!ran || !claimed) logger.debug('retention: another instance runs this round; skipped');
     } catch (error) {

@@ -57,7 +57,7 @@ export function auditWebSocket(wss: WebSocketServerLike, trail: AuditTrail, give
     audited.add(socket);
     const columns = columnsOf(request);
     if (config.capture.skip(columns.path)) return;
-    const connection = new AuditedConnection(config, recorder, columns, new ConnectionActor(() => config.user(request), config.capture.recordAnonymous));
+    const connection = new AuditedConnection(config, recorder, columns, new ConnectionActor(() => config.user(request), config.capture.recordAnonymous), request);
     // Own properties in front of the prototype's: every listener, attached before or after this, is seen.
     const { emit, send } = socket;
     socket.emit = function auditedEmit(this: AuditedSocket, ...args: Parameters<typeof emit>) {
@@ -87,6 +87,10 @@ export function auditWebSocket(wss: WebSocketServerLike, trail: AuditTrail, give
     }) as never);
   };
   wss.prependListener('connection', attach as never);
+  // Their upgrade request, which names the user and the client, is gone: they stay unaudited, and the host is told.
+  const unaudited = wss.clients?.size ?? 0;
+  if (unaudited > 0)
+    trail.config.logger.warn(`auditWebSocket: ${unaudited} connection(s) opened before it was called are not audited; call it before the server accepts connections`);
 
   return {
     reject(request, socket, status, message) {

@@ -21,4 +21,6 @@ export interface WebSocketServerLike {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, callback: (socket: any, request: IncomingMessage) => void): void;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   prependListener(event: 'connection', listener: (socket: any, request: IncomingMessage) => void): unknown;
+  /** The open connections, unless the server was made with `clientTracking: false`. */
+  readonly clients?: { readonly size: number };
 }

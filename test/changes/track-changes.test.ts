@@ -72,7 +72,36 @@ describe('trackChanges: each write through a tracked model, outside requests', (
     // A paranoid model's where is Sequelize's, with its deletedAt clause.
     expect(rows[0]!.changes.where).toEqual({ and: [{ deletedAt: { eq: null } }, { number: `B-${marker}`, amount: { lt: 10 } }] });
     expect(rows[0]!.changes.set).toMatchObject({ amount: 5 });
+    expect(rows.map((row) => row.changes.affected)).toEqual([2, 2]);
     expect(rows[0]!.record_id).toBeNull();
+  });
+
+  it("CH03b increment and decrement, which run no hooks: an instance's is its update, a model's a bulk update; rolled back, nothing", async () => {
+    const [a, b] = await host.Invoice.bulkCreate([
+      { number: `I-${marker}`, amount: 1 },
+      { number: `I-${marker}`, amount: 1 },
+    ]);
+    await a!.increment('amount', { by: 3 });
+    await b!.decrement(['amount']);
+    await host.Invoice.increment({ amount: 10 }, { where: { number: `I-${marker}` } });
+    await host.Invoice.decrement('amount', { by: 2, where: { number: `I-${marker}` } });
+    await host.sequelize
+      .transaction(async (transaction) => {
+        await a!.increment('amount', { transaction });
+        throw new Error('roll back');
+      })
+      .catch(() => {});
+    const single = await stored(`model = 'Invoice' AND record_id IN ('${String(a!.get('id'))}', '${String(b!.get('id'))}') AND operation = 'update'`);
+    expect(single.map((row) => [row.record_id, row.changes])).toEqual([
+      [String(a!.get('id')), { increment: { amount: 3 } }],
+      [String(b!.get('id')), { increment: { amount: -1 } }],
+    ]);
+    const bulk = await stored(`operation = 'bulk_update' AND changes::text LIKE '%"I-${marker}"%'`);
+    expect(bulk.map((row) => [row.changes.increment, row.changes.affected])).toEqual([
+      [{ amount: 10 }, 2],
+      [{ amount: -2 }, 2],
+    ]);
+    expect(bulk[0]!.changes.where).toEqual({ number: `I-${marker}` });
   });
 
   it('CH04 Model.update and Model.destroy with individualHooks: one row per record, updates with [before, after]', async () => {

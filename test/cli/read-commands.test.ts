@@ -113,8 +113,12 @@ describe('audit-trail report', { timeout: 90_000 }, () => {
 describe('audit-trail prune', { timeout: 90_000 }, () => {
   it('L06 a dry run counts, a real run deletes through the door, and both say so', async () => {
     const old = rows.filter((r) => r.timestamp.getTime() < Date.now() - 7 * DAY).length;
-    expect((await cli(['prune', '--older-than', '7d', '--dry-run', ...db])).stdout).toMatch(new RegExp(`^dry run: would delete ${old} audit row\\(s\\) older than `));
-    expect((await cli(['prune', '--older-than', '7d', '--batch-size', '5', ...db])).stdout).toMatch(new RegExp(`^deleted ${old} audit row\\(s\\) older than `));
+    expect((await cli(['prune', '--older-than', '7d', '--dry-run', ...db])).stdout).toMatch(
+      new RegExp(`^dry run: would delete ${old} audit row\\(s\\) and 0 change row\\(s\\) older than `),
+    );
+    expect((await cli(['prune', '--older-than', '7d', '--batch-size', '5', ...db])).stdout).toMatch(
+      new RegExp(`^deleted ${old} audit row\\(s\\) and 0 change row\\(s\\) older than `),
+    );
     expect(await (await trail.store()).models.UserAction.count()).toBe(rows.length - old);
     expect(await cli(['prune', ...db])).toMatchObject({ code: 2, stderr: expect.stringContaining('--older-than') });
   });
