@@ -1,9 +1,11 @@
 // Packs the package as npm would publish it, installs the tarball into a clean temporary app, and checks
-// that every entry point imports under ESM and CJS, that their types resolve, and that the bin runs.
+// that every entry point imports under ESM and CJS, that their types resolve, that the bin runs, and that the
+// README's two apps (ESM and CommonJS) run in fresh apps of their own.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { checkReadmeApps } from './readme-apps.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const app = mkdtempSync(path.join(tmpdir(), 'audit-trail-pack-'));
@@ -101,6 +103,9 @@ if (rows[0].n !== 1) throw new Error('no row written through the packed writer t
   try {
     run('node', ['write-esm.mjs', 'pack-esm']);
     run('node', ['write-cjs.cjs', 'pack-cjs']);
+    const url = new URL(server);
+    url.pathname = `/${scratch}`;
+    await checkReadmeApps({ readmePath: path.join(root, 'README.md'), tarballPath: path.join(app, tarball), databaseUrl: url.toString() });
   } finally {
     admin(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
   }
@@ -205,7 +210,7 @@ export function mount${format}() {
   const help = run('npx', ['--no-install', 'audit-trail', '--help']);
   if (!help.includes('migrate up')) throw new Error('the audit-trail bin did not print its help');
   console.log(
-    `pack check passed: ${tarball} imports under ESM and CJS without its optional peers, with one core behind every entry, writes rows through its worker thread and serves the viewer's script under both, its types resolve, and its bin runs`,
+    `pack check passed: ${tarball} imports under ESM and CJS without its optional peers, with one core behind every entry, writes rows through its worker thread and serves the viewer's script under both, its types resolve, its bin runs, and the README's ESM and CommonJS apps answer and write their rows`,
   );
 } finally {
   rmSync(app, { recursive: true, force: true });
