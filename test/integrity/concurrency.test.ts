@@ -7,7 +7,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresChain } from '../../src/integrity/postgres-chain.js';
 import { newEventId } from '../../src/writer/event-id.js';
-import { CHAINED_INSERT, documentOf, rowOf } from '../../src/writer/postgres-fast-path.js';
+import { CHAINED_INSERT, documentOf, idsAndRowsOf } from '../../src/writer/postgres-fast-path.js';
+import { rowTextOf } from '../../src/writer/row-text.js';
 import { createTestDatabase, useTestDatabase } from '../support/database.js';
 import { chainedTrail, event, select } from './support.js';
 
@@ -72,7 +73,7 @@ describe('a retried batch', () => {
 
   const chain = new PostgresChain({ signingKeyPem: undefined, checkpointEvery: { batches: 1, seconds: 1 } }, 5_000);
   const append = (entries: ReturnType<typeof entriesOf>) =>
-    chain.append(client, async (seq) => (await client.query({ text: CHAINED_INSERT, values: [documentOf(entries.map(rowOf)), seq], rowMode: 'array' })).rows as string[][]);
+    chain.append(client, async (seq) => (await client.query({ text: CHAINED_INSERT, values: [documentOf(idsAndRowsOf(entries.map(({ id, event }) => ({ id, event: rowTextOf(event) })))), seq], rowMode: 'array' })).rows as string[][]);
   const entriesOf = (from: number, count: number) => Array.from({ length: count }, (_, i) => ({ id: newEventId(), event: event(from + i) }));
 
   it('C02 adds no second link when its rows all landed before, and links only the new rows of a partly stored one', async () => {
