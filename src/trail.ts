@@ -152,8 +152,14 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
   }
   // PostgreSQL trails hold a request's row as its text from record() on (src/writer/row-text.ts).
   const requests = rowWorker
-    ? recorderOf(writerOf(POSTGRES_USER_ACTIONS, () => rowWorker.write, config.spillDir, strict), rowTextOf)
-    : recorderOf(writerOf(USER_ACTIONS, (ready) => portablePath(ready.models), config.spillDir, strict), (event) => event);
+    ? recorderOf(
+        writerOf(POSTGRES_USER_ACTIONS, () => rowWorker.write, config.spillDir, strict),
+        rowTextOf,
+      )
+    : recorderOf(
+        writerOf(USER_ACTIONS, (ready) => portablePath(ready.models), config.spillDir, strict),
+        (event) => event,
+      );
   const { writer } = requests;
   // Changes never hold a response, so they are never strict; they spill beside the requests' segments.
   const changeWriter = writerOf(CHANGES, (ready) => rowWorker?.writeChanges ?? portableChanges(ready.sequelize), path.join(config.spillDir, 'changes'), false);

@@ -2,6 +2,7 @@ import { AuditTrailError, messageOf } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { optionNames, requireKnownOptions } from '../option-keys.js';
 import { ifAdvisoryLockFree, LOCK_KEYS } from '../store/advisory-lock.js';
+import { claimRound } from '../store/job-round.js';
 import type { Store } from '../store/store.js';
 import { MIN_PRUNE_AGE_MS, prune } from './prune.js';
 import { durationMs } from './time.js';
@@ -29,14 +30,24 @@ export function resolveRetention(options: RetentionOptions | undefined): Retenti
     }
   };
   if (check('olderThan', options.olderThan) < MIN_PRUNE_AGE_MS) {
-    throw new AuditTrailError('invalid_option', `retention.olderThan must be at least 1d: a shorter one would prune rows still being written; got ${JSON.stringify(options.olderThan)}.`);
+    throw new AuditTrailError(
+      'invalid_option',
+      `retention.olderThan must be at least 1d: a shorter one would prune rows still being written; got ${JSON.stringify(options.olderThan)}.`,
+    );
   }
   return Object.freeze({ olderThan: options.olderThan, everyMs: Math.max(1_000, check('every', options.every ?? '1h')) });
 }
 
 /**
- * Prunes now and then every `everyMs`, inside the app. Several instances may run it: each round, the one
- * that takes the advisory lock prunes and the others skip. The timer never keeps the process alive.
+ * A round claimed by one process keeps the others out for this share of `every`: a little less than all
+ * of it, so that the claimer's own next round, which a timer may fire a hair early, is never refused.
+ */
+const ROUND_SHARE = 0.9;
+
+/**
+ * Prunes now and then every `everyMs`, inside the app. Several instances may run it, their timers in or
+ * out of step: the advisory lock keeps two from pruning at once, and the round each claims in the
+ * database keeps a later one from pruning again in the same round. The timer never keeps the process alive.
  */
 export function startRetention(store: () => Promise<Store>, retention: RetentionConfig, logger: Logger, signingKey?: string): { stop(): Promise<void> } {
   const stopping = new AbortController();
@@ -46,11 +57,15 @@ export function startRetention(store: () => Promise<Store>, retention: Retention
   const round = async () => {
     try {
       const opened = await store();
+      let claimed = false;
       const ran = await ifAdvisoryLockFree(opened.sequelize, LOCK_KEYS.retention, async () => {
-        const { deleted, cutoff } = await prune(opened, { olderThan: retention.olderThan, signal: stopping.signal, signingKey });
-        if (deleted > 0) logger.info(`retention: pruned ${deleted} audit row(s) older than ${cutoff.toISOString()}`);
+        claimed = await claimRound(opened.sequelize, 'retention', retention.everyMs * ROUND_SHARE);
+        if (!claimed) return;
+        logger.debug('retention: this instance runs the round');
+        const { deleted, deletedChanges, cutoff } = await prune(opened, { olderThan: retention.olderThan, signal: stopping.signal, signingKey });
+        if (deleted + deletedChanges > 0) logger.info(`retention: pruned ${deleted} audit row(s) and ${deletedChanges} change row(s) older than ${cutoff.toISOString()}`);
       });
-      if (!ran) logger.debug('retention: another instance is pruning; skipped this round');
+      if (!ran || !claimed) logger.debug('retention: another instance runs this round; skipped');
     } catch (error) {
       logger.error(`retention: pruning audit rows failed: ${messageOf(error)}`);
     }

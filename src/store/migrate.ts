@@ -39,10 +39,8 @@ export function createMigrator(sequelize: Sequelize, logger: Logger): Migrator {
 export async function migrateToLatest(sequelize: Sequelize, logger: Logger, lockTimeoutMs: number): Promise<string[]> {
   const migrator = createMigrator(sequelize, logger);
   try {
-    return await withAdvisoryLock(
-      sequelize,
-      { key: LOCK_KEYS.migrations, purpose: 'migrations', timeoutMs: lockTimeoutMs, logger },
-      async () => (await migrator.up()).map((migration) => migration.name),
+    return await withAdvisoryLock(sequelize, { key: LOCK_KEYS.migrations, purpose: 'migrations', timeoutMs: lockTimeoutMs, logger }, async () =>
+      (await migrator.up()).map((migration) => migration.name),
     );
   } catch (error) {
     throw new AuditTrailError('migration_failed', `migrating the audit-trail schema failed: ${messageOf(error)}`, {
@@ -50,4 +48,3 @@ export async function migrateToLatest(sequelize: Sequelize, logger: Logger, lock
     });
   }
 }
-

@@ -29,6 +29,7 @@ export const ROW_TEXT_COLUMNS = [
 
 const json = JSON.stringify;
 /** What JSON must escape: most values hold none of it, and are quoted as they are (17% of the row's cost). */
+// eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
 const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 const text = (value: string | null): string => (value === null ? 'null' : ESCAPED.test(value) ? json(value) : `"${value}"`);
 const texts = (values: readonly string[]): string => `[${values.map(text).join(',')}]`;
@@ -37,20 +38,34 @@ const number = (value: number | null): string => (value !== null && Number.isFin
 /** Joined, not concatenated: `+` would leave a rope of some thirty pieces alive until the batch is written. */
 export function rowTextOf(e: AuditEvent): RowText {
   return [
-    '{"timestamp":"', e.timestamp.toISOString(),
-    '","user_id":', text(e.userId),
-    ',"username":', text(e.username),
-    ',"user_roles":', texts(e.userRoles),
-    ',"action_type":', text(e.actionType),
-    ',"resource":', text(e.resource),
-    ',"outcome":', text(e.outcome),
-    ',"ip_address":', text(e.ipAddress),
-    ',"user_agent":', text(e.userAgent),
-    ',"request_id":', text(e.requestId),
-    ',"request_data":', e.requestData ?? 'null',
-    ',"response_status":', number(e.responseStatus),
-    ',"error_message":', text(e.errorMessage),
-    ',"duration_ms":', number(e.durationMs),
+    '{"timestamp":"',
+    e.timestamp.toISOString(),
+    '","user_id":',
+    text(e.userId),
+    ',"username":',
+    text(e.username),
+    ',"user_roles":',
+    texts(e.userRoles),
+    ',"action_type":',
+    text(e.actionType),
+    ',"resource":',
+    text(e.resource),
+    ',"outcome":',
+    text(e.outcome),
+    ',"ip_address":',
+    text(e.ipAddress),
+    ',"user_agent":',
+    text(e.userAgent),
+    ',"request_id":',
+    text(e.requestId),
+    ',"request_data":',
+    e.requestData ?? 'null',
+    ',"response_status":',
+    number(e.responseStatus),
+    ',"error_message":',
+    text(e.errorMessage),
+    ',"duration_ms":',
+    number(e.durationMs),
     '}',
   ].join('');
 }

@@ -52,11 +52,39 @@ describe('retention', () => {
     await first.close();
   });
 
+  it('T04 instances whose timers are out of step prune once per round between them, and another takes the rounds over when one stops', async () => {
+    const everyMs = 1_000;
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const count = (logger: ReturnType<typeof memoryLogger>, text: string) => logger.lines.filter((l) => l.message.startsWith(text)).length;
+    const runs = (logger: ReturnType<typeof memoryLogger>) => count(logger, 'retention: this instance runs the round');
+    const loggers = [memoryLogger(), memoryLogger(), memoryLogger()];
+    const instances: Array<ReturnType<typeof createAuditTrail>> = [];
+    for (const logger of loggers) {
+      instances.push(createAuditTrail({ database: database.url, logger, retention: { olderThan: '5d', every: '1s' } }));
+      await sleep(everyMs / 3); // each timer a third of a round after the last
+    }
+    // Once every instance is taking part, watch four rounds' time: every instance asks each round, about one runs it.
+    await vi.waitFor(() => expect(loggers.every((l) => runs(l) + count(l, 'retention: another instance') > 0)).toBe(true), { timeout: 10_000 });
+    const atStart = loggers.map(runs);
+    await sleep(4 * everyMs);
+    const inWindow = loggers.map(runs).map((n, i) => n - atStart[i]!);
+    expect(inWindow.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(3);
+    expect(inWindow.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(5); // out of step and unchecked, it would be about 12
+
+    await instances[0]!.close();
+    const beforeStop = loggers.map(runs);
+    await sleep(3 * everyMs);
+    await Promise.all(instances.slice(1).map((trail) => trail.close()));
+    const afterStop = loggers.map(runs).map((n, i) => n - beforeStop[i]!);
+    expect(afterStop[0]).toBe(0);
+    expect(afterStop[1]! + afterStop[2]!).toBeGreaterThanOrEqual(2);
+    expect(afterStop[1]! + afterStop[2]!).toBeLessThanOrEqual(4);
+    expect(loggers.flatMap((l) => l.lines).filter((l) => l.level === 'error')).toEqual([]);
+  });
+
   it('T03 refuses a retention that is not a duration, saying what to write', () => {
     expect(() => createAuditTrail({ logger: false, retention: { olderThan: 'forever' } })).toThrow(/retention.olderThan must be a duration such as/);
     expect(() => createAuditTrail({ logger: false, retention: { olderThan: '1h' } })).toThrow(/retention.olderThan must be at least 1d/);
-    expect(() => createAuditTrail({ logger: false, retention: { olderThan: '365d', every: 'hourly' } })).toThrow(
-      expect.objectContaining({ code: 'invalid_option' }),
-    );
+    expect(() => createAuditTrail({ logger: false, retention: { olderThan: '365d', every: 'hourly' } })).toThrow(expect.objectContaining({ code: 'invalid_option' }));
   });
 });

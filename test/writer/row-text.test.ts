@@ -43,7 +43,22 @@ describe('a row as its JSON text', () => {
     expect(rowTextOf(EVENT)).toBe(reference(EVENT));
     expect(Object.keys(JSON.parse(rowTextOf(EVENT)))).toEqual([...ROW_TEXT_COLUMNS]);
     // The tamper chain's canonical form lists the columns in this order: changing it breaks every chain.
-    expect(ROW_TEXT_COLUMNS).toEqual(['timestamp', 'user_id', 'username', 'user_roles', 'action_type', 'resource', 'outcome', 'ip_address', 'user_agent', 'request_id', 'request_data', 'response_status', 'error_message', 'duration_ms']);
+    expect(ROW_TEXT_COLUMNS).toEqual([
+      'timestamp',
+      'user_id',
+      'username',
+      'user_roles',
+      'action_type',
+      'resource',
+      'outcome',
+      'ip_address',
+      'user_agent',
+      'request_id',
+      'request_data',
+      'response_status',
+      'error_message',
+      'duration_ms',
+    ]);
   });
 
   it('R02 escapes what JSON must: quotes, backslashes, control characters, lone surrogates', () => {
