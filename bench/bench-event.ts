@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { AuditEvent } from '../src/capture/event.js';
 
 /** The i-th event the writer and verify benches record: a typical API request, its body already redacted. */
@@ -13,7 +13,7 @@ export function event(i: number): AuditEvent {
     outcome: 'success',
     ipAddress: '203.0.113.7',
     userAgent: 'Mozilla/5.0 (X11; Linux x86_64) bench/1.0',
-    requestId: randomBytes(16).toString('hex'),
+    requestId: randomUUID(), // as a request without X-Request-ID gets
     requestData: JSON.stringify({ query: { page: '2' }, route: '/authors/:id', body: { name: 'Ada', password: '[REDACTED]', tags: ['a', 'b'] } }),
     responseStatus: 200,
     errorMessage: null,
