@@ -14,7 +14,7 @@ const CORE_TYPES = [
   'ActivityTimelineQuery', 'AuditEvent', 'Checkpoint', 'Finding', 'FindingKind', 'IntegrityOptions', 'VerifyOptions', 'VerifyReport', 'AuditLogEntry', 'AuditLogFilters', 'AuditLogPage', 'AuditLogQuery', 'AuditTrail',
   'AuditTrailConfig', 'AuditTrailErrorCode', 'AuditTrailOptions', 'AuthorRow', 'BasicAuthCredentials', 'Bucket',
   'FailedActionsQuery', 'Logger', 'MetricsGuard', 'MetricsRequest', 'MetricsRouteOptions', 'Outcome', 'OverflowPolicy',
-  'PoolOptions', 'PruneOptions', 'PruneResult', 'RetentionOptions', 'SlowOperation', 'SlowOperationsQuery', 'Store',
+  'PartitioningOptions', 'PoolOptions', 'PruneOptions', 'PruneResult', 'RetentionOptions', 'SlowOperation', 'SlowOperationsQuery', 'Store',
   'TimeArgument', 'TimelineBucket', 'TrailReader', 'UserActionRow', 'WriteMode',
   'Actor', 'ChangeEntry', 'ChangeEvent', 'ChangeOperation', 'ChangePage', 'ChangeQuery', 'ChangesHandle', 'TrackChangesOptions',
 ];

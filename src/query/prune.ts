@@ -4,6 +4,7 @@ import { PRUNE_DOOR_TABLE, PRUNE_SETTING } from '../../migrations/7d1b3e9f0a62_p
 import { AuditTrailError } from '../errors.js';
 import { signingKeyPem } from '../integrity/options.js';
 import { chainPrune } from '../integrity/prune-chain.js';
+import { dropPartitionsBefore } from '../partitions/drop.js';
 import type { Store } from '../store/store.js';
 import { toInstant, type TimeArgument } from './time.js';
 
@@ -30,7 +31,10 @@ export interface PruneOptions {
 }
 
 export interface PruneResult {
+  /** Rows deleted one by one (rows in dropped partitions are not counted). */
   deleted: number;
+  /** Whole partitions dropped, on a partitioned table (docs/partitioning.md); 0 otherwise. */
+  partitionsDropped: number;
   /** Rows before this moment were (or, in a dry run, would be) deleted. */
   cutoff: Date;
   /** Dry runs only: how many rows a real run would delete now. */
@@ -40,7 +44,9 @@ export interface PruneResult {
 /**
  * Deletes old rows in bounded batches, each in its own transaction through the prune door that the
  * append-only triggers leave: a transaction-local setting on PostgreSQL, a door row on SQLite.
- * New rows are never blocked: a batch locks only the old rows it deletes.
+ * New rows are never blocked: a batch locks only the old rows it deletes. On a partitioned table,
+ * partitions wholly before the cut-off are dropped instead, and only the one that straddles it is
+ * pruned row by row.
  */
 export async function prune(store: Store, options: PruneOptions): Promise<PruneResult> {
   if (options?.olderThan === undefined) throw new AuditTrailError('invalid_query', 'prune needs olderThan, such as { olderThan: "365d" }.');
@@ -55,16 +61,17 @@ export async function prune(store: Store, options: PruneOptions): Promise<PruneR
   const chain = sequelize.getDialect() === 'postgres' ? chainPrune(sequelize, cutoff, options.signingKey && signingKeyPem(options.signingKey), (transaction) => openDoor(sequelize, transaction)) : undefined;
   if (options.dryRun) {
     const unchained = await store.models.UserAction.count({ where: { timestamp: { [Op.lt]: cutoff }, chain_seq: null } });
-    return { deleted: 0, cutoff, wouldDelete: unchained + ((await chain?.count()) ?? 0) };
+    return { deleted: 0, partitionsDropped: 0, cutoff, wouldDelete: unchained + ((await chain?.count()) ?? 0) };
   }
   let deleted = (await chain?.run(batchSize, options.signal)) ?? 0;
+  const partitionsDropped = sequelize.getDialect() === 'postgres' ? await dropPartitionsBefore(sequelize, cutoff, options.signal) : 0;
   for (;;) {
     if (options.signal?.aborted) break;
     const batch = await sequelize.transaction((transaction) => deleteBatch(store, transaction, cutoff, batchSize));
     deleted += batch;
     if (batch < batchSize) break;
   }
-  return { deleted, cutoff };
+  return { deleted, partitionsDropped, cutoff };
 }
 
 function refuseRecentCutoff(cutoff: Date): void {
@@ -90,7 +97,7 @@ async function deleteBatch({ sequelize }: Store, transaction: Transaction, cutof
   const oldRows = `SELECT id FROM user_actions WHERE "timestamp" < :cutoff AND chain_seq IS NULL LIMIT :batchSize`;
   await openDoor(sequelize, transaction);
   if (sequelize.getDialect() === 'postgres') {
-    const [row] = await select(`WITH gone AS (DELETE FROM user_actions WHERE id IN (${oldRows}) RETURNING 1) SELECT count(*) AS deleted FROM gone`);
+    const [row] = await select(`WITH gone AS (DELETE FROM user_actions WHERE id IN (${oldRows}) AND "timestamp" < :cutoff RETURNING 1) SELECT count(*) AS deleted FROM gone`);
     return Number(row?.deleted ?? 0);
   }
   await sequelize.query(`DELETE FROM user_actions WHERE id IN (${oldRows})`, { transaction, replacements: { cutoff, batchSize } });

@@ -32,11 +32,13 @@ const NAMES = COLUMNS.map(([name]) => name).join(', ');
  * One statement and one parameter per batch, whatever its size: a JSON array of rows that PostgreSQL
  * expands into rows of the table's own type. Request data is already JSON text, so it goes into the
  * document as it is, with no escaping on either side; bench/writer.ts measured this against unnest
- * arrays, COPY and bulkCreate. COPY cannot skip rows already stored.
+ * arrays, COPY and bulkCreate. COPY cannot skip rows already stored. The conflict names no index: the
+ * unique key is (event_id) on a plain table and (event_id, "timestamp") on a partitioned one, and a
+ * retried or replayed event carries its first timestamp, so either key finds it.
  */
 export const INSERT = `INSERT INTO user_actions (${NAMES}, event_id)
 SELECT ${NAMES}, event_id FROM json_populate_recordset(NULL::user_actions, $1::json)
-ON CONFLICT (event_id) DO NOTHING`;
+ON CONFLICT DO NOTHING`;
 
 /**
  * The same with the chain on: each row carries its batch's `chain_seq` ($2), and the statement returns
@@ -44,7 +46,7 @@ ON CONFLICT (event_id) DO NOTHING`;
  */
 export const CHAINED_INSERT = `INSERT INTO user_actions (${NAMES}, event_id, chain_seq)
 SELECT ${NAMES}, event_id, $2::bigint FROM json_populate_recordset(NULL::user_actions, $1::json)
-ON CONFLICT (event_id) DO NOTHING
+ON CONFLICT DO NOTHING
 RETURNING ${POSTGRES_CANONICAL_SELECT}`;
 
 /** A write that hangs (a silent network cut) must end, so that the batch can be retried or spilled. */

@@ -1,0 +1,33 @@
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { isPartitioned, partitionsOf } from './catalog.js';
+
+/** How long a drop waits for the table's lock: a long reader must not stall the writers queued behind the drop. */
+const DROP_LOCK_TIMEOUT_MS = 5_000;
+
+/**
+ * Drops the partitions of user_actions that end at or before the cut-off, oldest first, and resolves to
+ * how many went. A partition that may hold rows of the tamper-evidence chain stays, for the chain's own
+ * prune to take row by row: the chain's oldest batch begins at its `first_id`, and ids only grow.
+ */
+export async function dropPartitionsBefore(sequelize: Sequelize, cutoff: Date, signal: AbortSignal | undefined): Promise<number> {
+  if (!(await isPartitioned(sequelize, 'user_actions'))) return 0;
+  const [{ chainStart } = { chainStart: null }] = await sequelize.query<{ chainStart: string | null }>('SELECT min(first_id) AS "chainStart" FROM audit_chain', {
+    type: QueryTypes.SELECT,
+  });
+  let dropped = 0;
+  for (const { name, to } of await partitionsOf(sequelize, 'user_actions')) {
+    if (signal?.aborted || to === null || to > cutoff) break;
+    const gone = await sequelize.transaction(async (transaction) => {
+      if (chainStart !== null) {
+        const [{ last } = { last: null }] = await sequelize.query<{ last: string | null }>(`SELECT max(id) AS last FROM ${name}`, { type: QueryTypes.SELECT, transaction });
+        if (last !== null && Number(last) >= Number(chainStart)) return false;
+      }
+      await sequelize.query(`SET LOCAL lock_timeout = ${DROP_LOCK_TIMEOUT_MS}`, { transaction });
+      await sequelize.query(`DROP TABLE ${name}`, { transaction });
+      return true;
+    });
+    if (!gone) break;
+    dropped++;
+  }
+  return dropped;
+}
