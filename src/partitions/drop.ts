@@ -5,7 +5,7 @@ import { isPartitioned, partitionsOf } from './catalog.js';
 const DROP_LOCK_TIMEOUT_MS = 5_000;
 
 /**
- * Drops the partitions of user_actions that end at or before the cut-off, oldest first, and resolves to
+ * Drops the partitions of user_actions that end at or before the cut-off, all at once, and resolves to
  * how many went. A partition that may hold rows of the tamper-evidence chain stays, for the chain's own
  * prune to take row by row: the chain's oldest batch begins at its `first_id`, and ids only grow.
  */
@@ -14,20 +14,20 @@ export async function dropPartitionsBefore(sequelize: Sequelize, cutoff: Date, s
   const [{ chainStart } = { chainStart: null }] = await sequelize.query<{ chainStart: string | null }>('SELECT min(first_id) AS "chainStart" FROM audit_chain', {
     type: QueryTypes.SELECT,
   });
-  let dropped = 0;
+  const droppable: string[] = [];
   for (const { name, to } of await partitionsOf(sequelize, 'user_actions')) {
-    if (signal?.aborted || to === null || to > cutoff) break;
-    const gone = await sequelize.transaction(async (transaction) => {
-      if (chainStart !== null) {
-        const [{ last } = { last: null }] = await sequelize.query<{ last: string | null }>(`SELECT max(id) AS last FROM ${name}`, { type: QueryTypes.SELECT, transaction });
-        if (last !== null && Number(last) >= Number(chainStart)) return false;
-      }
-      await sequelize.query(`SET LOCAL lock_timeout = ${DROP_LOCK_TIMEOUT_MS}`, { transaction });
-      await sequelize.query(`DROP TABLE ${name}`, { transaction });
-      return true;
-    });
-    if (!gone) break;
-    dropped++;
+    if (to === null || to > cutoff) break;
+    if (chainStart !== null) {
+      const [{ last } = { last: null }] = await sequelize.query<{ last: string | null }>(`SELECT max(id) AS last FROM ${name}`, { type: QueryTypes.SELECT });
+      if (last !== null && Number(last) >= Number(chainStart)) break;
+    }
+    droppable.push(name);
   }
-  return dropped;
+  if (droppable.length === 0 || signal?.aborted) return 0;
+  // One statement, one commit: each DROP of its own would pay a commit and the parent's lock again.
+  await sequelize.transaction(async (transaction) => {
+    await sequelize.query(`SET LOCAL lock_timeout = ${DROP_LOCK_TIMEOUT_MS}`, { transaction });
+    await sequelize.query(`DROP TABLE ${droppable.join(', ')}`, { transaction });
+  });
+  return droppable.length;
 }

@@ -7,12 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditTrail, type AuditTrailOptions } from '../../src/index.js';
 import { event } from '../integrity/support.js';
 import { partitionsOf } from '../../src/partitions/catalog.js';
-import { partitionTables } from '../../src/partitions/convert.js';
 import { maintainPartitions } from '../../src/partitions/maintain.js';
-import { silentLogger } from '../../src/logger.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
 import { Telemetry } from '../../src/telemetry.js';
 import { createTestDatabase } from '../support/database.js';
+import { partitionedSince } from '../support/partitions.js';
 import { insertRows, seedRows } from '../support/seed-actions.js';
 
 const DAY = 86_400_000;
@@ -34,6 +32,12 @@ function trailOn(url: string, options: AuditTrailOptions = {}) {
 
 const select = <T extends object>(sequelize: Sequelize, sql: string, replacements?: Record<string, unknown>) =>
   sequelize.query<T>(sql, { type: QueryTypes.SELECT, replacements }) as Promise<[T, ...T[]]>;
+/** `count` rows through SQL, the n-th stamped `timestamp` and owned by `user`, both SQL expressions of n. */
+const insertGenerated = (sequelize: Sequelize, count: number, timestamp: string, user: string) =>
+  sequelize.query(
+    `INSERT INTO user_actions ("timestamp", user_id, username, user_roles, action_type, resource, outcome)
+     SELECT ${timestamp}, ${user}, 'user', '[]', 'GET', '/x', 'success' FROM generate_series(1, ${count}) AS n`,
+  );
 const utcDay = (ms: number) => new Date(Math.floor(ms / DAY) * DAY);
 
 afterAll(async () => {
@@ -169,14 +173,8 @@ describe('retention on partitions', () => {
   it('P06 prune drops the partitions before the cut-off and deletes row by row only in the one that straddles it', async () => {
     const { url, sequelize } = await freshDatabase();
     // A trail partitioned 60 days ago, whose retention task made each day's partition since.
-    await migrateToLatest(sequelize, silentLogger, 10_000);
-    const started = new Date(Date.now() - 60 * DAY);
-    await partitionTables(sequelize, PARTITIONING, silentLogger, started);
-    await maintainPartitions(sequelize, { interval: 'day', premake: 63 }, undefined, started);
-    await sequelize.query(
-      `INSERT INTO user_actions ("timestamp", user_id, username, user_roles, action_type, resource, outcome)
-       SELECT now() - (n * interval '1 hour'), 'u-' || (n % 5), 'user', '[]', 'GET', '/x', 'success' FROM generate_series(1, 24 * 58) AS n`,
-    );
+    const started = await partitionedSince(sequelize, 60);
+    await insertGenerated(sequelize, 24 * 58, `now() - (n * interval '1 hour')`, `'u-' || (n % 5)`);
     const cutoff = new Date(Date.now() - 30 * DAY);
     const [{ old }] = await select<{ old: string }>(sequelize, `SELECT count(*) AS old FROM user_actions WHERE "timestamp" < :cutoff`, { cutoff });
     const partitionsBefore = (await partitionsOf(sequelize, 'user_actions')).length;
@@ -200,5 +198,34 @@ describe('retention on partitions', () => {
     expect(Number(left)).toBe(24 * 58 - Number(old));
     const [{ sequence }] = await select<{ sequence: string | null }>(sequelize, `SELECT to_regclass('user_actions_id_seq')::text AS sequence`);
     expect(sequence).toBe('user_actions_id_seq');
+  });
+
+  it('P07 with the tamper-evidence chain on, a partition that holds chained rows is not dropped, and the chain still verifies', async () => {
+    const { url, sequelize } = await freshDatabase();
+    const started = await partitionedSince(sequelize, 10);
+    // Unchained rows eight days ago (written before the chain was turned on), then two chained batches five days ago.
+    await insertGenerated(sequelize, 50, `now() - interval '8 days' - (n * interval '1 minute')`, `'u-old'`);
+    const trail = trailOn(url, { integrity: true, batchSize: 10 });
+    for (let i = 0; i < 20; i++) trail.record({ ...event(i, `req-chained-${i}`), timestamp: new Date(Date.now() - 5 * DAY) });
+    await trail.flush();
+    expect((await trail.verify()).intact).toBe(true);
+
+    const result = await trail.prune({ olderThan: '2d' });
+    const verified = await trail.verify();
+    await trail.close();
+    expect(verified.intact).toBe(true);
+    // The chain's own prune took its older batch and keeps the newest, so the chain keeps a start: the partition
+    // that holds it stays. The first partition and the days before it went whole, the unchained rows with them.
+    expect(verified.rows).toBe(10);
+    const eightDaysAgo = Math.floor((Date.now() - 8 * DAY) / DAY);
+    const fiveDaysAgo = Math.floor((Date.now() - 5 * DAY) / DAY);
+    expect(result.partitionsDropped).toBe(1 + fiveDaysAgo - Math.floor(started.getTime() / DAY));
+    expect(result.deleted).toBe(10); // the older batch, through the chain's own prune
+    const [{ old, chained }] = await select<{ old: string; chained: string }>(
+      sequelize,
+      `SELECT count(*) FILTER (WHERE user_id = 'u-old') AS old, count(*) FILTER (WHERE chain_seq IS NOT NULL) AS chained FROM user_actions`,
+    );
+    expect([Number(old), Number(chained)]).toEqual([0, 10]);
+    expect(eightDaysAgo).toBeLessThan(fiveDaysAgo);
   });
 });
