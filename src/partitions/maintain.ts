@@ -1,5 +1,7 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { PRUNE_SETTING } from '../../migrations/7d1b3e9f0a62_protect_user_actions.js';
+import type { Logger } from '../logger.js';
+import { LOCK_KEYS, withAdvisoryLock } from '../store/advisory-lock.js';
 import type { Telemetry } from '../telemetry.js';
 import { appendOnlyTrigger, defaultPartitionOf, isPartitioned, PARTITIONED_TABLES, partitionName, partitionsOf, type Partition } from './catalog.js';
 import { intervalsFrom, intervalStart, nextStart } from './intervals.js';
@@ -8,12 +10,29 @@ import type { PartitioningConfig } from './options.js';
 /** The most intervals of strays one round gives partitions of their own; the rest wait for the next round. */
 const MAX_STRAY_INTERVALS = 50;
 
+export interface Upkeep {
+  readonly logger: Logger;
+  readonly telemetry?: Telemetry;
+  /** The moment whose interval is current; now, but for tests and benches. */
+  readonly now?: Date;
+}
+
+/** How long upkeep waits for another process's upkeep to finish. */
+const UPKEEP_LOCK_TIMEOUT_MS = 60_000;
+
 /**
- * One round of upkeep, run by the retention task under its lock: the strays the default partition caught
+ * One round of upkeep, at start and then by the retention task: the strays the default partition caught
  * are reported, then moved into partitions of their own, and the current interval and the next
- * `premake` have partitions before any row needs them.
+ * `premake` have partitions before any row needs them. Under an advisory lock of its own: a process
+ * starting while another's retention round runs must not make the same partition at the same time.
  */
-export async function maintainPartitions(sequelize: Sequelize, config: PartitioningConfig, telemetry?: Telemetry, now = new Date()): Promise<void> {
+export async function maintainPartitions(sequelize: Sequelize, config: PartitioningConfig, upkeep: Upkeep): Promise<void> {
+  const { logger, telemetry, now = new Date() } = upkeep;
+  const lock = { key: LOCK_KEYS.partitions, purpose: 'partition upkeep', timeoutMs: UPKEEP_LOCK_TIMEOUT_MS, logger };
+  await withAdvisoryLock(sequelize, lock, () => keepUp(sequelize, config, now, telemetry));
+}
+
+async function keepUp(sequelize: Sequelize, config: PartitioningConfig, now: Date, telemetry: Telemetry | undefined): Promise<void> {
   for (const table of PARTITIONED_TABLES) {
     if (!(await isPartitioned(sequelize, table))) continue;
     const strays = await strayIntervals(sequelize, table, config);

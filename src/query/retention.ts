@@ -73,7 +73,7 @@ export function startRetention(store: () => Promise<Store>, jobs: RetentionJobs,
         claimed = await claimRound(opened.sequelize, 'retention', everyMs * ROUND_SHARE);
         if (!claimed) return;
         logger.debug('retention: this instance runs the round');
-        if (partitioning) await maintainPartitions(opened.sequelize, partitioning, telemetry);
+        if (partitioning) await maintainPartitions(opened.sequelize, partitioning, { logger, telemetry });
         if (!retention) return;
         const { deleted, partitionsDropped, cutoff } = await prune(opened, { olderThan: retention.olderThan, signal: stopping.signal, signingKey });
         if (deleted > 0 || partitionsDropped > 0) {

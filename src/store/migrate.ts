@@ -49,7 +49,7 @@ export async function migrateToLatest(sequelize: Sequelize, logger: Logger, lock
       const applied = (await migrator.up()).map((migration) => migration.name);
       if (partitioning) {
         await partitionTables(sequelize, partitioning, logger);
-        await maintainPartitions(sequelize, partitioning);
+        await maintainPartitions(sequelize, partitioning, { logger });
       }
       return applied;
     });

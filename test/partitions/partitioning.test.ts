@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditTrail, type AuditTrailOptions } from '../../src/index.js';
 import { event } from '../integrity/support.js';
 import { partitionsOf } from '../../src/partitions/catalog.js';
+import { silentLogger } from '../../src/logger.js';
 import { maintainPartitions } from '../../src/partitions/maintain.js';
 import { Telemetry } from '../../src/telemetry.js';
 import { createTestDatabase } from '../support/database.js';
+import { memoryLogger } from '../support/memory-logger.js';
 import { partitionedSince } from '../support/partitions.js';
 import { insertRows, seedRows } from '../support/seed-actions.js';
 
@@ -117,7 +119,7 @@ describe('partitioning on PostgreSQL', () => {
     const telemetry = new Telemetry();
     const reported: Array<{ table: string; rows: number }> = [];
     telemetry.on('partition_strays', (strays) => reported.push(strays));
-    await maintainPartitions(sequelize, PARTITIONING, telemetry);
+    await maintainPartitions(sequelize, PARTITIONING, { logger: silentLogger, telemetry });
     expect(reported).toEqual([
       { table: 'user_actions', rows: 1 },
       { table: 'user_action_changes', rows: 0 },
@@ -127,6 +129,23 @@ describe('partitioning on PostgreSQL', () => {
     const [{ strays }] = await select<{ strays: string }>(sequelize, 'SELECT count(*) AS strays FROM user_actions_default');
     expect(Number(strays)).toBe(0);
     await expect(sequelize.query(`DELETE FROM ${moved!.partition}`)).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('many processes', () => {
+  it('P08 trails starting together on an empty database, one of them already running its retention rounds, partition it once and all come up', async () => {
+    const { url, sequelize } = await freshDatabase();
+    const logger = memoryLogger();
+    const trails = [
+      trailOn(url, { logger, retention: { olderThan: '30d', every: '1s' } }),
+      ...Array.from({ length: 3 }, () => trailOn(url, { logger })),
+    ];
+    await Promise.all(trails.map((trail) => trail.ready()));
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // a retention round's upkeep beside the others' starts
+    await Promise.all(trails.map((trail) => trail.close()));
+    expect(logger.lines.filter((l) => l.level === 'error')).toEqual([]);
+    expect(logger.lines.filter((l) => l.message.startsWith('partitioned user_actions by day'))).toHaveLength(1);
+    expect((await partitionsOf(sequelize, 'user_actions')).map((p) => p.name)).toHaveLength(6); // initial, today and 3 ahead, default
   });
 });
 

@@ -14,6 +14,6 @@ export async function partitionedSince(sequelize: Sequelize, daysAgo: number, pr
   await migrateToLatest(sequelize, silentLogger, 60_000);
   const started = new Date(Date.now() - daysAgo * DAY);
   await partitionTables(sequelize, { interval: 'day', premake }, silentLogger, started);
-  await maintainPartitions(sequelize, { interval: 'day', premake: daysAgo + premake }, undefined, started);
+  await maintainPartitions(sequelize, { interval: 'day', premake: daysAgo + premake }, { logger: silentLogger, now: started });
   return started;
 }
