@@ -116,10 +116,7 @@ export type ExpressAuthorsRouter = RequestHandler & TrailHandle;
  * `app.use('/authors', authorsRouter(audit))`: the authors API on the trail's database and Redis.
  * Given options instead of a trail, it opens its own.
  */
-export function authorsRouter(
-  input?: RouterInput<AuthorsRouterOptions>,
-  options?: AuthorsRouterOptions,
-): ExpressAuthorsRouter {
+export function authorsRouter(input?: RouterInput<AuthorsRouterOptions>, options?: AuthorsRouterOptions): ExpressAuthorsRouter {
   const { trail, config, routes } = mountFeature(input, options, AUTHORS_OPTIONS, authorsFeature);
   return Object.assign(mountRoutes(routes, { logger: trail.config.logger, user: config.user }), trailHandle(trail));
 }

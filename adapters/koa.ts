@@ -143,10 +143,7 @@ export type KoaAuthorsRouter = Middleware & TrailHandle;
  * `app.use(authorsRouter(audit, { prefix: '/authors' }))`: the authors API on the trail's database and
  * Redis. Given options instead of a trail, it opens its own.
  */
-export function authorsRouter(
-  input?: RouterInput<KoaAuthorsRouterOptions>,
-  options?: KoaAuthorsRouterOptions,
-): KoaAuthorsRouter {
+export function authorsRouter(input?: RouterInput<KoaAuthorsRouterOptions>, options?: KoaAuthorsRouterOptions): KoaAuthorsRouter {
   const { trail, config, routes } = mountFeature(input, options, KOA_AUTHORS_OPTIONS, authorsFeature);
   const middleware = mountRoutes(routes, { logger: trail.config.logger, prefix: config.prefix, user: config.user });
   return Object.assign(middleware, trailHandle(trail));

@@ -54,7 +54,13 @@ async function benchSize(size: number) {
     const cache = new RedisCountCache(trail.redis()!, { namespace, ttlSeconds: 300, timeoutMs: 200 });
     const commands = authorCommands(new AuthorRepository(sequelize, models.Author), new CountCachePolicy(cache, trail.telemetry, silentLogger), namespace);
     const app = express();
-    app.use('/authors', mountRoutes(authorRoutes(async () => commands), { logger: silentLogger }));
+    app.use(
+      '/authors',
+      mountRoutes(
+        authorRoutes(async () => commands),
+        { logger: silentLogger },
+      ),
+    );
     const host = await listen(app);
     const get = (query: string) => async () => {
       const response = await fetch(`${host.url}/authors?${query}`);
@@ -93,5 +99,10 @@ async function benchSize(size: number) {
 }
 
 console.log(`authors listing, ${PER_PAGE} per page, over HTTP on loopback (Express 5), sequential requests`);
-console.log(`${os.cpus().length} CPUs, load average ${os.loadavg().map((load) => load.toFixed(1)).join(' ')}: figures on a busy machine run high`);
+console.log(
+  `${os.cpus().length} CPUs, load average ${os
+    .loadavg()
+    .map((load) => load.toFixed(1))
+    .join(' ')}: figures on a busy machine run high`,
+);
 for (const size of SIZES) await benchSize(size);

@@ -51,9 +51,7 @@ export class BenchDatabase {
  * itself, from /proc (so only for a server on this machine).
  */
 export async function backendCpu(client: pg.Client): Promise<Map<number, number>> {
-  const { rows } = await client.query<{ pid: number }>(
-    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
-  );
+  const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
   return new Map(rows.map(({ pid }) => [pid, postgresCpu(pid)]));
 }
 

@@ -45,7 +45,9 @@ const hosts: Host[] = [];
 try {
   const client = new pg.Client({ connectionString: scratch.url });
   await client.connect();
-  await client.query(`CREATE TABLE "Invoices" (id serial PRIMARY KEY, amount integer, "createdAt" timestamptz NOT NULL DEFAULT now(), "updatedAt" timestamptz NOT NULL DEFAULT now())`);
+  await client.query(
+    `CREATE TABLE "Invoices" (id serial PRIMARY KEY, amount integer, "createdAt" timestamptz NOT NULL DEFAULT now(), "updatedAt" timestamptz NOT NULL DEFAULT now())`,
+  );
   await client.query(`INSERT INTO "Invoices" (amount) SELECT 0 FROM generate_series(1, 1000)`);
   await client.end();
   const off = await start(scratch.url, false);
@@ -54,7 +56,15 @@ try {
   hosts.push(on);
   const totals = { off: { rps: 0, ms: 0 }, on: { rps: 0, ms: 0 } };
   for (let i = 0; i < ROUNDS; i++) {
-    for (const [name, host] of (i % 2 === 0 ? [['off', off], ['on', on]] : [['on', on], ['off', off]]) as Array<['off' | 'on', Host]>) {
+    for (const [name, host] of (i % 2 === 0
+      ? [
+          ['off', off],
+          ['on', on],
+        ]
+      : [
+          ['on', on],
+          ['off', off],
+        ]) as Array<['off' | 'on', Host]>) {
       const result = await round(host);
       if (result.failures > 0) console.log(`  round ${i + 1} ${name}: ${result.failures} failed request(s)`);
       console.log(`  round ${i + 1} ${name.padEnd(3)} ${result.rps.toFixed(0).padStart(6)} req/s, main thread ${(result.perRequestMs * 1000).toFixed(0)} µs/request`);
@@ -63,7 +73,9 @@ try {
     }
   }
   console.log(`\ntrackChanges off: ${totals.off.rps.toFixed(0)} req/s; on: ${totals.on.rps.toFixed(0)} req/s; ratio ${(totals.on.rps / totals.off.rps).toFixed(3)} (target ≥ 0.9)`);
-  console.log(`main thread per request: off ${(totals.off.ms * 1000).toFixed(0)} µs, on ${(totals.on.ms * 1000).toFixed(0)} µs; per tracked write ${((totals.on.ms - totals.off.ms) * 1000).toFixed(0)} µs`);
+  console.log(
+    `main thread per request: off ${(totals.off.ms * 1000).toFixed(0)} µs, on ${(totals.on.ms * 1000).toFixed(0)} µs; per tracked write ${((totals.on.ms - totals.off.ms) * 1000).toFixed(0)} µs`,
+  );
   console.log(measureContext());
   console.log(await measureTrackedWrite());
 } finally {

@@ -60,8 +60,7 @@ export function costLines(summaries: readonly ServerSummary[]): string[] {
   if (!bare || !pino || !capture || !audited) return [];
   const overBare = (s: ServerSummary) => `${signed(whole)(s.busyOverBareMicros)} (${signed(whole)(s.mainThreadCpuOverBareMicros)})`;
   return [
-    `  · host thread, busy (its own CPU) µs/req over bare Express: pino-http ${overBare(pino)}, capture only ${overBare(capture)}, ` +
-      `auditTrail ${overBare(audited)}`,
+    `  · host thread, busy (its own CPU) µs/req over bare Express: pino-http ${overBare(pino)}, capture only ${overBare(capture)}, ` + `auditTrail ${overBare(audited)}`,
     `  · whole process, CPU µs/req: bare ${whole(bare.cpuMicros)}, pino-http ${whole(pino.cpuMicros)}, capture only ${whole(capture.cpuMicros)}, ` +
       `auditTrail ${whole(audited.cpuMicros)} + PostgreSQL ${whole(audited.postgresCpuMicros)}`,
   ];

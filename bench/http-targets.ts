@@ -53,7 +53,13 @@ export function fixedRateTargets(rate: number, summaries: readonly ServerSummary
     return [
       atMost(`p99 within 2 ms of bare ${at}, ${label}`, audited.p99OverBareMs, 2, formats.ms, `p99 ${formats.ms(audited.p99Ms)} vs ${formats.ms(twin.p99Ms)}`),
       atMost(`loop delay p99 within 1 ms of bare ${at}, ${label}`, delay.p99OverBareMs, 1, formats.ms, `${formats.ms(delay.p99Ms)} vs ${formats.ms(bareDelay.p99Ms)}`),
-      atMost(`longest loop turn ≤ 5 ms ${at}, ${label}`, delay.maxMs, 5, formats.ms, `median of rounds; worst ${formats.ms(delay.worstMaxMs)}; bare ${formats.ms(bareDelay.maxMs)}${capture}`),
+      atMost(
+        `longest loop turn ≤ 5 ms ${at}, ${label}`,
+        delay.maxMs,
+        5,
+        formats.ms,
+        `median of rounds; worst ${formats.ms(delay.worstMaxMs)}; bare ${formats.ms(bareDelay.maxMs)}${capture}`,
+      ),
     ];
   });
 }
@@ -64,7 +70,13 @@ export function largeBodyTargets(workload: string, summaries: readonly ServerSum
   const [audited, bare] = [of('express-audit'), of('express')];
   return [
     atMost(`p99 within 10 ms of bare, ${workload}`, audited.p99OverBareMs, 10, formats.ms, `p99 ${formats.ms(audited.p99Ms)} vs ${formats.ms(bare.p99Ms)}`),
-    atMost(`loop delay max ≤ 50 ms, ${workload}`, audited.delay!.maxMs, 50, formats.ms, `median of rounds; worst ${formats.ms(audited.delay!.worstMaxMs)}; bare ${formats.ms(bare.delay!.maxMs)}`),
+    atMost(
+      `loop delay max ≤ 50 ms, ${workload}`,
+      audited.delay!.maxMs,
+      50,
+      formats.ms,
+      `median of rounds; worst ${formats.ms(audited.delay!.worstMaxMs)}; bare ${formats.ms(bare.delay!.maxMs)}`,
+    ),
   ];
 }
 

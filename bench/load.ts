@@ -43,4 +43,3 @@ export async function load(url: string, shape: LoadShape): Promise<LoadResult> {
     failures: result.errors + result.timeouts + result.non2xx,
   };
 }
-

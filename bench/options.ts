@@ -47,8 +47,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     console.log(HELP);
     process.exit(0);
   }
-  const setting = (name: keyof typeof values & string) =>
-    (values[name] as string | undefined) ?? env[`BENCH_${name.toUpperCase().replace('-', '_')}`];
+  const setting = (name: keyof typeof values & string) => (values[name] as string | undefined) ?? env[`BENCH_${name.toUpperCase().replace('-', '_')}`];
   return {
     parts: partsOf(setting('only')),
     durationSeconds: positive('duration', setting('duration') ?? '6'),

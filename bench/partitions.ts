@@ -103,7 +103,9 @@ async function main() {
     }
     const [plainRate, partRate] = [median(rates.plain), median(rates.partitioned)];
     console.log('2. inserts through the trail (rows/s, median of rounds A/B alternating)');
-    console.log(`   plain ${fmt(plainRate)}   partitioned ${fmt(partRate)}   ratio ${(partRate / plainRate).toFixed(2)}x (target >= 0.9x)  [rounds: plain ${rates.plain.map(fmt).join(', ')}; partitioned ${rates.partitioned.map(fmt).join(', ')}]\n`);
+    console.log(
+      `   plain ${fmt(plainRate)}   partitioned ${fmt(partRate)}   ratio ${(partRate / plainRate).toFixed(2)}x (target >= 0.9x)  [rounds: plain ${rates.plain.map(fmt).join(', ')}; partitioned ${rates.partitioned.map(fmt).join(', ')}]\n`,
+    );
 
     // 3. Reading.
     const dayStart = new Date(Math.floor(Date.now() / DAY) * DAY - 10 * DAY);
@@ -151,7 +153,9 @@ async function main() {
     const partMs = wholeMs + straddlingMs;
     console.log(`4. prune the oldest ${PRUNE_DAYS} days (olderThan ${DAYS - PRUNE_DAYS}d: before ${cutoff.toISOString()})`);
     console.log(`   plain, row by row: ${fmt(rowByRow.deleted)} rows deleted in ${seconds(plainMs)}`);
-    console.log(`   partitioned: ${whole.partitionsDropped} partitions dropped in ${seconds(wholeMs)}, then ${fmt(straddling.deleted)} rows of the straddling day deleted one by one in ${seconds(straddlingMs)}`);
+    console.log(
+      `   partitioned: ${whole.partitionsDropped} partitions dropped in ${seconds(wholeMs)}, then ${fmt(straddling.deleted)} rows of the straddling day deleted one by one in ${seconds(straddlingMs)}`,
+    );
     console.log(`   ${(plainMs / partMs).toFixed(0)}x faster in all; the whole days alone ${(plainMs / wholeMs).toFixed(0)}x (target >= 100x)`);
   } finally {
     await Promise.allSettled([plain.close(), parted.close()]);

@@ -71,7 +71,7 @@ async function main() {
     let start = performance.now();
     await generateRows(sequelize, ROWS);
     console.log(`\nseeded ${ROWS.toLocaleString('en')} rows over 30 days (INSERT … SELECT generate_series, then ANALYZE) in ${((performance.now() - start) / 1000).toFixed(1)} s`);
-    console.log('\nfilter / report      plan (planner\'s choice)                         index path   median of 5');
+    console.log("\nfilter / report      plan (planner's choice)                         index path   median of 5");
     console.log('  ("index path": yes = an index serves it with sequential scans priced out; timestamp = a column the reference');
     console.log('   leaves unindexed, narrowed along the timestamp index)');
     for (const { name: filter, run, indexes } of FILTER_CASES) {

@@ -50,7 +50,13 @@ async function httpBenches(options: BenchOptions): Promise<{ targets: Target[]; 
   const parts: HttpParts = {};
   const part = async (title: string, kinds: readonly ServerKind[], scenario: Scenario) => {
     console.log(`\n${title}`);
-    const summaries = summarize(await runRounds(servers.filter((server) => kinds.includes(server.kind)), database, scenario));
+    const summaries = summarize(
+      await runRounds(
+        servers.filter((server) => kinds.includes(server.kind)),
+        database,
+        scenario,
+      ),
+    );
     everyRun.push(...summaries);
     return summaries;
   };
@@ -69,12 +75,14 @@ async function httpBenches(options: BenchOptions): Promise<{ targets: Target[]; 
     for (const kind of kinds) servers.push(await ServerProcess.start(kind, env));
     if (kinds.length > 0) {
       console.log(
-        `HTTP: ${cpus().length} cores shared by the servers (one process each), PostgreSQL and autocannon (in this process), ` +
-          `${options.connections} connections; ${rounds}.`,
+        `HTTP: ${cpus().length} cores shared by the servers (one process each), PostgreSQL and autocannon (in this process), ` + `${options.connections} connections; ${rounds}.`,
       );
     }
     if (runs('http')) {
-      for (const [name, workload] of [['get', WORKLOADS.get], ['mix', WORKLOADS.mix]] as const) {
+      for (const [name, workload] of [
+        ['get', WORKLOADS.get],
+        ['mix', WORKLOADS.mix],
+      ] as const) {
         const summaries = await part(`${workload.label}, as fast as each server answers:`, SERVER_KINDS, shape(workload));
         parts[name] = summaries;
         console.log(`\n${throughputTable(summaries)}\n${[...costLines(summaries), busyCheckLine(summaries)].join('\n')}`);

@@ -28,11 +28,7 @@ export interface ServerWindow {
 }
 
 export type ToChild = { type: 'begin'; eventLoopDelay: boolean } | { type: 'end' } | { type: 'stop' };
-export type FromChild =
-  | { type: 'listening'; port: number }
-  | { type: 'begun' }
-  | ({ type: 'ended' } & ServerWindow)
-  | { type: 'stopped' };
+export type FromChild = { type: 'listening'; port: number } | { type: 'begun' } | ({ type: 'ended' } & ServerWindow) | { type: 'stopped' };
 
 /** monitorEventLoopDelay records the time between its timer's turns, so a loop that never waits records this. */
 const DELAY_RESOLUTION_MS = 1;
@@ -67,7 +63,14 @@ interface Mark {
 
 function mark(): Mark {
   const cpu = process.cpuUsage();
-  return { requests, cpuMicros: cpu.user + cpu.system, mainThread: threadSchedule(process.pid, process.pid), gcMicros, utilization: performance.eventLoopUtilization(), at: performance.now() };
+  return {
+    requests,
+    cpuMicros: cpu.user + cpu.system,
+    mainThread: threadSchedule(process.pid, process.pid),
+    gcMicros,
+    utilization: performance.eventLoopUtilization(),
+    at: performance.now(),
+  };
 }
 
 function windowSince(start: Mark, delayed: boolean): ServerWindow {

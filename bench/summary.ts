@@ -57,7 +57,10 @@ export function summarize(samples: readonly RunSample[]): ServerSummary[] {
     return {
       kind,
       requestsPerSecond: median(own.map((sample) => sample.load.requestsPerSecond)),
-      ratio: againstBare((sample) => sample.load.requestsPerSecond, (mine, bare) => mine / bare),
+      ratio: againstBare(
+        (sample) => sample.load.requestsPerSecond,
+        (mine, bare) => mine / bare,
+      ),
       p50Ms: median(own.map((sample) => sample.load.p50Ms)),
       p99Ms: median(own.map((sample) => sample.load.p99Ms)),
       p99OverBareMs: againstBare((sample) => sample.load.p99Ms, difference),

@@ -21,7 +21,6 @@ const SERVER = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/p
 const ROWS = Number(process.env.BENCH_ROWS ?? 50_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
-
 function event(i: number): AuditEvent {
   return {
     timestamp: new Date(),
@@ -68,8 +67,10 @@ const unnestIdempotent: Insert = (client, batch) =>
     unnestColumns(batch),
   );
 
-const unnestWithoutEventId = (table: string): Insert => (client, batch) =>
-  client.query(`INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays})`, unnestColumns(batch).slice(0, COLUMNS.length));
+const unnestWithoutEventId =
+  (table: string): Insert =>
+  (client, batch) =>
+    client.query(`INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays})`, unnestColumns(batch).slice(0, COLUMNS.length));
 
 /** The shipped statement: one JSON document per batch, expanded by PostgreSQL into rows of the table's own type. */
 const jsonRecordset: Insert = (client, batch) => client.query(INSERT, [documentOf(batch.map(rowOf))]);
@@ -182,7 +183,9 @@ async function strictWait(databaseUrl: string, clients: number, seconds: number)
   rmSync(spillDir, { recursive: true, force: true });
   waits.sort((a, b) => a - b);
   const at = (q: number) => waits[Math.floor(q * (waits.length - 1))]!.toFixed(1);
-  console.log(`  strict, ${clients} concurrent requests: ${Math.round(waits.length / seconds).toLocaleString('en-US')} rows/s; wait for durable p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`);
+  console.log(
+    `  strict, ${clients} concurrent requests: ${Math.round(waits.length / seconds).toLocaleString('en-US')} rows/s; wait for durable p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`,
+  );
 }
 
 const medians = (rounds: Throughput[]): Throughput => ({
@@ -231,7 +234,16 @@ try {
   await pool.query('CREATE TABLE user_actions_plain (LIKE user_actions INCLUDING DEFAULTS)');
   // And without any of the reference schema's indexes: what they cost.
   await pool.query('CREATE TABLE user_actions_unindexed (LIKE user_actions INCLUDING DEFAULTS)');
-  for (const [name, fields] of [['timestamp'], ['user_id'], ['username'], ['action_type'], ['outcome'], ['request_id'], ['user_id', 'timestamp'], ['user_id', 'action_type']].entries()) {
+  for (const [name, fields] of [
+    ['timestamp'],
+    ['user_id'],
+    ['username'],
+    ['action_type'],
+    ['outcome'],
+    ['request_id'],
+    ['user_id', 'timestamp'],
+    ['user_id', 'action_type'],
+  ].entries()) {
     await pool.query(`CREATE INDEX plain_${name} ON user_actions_plain (${fields.map((f) => `"${f}"`).join(', ')})`);
   }
   const variants: Array<[string, Insert, number, number]> = [

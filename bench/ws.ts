@@ -31,11 +31,13 @@ async function startServer(kind: Kind, env: Record<string, string>): Promise<{ c
   const child = fork(SERVER, [kind], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env } });
   const [listening] = (await once(child, 'message')) as [{ port: number }];
   const ask = async (type: string, answer: string) => {
-    const replied = new Promise<Answer>((resolve) => child.on('message', function heard(message: Answer) {
-      if (message.type !== answer) return;
-      child.off('message', heard);
-      resolve(message);
-    }));
+    const replied = new Promise<Answer>((resolve) =>
+      child.on('message', function heard(message: Answer) {
+        if (message.type !== answer) return;
+        child.off('message', heard);
+        resolve(message);
+      }),
+    );
     child.send({ type });
     return replied;
   };
@@ -43,7 +45,11 @@ async function startServer(kind: Kind, env: Record<string, string>): Promise<{ c
 }
 
 /** Replies received in `seconds` from CONNECTIONS clients, each with WINDOW reference-shaped requests in flight. */
-async function measure(port: number, seconds: number, during: { begin(): Promise<unknown>; end(): Promise<unknown> } = { begin: async () => {}, end: async () => {} }): Promise<number> {
+async function measure(
+  port: number,
+  seconds: number,
+  during: { begin(): Promise<unknown>; end(): Promise<unknown> } = { begin: async () => {}, end: async () => {} },
+): Promise<number> {
   const sockets = await Promise.all(
     Array.from({ length: CONNECTIONS }, async (_, c) => {
       const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`);
@@ -95,7 +101,9 @@ try {
       const busyPerMessage = window.busyMicros! / window.messages!;
       rates[kind].push(rate);
       busy[kind].push(busyPerMessage);
-      console.log(`round ${round}  ${kind.padEnd(7)} ${Math.round(rate).toLocaleString('en-US').padStart(8)} messages/s   host thread busy ${busyPerMessage.toFixed(1).padStart(5)} µs/message`);
+      console.log(
+        `round ${round}  ${kind.padEnd(7)} ${Math.round(rate).toLocaleString('en-US').padStart(8)} messages/s   host thread busy ${busyPerMessage.toFixed(1).padStart(5)} µs/message`,
+      );
     }
   }
   const bare = median(rates.bare);

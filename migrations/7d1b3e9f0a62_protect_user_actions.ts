@@ -19,10 +19,7 @@ const POSTGRES_UP = [
   `CREATE TRIGGER user_actions_append_only BEFORE UPDATE OR DELETE ON user_actions
    FOR EACH STATEMENT EXECUTE FUNCTION audit_trail_protect_user_actions()`,
 ];
-const POSTGRES_DOWN = [
-  'DROP TRIGGER IF EXISTS user_actions_append_only ON user_actions',
-  'DROP FUNCTION IF EXISTS audit_trail_protect_user_actions()',
-];
+const POSTGRES_DOWN = ['DROP TRIGGER IF EXISTS user_actions_append_only ON user_actions', 'DROP FUNCTION IF EXISTS audit_trail_protect_user_actions()'];
 
 const SQLITE_UP = [
   `CREATE TABLE ${PRUNE_DOOR_TABLE} (opened INTEGER NOT NULL)`,

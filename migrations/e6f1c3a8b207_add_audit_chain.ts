@@ -67,7 +67,9 @@ async function protect({ sequelize }: MigrationContext, direction: 'up' | 'down'
   } else if (direction === 'up') {
     for (const table of TABLES) {
       statements.push(`CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${REFUSAL}'); END`);
-      statements.push(`CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table} WHEN NOT EXISTS (SELECT 1 FROM ${PRUNE_DOOR_TABLE}) BEGIN SELECT RAISE(ABORT, '${REFUSAL}'); END`);
+      statements.push(
+        `CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table} WHEN NOT EXISTS (SELECT 1 FROM ${PRUNE_DOOR_TABLE}) BEGIN SELECT RAISE(ABORT, '${REFUSAL}'); END`,
+      );
     }
   } else {
     for (const table of TABLES) statements.push(`DROP TRIGGER IF EXISTS ${table}_no_update`, `DROP TRIGGER IF EXISTS ${table}_no_delete`);

@@ -4,7 +4,9 @@ import { addEventId } from './2c5e8f1a9d34_add_event_id.js';
 import { protectUserActions } from './7d1b3e9f0a62_protect_user_actions.js';
 import { addUserActionChanges } from './5b2e9d7c41f3_add_user_action_changes.js';
 import { addAuditChain } from './e6f1c3a8b207_add_audit_chain.js';
+import { chainBatches } from './c4d8a2e61f97_chain_batches.js';
 import { addJobRounds } from './3f8a6c2d19e4_add_job_rounds.js';
+import { indexUserActionChangesTimestamp } from './a41c7e2b9d58_index_user_action_changes_timestamp.js';
 import type { Migration } from './migration.js';
 
 export type { Migration, MigrationContext } from './migration.js';
@@ -14,4 +16,14 @@ export type { Migration, MigrationContext } from './migration.js';
  * runs them the same under ESM and CJS. Append only: a new column on user_actions must be nullable
  * or have a default, so that the reference's columns alone always make a valid row.
  */
-export const MIGRATIONS: readonly Migration[] = [addUserActionsTable, addAuthorTable, addEventId, protectUserActions, addAuditChain, addUserActionChanges, addJobRounds];
+export const MIGRATIONS: readonly Migration[] = [
+  addUserActionsTable,
+  addAuthorTable,
+  addEventId,
+  protectUserActions,
+  addAuditChain,
+  addUserActionChanges,
+  addJobRounds,
+  indexUserActionChangesTimestamp,
+  chainBatches,
+];

@@ -1,9 +1,11 @@
 // Packs the package as npm would publish it, installs the tarball into a clean temporary app, and checks
-// that every entry point imports under ESM and CJS, that their types resolve, and that the bin runs.
+// that every entry point imports under ESM and CJS, that their types resolve, that the bin runs, and that the
+// README's two apps (ESM and CommonJS) run in fresh apps of their own.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { checkReadmeApps } from './readme-apps.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const app = mkdtempSync(path.join(tmpdir(), 'audit-trail-pack-'));
@@ -21,7 +23,9 @@ try {
   const checks = Object.entries(ENTRY_POINTS);
   writeFileSync(
     path.join(app, 'esm.mjs'),
-    checks.map(([spec, name], i) => `import { ${name} as e${i} } from '${spec}'; if (typeof e${i} !== 'function') throw new Error('${spec}: ${name} missing under ESM');`).join('\n'),
+    checks
+      .map(([spec, name], i) => `import { ${name} as e${i} } from '${spec}'; if (typeof e${i} !== 'function') throw new Error('${spec}: ${name} missing under ESM');`)
+      .join('\n'),
   );
   writeFileSync(
     path.join(app, 'cjs.cjs'),
@@ -34,7 +38,9 @@ try {
   // one set of module-level state), not copies bundled beside them, under ESM and CJS alike.
   const SHARED = ['AuditTrailError', 'createAuditTrail', 'DEFAULTS', 'DEFAULT_SENSITIVE_KEYS'];
   const identity = (entries) =>
-    SHARED.map((name) => `for (const [spec, entry] of Object.entries(${entries})) if (entry.${name} !== core.${name}) throw new Error(spec + ': ${name} is a copy, not the core one');`).join('\n') +
+    SHARED.map(
+      (name) => `for (const [spec, entry] of Object.entries(${entries})) if (entry.${name} !== core.${name}) throw new Error(spec + ': ${name} is a copy, not the core one');`,
+    ).join('\n') +
     `\nfor (const [spec, entry] of Object.entries(${entries})) {
   let thrown;
   try { entry.auditTrail({ database: 42 }); } catch (error) { thrown = error; }
@@ -60,7 +66,10 @@ try { metricsRoute(trail); } catch (error) { code = error.code; }
 await trail.close();
 if (code !== 'peer_missing') throw new Error('metricsRoute without prom-client: expected peer_missing, got ' + code);`;
   writeFileSync(path.join(app, 'peer-esm.mjs'), peerCheck("import { createAuditTrail, metricsRoute } from 'audit-trail/express';"));
-  writeFileSync(path.join(app, 'peer-cjs.cjs'), `(async () => {\n${peerCheck("const { createAuditTrail, metricsRoute } = require('audit-trail/koa');")}\n})().catch((error) => { console.error(error); process.exit(1); });`);
+  writeFileSync(
+    path.join(app, 'peer-cjs.cjs'),
+    `(async () => {\n${peerCheck("const { createAuditTrail, metricsRoute } = require('audit-trail/koa');")}\n})().catch((error) => { console.error(error); process.exit(1); });`,
+  );
   run('node', ['peer-esm.mjs']);
   run('node', ['peer-cjs.cjs']);
 
@@ -81,12 +90,22 @@ const [rows] = await (await trail.store()).sequelize.query("SELECT count(*)::int
 await trail.close();
 if (rows[0].n !== 1) throw new Error('no row written through the packed writer thread');`;
   writeFileSync(path.join(app, 'write-esm.mjs'), writeCheck("import { createAuditTrail } from 'audit-trail';"));
-  writeFileSync(path.join(app, 'write-cjs.cjs'), `(async () => {\n${writeCheck("const { createAuditTrail } = require('audit-trail');")}\n})().catch((error) => { console.error(error); process.exit(1); });`);
-  const admin = (sql) => run('node', ['-e', `const pg = require('pg'); const c = new pg.Client(${JSON.stringify(server)}); c.connect().then(() => c.query(${JSON.stringify(sql)})).finally(() => c.end());`]);
+  writeFileSync(
+    path.join(app, 'write-cjs.cjs'),
+    `(async () => {\n${writeCheck("const { createAuditTrail } = require('audit-trail');")}\n})().catch((error) => { console.error(error); process.exit(1); });`,
+  );
+  const admin = (sql) =>
+    run('node', [
+      '-e',
+      `const pg = require('pg'); const c = new pg.Client(${JSON.stringify(server)}); c.connect().then(() => c.query(${JSON.stringify(sql)})).finally(() => c.end());`,
+    ]);
   admin(`CREATE DATABASE ${scratch}`);
   try {
     run('node', ['write-esm.mjs', 'pack-esm']);
     run('node', ['write-cjs.cjs', 'pack-cjs']);
+    const url = new URL(server);
+    url.pathname = `/${scratch}`;
+    await checkReadmeApps({ readmePath: path.join(root, 'README.md'), tarballPath: path.join(app, tarball), databaseUrl: url.toString() });
   } finally {
     admin(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
   }
@@ -103,8 +122,16 @@ const text = await response.text();
 server.close();
 await trail.close();
 if (response.status !== 200 || !response.headers.get('content-type').startsWith('text/javascript') || text.length < 1000) throw new Error('the viewer script was not served: ' + response.status);`;
-  writeFileSync(path.join(app, 'viewer-esm.mjs'), viewerCheck("import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);\nimport { createAuditTrail, auditLogRouter } from 'audit-trail/express';"));
-  writeFileSync(path.join(app, 'viewer-cjs.cjs'), `(async () => {\n${viewerCheck("const { createAuditTrail, auditLogRouter } = require('audit-trail/express');")}\n})().catch((error) => { console.error(error); process.exit(1); });`);
+  writeFileSync(
+    path.join(app, 'viewer-esm.mjs'),
+    viewerCheck(
+      "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);\nimport { createAuditTrail, auditLogRouter } from 'audit-trail/express';",
+    ),
+  );
+  writeFileSync(
+    path.join(app, 'viewer-cjs.cjs'),
+    `(async () => {\n${viewerCheck("const { createAuditTrail, auditLogRouter } = require('audit-trail/express');")}\n})().catch((error) => { console.error(error); process.exit(1); });`,
+  );
   run('node', ['viewer-esm.mjs']);
   run('node', ['viewer-cjs.cjs']);
 
@@ -151,17 +178,40 @@ export function mount${format}() {
 `;
   // A TypeScript host brings its framework's types, as the package's own dev install does.
   const devDependencies = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).devDependencies;
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=optional', '--no-save', ...['@types/express', '@types/koa'].map((name) => `${name}@${devDependencies[name]}`)]);
+  run('npm', [
+    'install',
+    '--no-audit',
+    '--no-fund',
+    '--prefer-offline',
+    '--omit=optional',
+    '--no-save',
+    ...['@types/express', '@types/koa'].map((name) => `${name}@${devDependencies[name]}`),
+  ]);
   writeFileSync(path.join(app, 'readme-esm.mts'), readmeTypes('Esm'));
   writeFileSync(path.join(app, 'readme-cjs.cts'), readmeTypes('Cjs'));
   run(path.join(root, 'node_modules/.bin/tsc'), [
-    '--noEmit', '--strict', '--skipLibCheck', '--module', 'node16', '--moduleResolution', 'node16',
-    '--types', 'node', '--typeRoots', path.join(root, 'node_modules/@types'), 'types-esm.mts', 'types-cjs.cts', 'readme-esm.mts', 'readme-cjs.cts',
+    '--noEmit',
+    '--strict',
+    '--skipLibCheck',
+    '--module',
+    'node16',
+    '--moduleResolution',
+    'node16',
+    '--types',
+    'node',
+    '--typeRoots',
+    path.join(root, 'node_modules/@types'),
+    'types-esm.mts',
+    'types-cjs.cts',
+    'readme-esm.mts',
+    'readme-cjs.cts',
   ]);
 
   const help = run('npx', ['--no-install', 'audit-trail', '--help']);
   if (!help.includes('migrate up')) throw new Error('the audit-trail bin did not print its help');
-  console.log(`pack check passed: ${tarball} imports under ESM and CJS without its optional peers, with one core behind every entry, writes rows through its worker thread and serves the viewer's script under both, its types resolve, and its bin runs`);
+  console.log(
+    `pack check passed: ${tarball} imports under ESM and CJS without its optional peers, with one core behind every entry, writes rows through its worker thread and serves the viewer's script under both, its types resolve, its bin runs, and the README's ESM and CommonJS apps answer and write their rows`,
+  );
 } finally {
   rmSync(app, { recursive: true, force: true });
 }

@@ -61,9 +61,7 @@ function scrapeConfig(target) {
   const { METRICS_USERNAME: username = 'prometheus', METRICS_PASSWORD: password } = process.env;
   return {
     global: { scrape_interval: '1s', evaluation_interval: '1s' },
-    scrape_configs: [
-      { job_name: JOB, metrics_path: '/metrics', static_configs: [{ targets: [target] }], ...(password && { basic_auth: { username, password } }) },
-    ],
+    scrape_configs: [{ job_name: JOB, metrics_path: '/metrics', static_configs: [{ targets: [target] }], ...(password && { basic_auth: { username, password } }) }],
   };
 }
 
@@ -75,7 +73,9 @@ async function poll(api, query, accept) {
     if (value !== undefined && accept(value)) return value;
     await sleep(500);
   }
-  const targets = await fetch(`http://${api}/api/v1/targets`).then((r) => r.json()).catch(() => undefined);
+  const targets = await fetch(`http://${api}/api/v1/targets`)
+    .then((r) => r.json())
+    .catch(() => undefined);
   const health = targets?.data?.activeTargets?.map((t) => `${t.scrapeUrl}: ${t.health} ${t.lastError}`).join('; ');
   throw new Error(`no acceptable value for ${query} within ${DEADLINE_MS / 1000} s (targets: ${health ?? 'unknown'})`);
 }
@@ -99,7 +99,10 @@ async function startExampleApp(name) {
   children.push(app);
   const deadline = Date.now() + DEADLINE_MS;
   for (;;) {
-    const answered = await fetch(`http://127.0.0.1:${port}/hello`).then((r) => r.ok, () => false);
+    const answered = await fetch(`http://127.0.0.1:${port}/hello`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (answered) break;
     if (app.exitCode !== null || Date.now() > deadline) throw new Error('the example app did not start');
     await sleep(250);

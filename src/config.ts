@@ -78,11 +78,7 @@ export interface AuditTrailOptions {
   integrity?: IntegrityOptions | boolean;
 }
 
-
-export type RedisTarget =
-  | { readonly kind: 'host'; readonly client: Redis }
-  | { readonly kind: 'url'; readonly url: string }
-  | { readonly kind: 'none' };
+export type RedisTarget = { readonly kind: 'host'; readonly client: Redis } | { readonly kind: 'url'; readonly url: string } | { readonly kind: 'none' };
 
 export interface AuditTrailConfig {
   readonly database: DatabaseTarget;
@@ -177,11 +173,7 @@ export function resolveConfig(options: AuditTrailOptions = {}, env: NodeJS.Proce
     pool: Object.freeze(pool),
     connectAttempts: requireCount('connectAttempts', options.connectAttempts ?? DEFAULTS.connectAttempts, 1),
     connectRetryDelayMs: requireCount('connectRetryDelayMs', options.connectRetryDelayMs ?? DEFAULTS.connectRetryDelayMs, 0),
-    migrationLockTimeoutMs: requireCount(
-      'migrationLockTimeoutMs',
-      options.migrationLockTimeoutMs ?? DEFAULTS.migrationLockTimeoutMs,
-      1,
-    ),
+    migrationLockTimeoutMs: requireCount('migrationLockTimeoutMs', options.migrationLockTimeoutMs ?? DEFAULTS.migrationLockTimeoutMs, 1),
     batchSize: requireCount('batchSize', options.batchSize ?? DEFAULTS.batchSize, 1),
     flushIntervalMs: requireCount('flushIntervalMs', options.flushIntervalMs ?? DEFAULTS.flushIntervalMs, 1),
     closeTimeoutMs: requireCount('closeTimeoutMs', options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs, 0),

@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { PendingRequest } from './capture/request-capture.js';
 import { ANONYMOUS, userFromClaims } from './capture/user.js';
 import { newEventId } from './writer/event-id.js';
 
@@ -19,16 +18,23 @@ export interface AuditContext {
   actor(): Actor;
 }
 
+/** The row a context's changes point to: an HTTP request's, or a WebSocket message's, not written yet. */
+export interface PendingRow {
+  readonly requestId: string;
+  /** Set by the first change that asks; the row is then recorded under it. */
+  eventId?: string;
+}
+
 /**
- * One audited request. Nothing is computed until a change asks: the event id is made then (and the
- * request's row is recorded under it), and the user is read as it is at that moment, after the host's
- * authentication ran.
+ * One audited request (or WebSocket message). Nothing is computed until a change asks: the event id is
+ * made then (and the row is recorded under it), and the user is read as it is at that moment, after the
+ * host's authentication ran.
  */
-class RequestContext implements AuditContext {
+class RequestContext<R> implements AuditContext {
   constructor(
-    private readonly pending: PendingRequest,
-    private readonly request: unknown,
-    private readonly userOf: (request: unknown) => unknown,
+    private readonly pending: PendingRow,
+    private readonly request: R,
+    private readonly userOf: (request: R) => unknown,
   ) {}
 
   get requestId(): string {
@@ -89,8 +95,8 @@ export function tracksRequests(): boolean {
   return shared.tracking;
 }
 
-/** Runs `next` (the rest of the request's middleware) with the request as its context. */
-export function runInRequest<T>(pending: PendingRequest, request: unknown, userOf: (request: unknown) => unknown, next: () => T): T {
+/** Runs `next` (the rest of the request's middleware, or a message's listeners) with the request as its context. */
+export function runInRequest<R, T>(pending: PendingRow, request: R, userOf: (request: R) => unknown, next: () => T): T {
   return storage.run(new RequestContext(pending, request, userOf), next);
 }
 

@@ -1,23 +1,8 @@
 /** What a route answers a client with when the request itself is at fault; src/http/errors.ts gives each its status. */
-export type RequestErrorCode =
-  | 'invalid_body'
-  | 'invalid_query'
-  | 'invalid_id'
-  | 'not_found'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'payload_too_large'
-  | 'unsupported_media_type';
+export type RequestErrorCode = 'invalid_body' | 'invalid_query' | 'invalid_id' | 'not_found' | 'unauthenticated' | 'forbidden' | 'payload_too_large' | 'unsupported_media_type';
 
 /** Every failure the package reports on purpose has one of these codes. */
-export type AuditTrailErrorCode =
-  | 'invalid_option'
-  | 'connection_failed'
-  | 'migration_failed'
-  | 'driver_missing'
-  | 'peer_missing'
-  | 'closed'
-  | RequestErrorCode;
+export type AuditTrailErrorCode = 'invalid_option' | 'connection_failed' | 'migration_failed' | 'driver_missing' | 'peer_missing' | 'closed' | RequestErrorCode;
 
 export class AuditTrailError extends Error {
   override readonly name = 'AuditTrailError';

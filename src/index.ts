@@ -26,10 +26,4 @@ export type { PartitioningOptions } from './partitions/options.js';
 export type { IntegrityOptions } from './integrity/options.js';
 export type { Checkpoint } from './integrity/checkpoint.js';
 export type { VerifyOptions, VerifyReport, Finding, FindingKind } from './integrity/verify.js';
-export type {
-  FailedActionsQuery,
-  SlowOperationsQuery,
-  SlowOperation,
-  ActivityTimelineQuery,
-  TimelineBucket,
-} from './query/reports.js';
+export type { FailedActionsQuery, SlowOperationsQuery, SlowOperation, ActivityTimelineQuery, TimelineBucket } from './query/reports.js';

@@ -22,7 +22,11 @@ describe('a misspelled option throws invalid_option', () => {
     ['createAuditTrail', () => createAuditTrail({ batchsize: 10 } as never), /unknown option batchsize: did you mean batchSize\?/],
     ['createAuditTrail pool', () => createAuditTrail({ pool: { maxx: 3 } } as never), /unknown option pool\.maxx: did you mean pool\.max\?/],
     ['createAuditTrail retention', () => createAuditTrail({ retention: { olderThan: '1d', evry: '1h' } } as never), /retention\.evry: did you mean retention\.every\?/],
-    ['Express auditTrail, a trail option', () => express.auditTrail({ database: 'sqlite::memory:', flushIntervalMS: 5 } as never), /flushIntervalMS: did you mean flushIntervalMs\?/],
+    [
+      'Express auditTrail, a trail option',
+      () => express.auditTrail({ database: 'sqlite::memory:', flushIntervalMS: 5 } as never),
+      /flushIntervalMS: did you mean flushIntervalMs\?/,
+    ],
     ['Express auditTrail, a capture option', () => express.auditTrail({ database: 'sqlite::memory:', trustproxy: true } as never), /trustproxy: did you mean trustProxy\?/],
     ['Express auditTrail, capture options beside a trail', () => express.auditTrail(trail, { recordAnonymus: false } as never), /recordAnonymus: did you mean recordAnonymous\?/],
     ['Express auditTrail, a sanitize option', () => express.auditTrail(trail, { sanitize: { maxbytes: 10 } } as never), /sanitize\.maxbytes: did you mean sanitize\.maxBytes\?/],

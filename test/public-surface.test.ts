@@ -11,19 +11,75 @@ const CORE_VALUES = ['AuditTrailError', 'DEFAULTS', 'DEFAULT_SENSITIVE_KEYS', 'D
 const ADAPTER_VALUES = [...CORE_VALUES, 'auditLogRouter', 'auditTrail', 'auditWebSocket', 'authorsRouter', 'metricsRoute'].sort();
 
 const CORE_TYPES = [
-  'ActivityTimelineQuery', 'AuditEvent', 'Checkpoint', 'Finding', 'FindingKind', 'IntegrityOptions', 'VerifyOptions', 'VerifyReport', 'AuditLogEntry', 'AuditLogFilters', 'AuditLogPage', 'AuditLogQuery', 'AuditTrail',
-  'AuditTrailConfig', 'AuditTrailErrorCode', 'AuditTrailOptions', 'AuthorRow', 'BasicAuthCredentials', 'Bucket',
-  'FailedActionsQuery', 'Logger', 'MetricsGuard', 'MetricsRequest', 'MetricsRouteOptions', 'Outcome', 'OverflowPolicy',
-  'PartitioningOptions', 'PoolOptions', 'PruneOptions', 'PruneResult', 'RetentionOptions', 'SlowOperation', 'SlowOperationsQuery', 'Store',
-  'TimeArgument', 'TimelineBucket', 'TrailReader', 'UserActionRow', 'WriteMode',
-  'Actor', 'ChangeEntry', 'ChangeEvent', 'ChangeOperation', 'ChangePage', 'ChangeQuery', 'ChangesHandle', 'TrackChangesOptions',
+  'ActivityTimelineQuery',
+  'AuditEvent',
+  'Checkpoint',
+  'Finding',
+  'FindingKind',
+  'IntegrityOptions',
+  'VerifyOptions',
+  'VerifyReport',
+  'AuditLogEntry',
+  'AuditLogFilters',
+  'AuditLogPage',
+  'AuditLogQuery',
+  'AuditTrail',
+  'AuditTrailConfig',
+  'AuditTrailErrorCode',
+  'AuditTrailOptions',
+  'AuthorRow',
+  'BasicAuthCredentials',
+  'Bucket',
+  'FailedActionsQuery',
+  'Logger',
+  'MetricsGuard',
+  'MetricsRequest',
+  'MetricsRouteOptions',
+  'Outcome',
+  'OverflowPolicy',
+  'PartitioningOptions',
+  'PoolOptions',
+  'PruneOptions',
+  'PruneResult',
+  'RetentionOptions',
+  'SlowOperation',
+  'SlowOperationsQuery',
+  'Store',
+  'TimeArgument',
+  'TimelineBucket',
+  'TrailReader',
+  'UserActionRow',
+  'WriteMode',
+  'Actor',
+  'ChangeEntry',
+  'ChangeEvent',
+  'ChangeOperation',
+  'ChangePage',
+  'ChangeQuery',
+  'ChangesHandle',
+  'TrackChangesOptions',
 ];
 const ADAPTER_TYPES = [
-  'AuditLogRequest', 'AuditLogRouteName', 'AuditLogRouterOptions', 'AuthorRouteName', 'AuthorsRouterOptions', 'CaptureOptions',
-  'WebSocketAudit', 'WebSocketAuditOptions', 'WebSocketServerLike',
+  'AuditLogRequest',
+  'AuditLogRouteName',
+  'AuditLogRouterOptions',
+  'AuthorRouteName',
+  'AuthorsRouterOptions',
+  'CaptureOptions',
+  'WebSocketAudit',
+  'WebSocketAuditOptions',
+  'WebSocketServerLike',
 ];
 const EXPRESS_TYPES = ['ExpressAuditLogRouter', 'ExpressAuditMiddleware', 'ExpressAuditOptions', 'ExpressAuthorsRouter'];
-const KOA_TYPES = ['KoaAuditLogRouter', 'KoaAuditLogRouterOptions', 'KoaAuditMiddleware', 'KoaAuditOptions', 'KoaAuthorsRouter', 'KoaAuthorsRouterOptions', 'KoaMetricsRouteOptions'];
+const KOA_TYPES = [
+  'KoaAuditLogRouter',
+  'KoaAuditLogRouterOptions',
+  'KoaAuditMiddleware',
+  'KoaAuditOptions',
+  'KoaAuthorsRouter',
+  'KoaAuthorsRouterOptions',
+  'KoaMetricsRouteOptions',
+];
 
 const root = path.resolve(import.meta.dirname, '..');
 const ENTRIES = { core: 'src/index.ts', express: 'adapters/express.ts', koa: 'adapters/koa.ts' };
@@ -33,7 +89,11 @@ function exportedNames(): Record<keyof typeof ENTRIES, string[]> {
   const files = Object.values(ENTRIES).map((file) => path.join(root, file));
   const program = ts.createProgram(files, { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, skipLibCheck: true });
   const checker = program.getTypeChecker();
-  const names = (file: string) => checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(path.join(root, file))!)!).map((symbol) => symbol.name).sort();
+  const names = (file: string) =>
+    checker
+      .getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(path.join(root, file))!)!)
+      .map((symbol) => symbol.name)
+      .sort();
   return { core: names(ENTRIES.core), express: names(ENTRIES.express), koa: names(ENTRIES.koa) };
 }
 

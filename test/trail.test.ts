@@ -42,7 +42,10 @@ describe('createAuditTrail', () => {
       connectRetryDelayMs: 10,
       logger,
     });
-    const failure = await trail.ready().then(() => undefined, (error: unknown) => error as Error & { code: string });
+    const failure = await trail.ready().then(
+      () => undefined,
+      (error: unknown) => error as Error & { code: string },
+    );
     expect(failure?.code).toBe('connection_failed');
     expect(failure?.message).toMatch(/127\.0\.0\.1:1 after 3 attempt/);
     expect(failure?.message).not.toContain('s3cret');

@@ -2,8 +2,8 @@
 // With no DATABASE_URL set, rows go to the embedded SQLite file .audit-trail/audit.sqlite.
 import type { IncomingMessage } from 'node:http';
 import express from 'express';
-import { WebSocketServer } from 'ws';
 import { auditLogRouter, auditTrail, auditWebSocket, authorsRouter, metricsRoute } from 'audit-trail/express';
+import { ACTIONS, serveAuthorsWebSocket } from '../reference-websocket.js';
 
 const app = express();
 const audit = auditTrail({ trustProxy: 'loopback' });
@@ -96,29 +96,8 @@ const server = app.listen(port, () => {
 Open http://localhost:${port}/as/admin in a browser for the audit-log viewer.`);
 });
 
-// WebSockets on /ws in the reference's shape: { pkg_id, req_id, data } in, { pkg_id, req_id, status_code, meta, data }
-// out (status 0 OK, 1 ERROR, 2 INVALID_DATA, 3 PERMISSION_DENIED). Every message becomes a row: WS:GET_AUTHORS, …
-const STATUS = { OK: 0, ERROR: 1, INVALID_DATA: 2, PERMISSION_DENIED: 3 };
-const wss = new WebSocketServer({ server, path: '/ws', verifyClient: ({ req }: { req: IncomingMessage }) => (authenticate(req), true) });
-auditWebSocket(wss, audit, { actions: { 1: 'GET_AUTHORS', 3: 'CREATE_AUTHOR' } });
-wss.on('connection', (socket, req) => {
-  const roles = ((req as { user?: { resource_access?: { 'authors-api'?: { roles: string[] } } } }).user?.resource_access?.['authors-api']?.roles) ?? [];
-  socket.on('message', async (raw) => {
-    let request: { pkg_id?: number; req_id?: string; data?: { name?: unknown } };
-    try {
-      request = JSON.parse(String(raw));
-    } catch {
-      return socket.send(JSON.stringify({ pkg_id: null, req_id: null, status_code: STATUS.INVALID_DATA, meta: {}, data: {} }));
-    }
-    const reply = (statusCode: number, data: unknown = {}) => socket.send(JSON.stringify({ pkg_id: request.pkg_id, req_id: request.req_id, status_code: statusCode, meta: {}, data }));
-    const { models } = await audit.trail.store();
-    if (request.pkg_id === 1) return reply(STATUS.OK, await models.Author.findAll({ order: [['id', 'ASC']], limit: 20 }));
-    if (request.pkg_id !== 3) return reply(STATUS.ERROR);
-    if (!roles.includes('create-author')) return reply(STATUS.PERMISSION_DENIED);
-    if (typeof request.data?.name !== 'string') return reply(STATUS.INVALID_DATA);
-    reply(STATUS.OK, await models.Author.create({ name: request.data.name }));
-  });
-});
+// WebSockets on /ws in the reference design's shape (examples/reference-websocket.ts), every message a row.
+auditWebSocket(serveAuthorsWebSocket(server, audit.trail, authenticate), audit, { actions: ACTIONS });
 
 process.once('SIGTERM', () => server.close(() => void audit.close()));
 process.once('SIGINT', () => server.close(() => void audit.close()));

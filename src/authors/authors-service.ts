@@ -23,18 +23,21 @@ export function authorsFeature(trail: AuditTrail, options: AuthorsRouterOptions)
 function authorsService(trail: AuditTrail, config: AuthorsRouterConfig): () => Promise<AuthorCommands> {
   let built: Promise<AuthorCommands> | undefined;
   return () =>
-    (built ??= trail.store().then(({ sequelize, models }) => {
-      const namespace = countNamespace(config.keyPrefix, databaseName(sequelize), 'author');
-      const redis = trail.redis();
-      const cache: CountCache = redis
-        ? new RedisCountCache(redis, { namespace, ttlSeconds: config.countTtlSeconds, timeoutMs: config.redisTimeoutMs })
-        : memoryCountCache(namespace, config.countTtlSeconds);
-      const policy = new CountCachePolicy(cache, trail.telemetry, trail.config.logger);
-      return authorCommands(new AuthorRepository(sequelize, models.Author), policy, namespace);
-    }).catch((error: unknown) => {
-      built = undefined; // the trail heals once the database answers: ask it again next time
-      throw error;
-    }));
+    (built ??= trail
+      .store()
+      .then(({ sequelize, models }) => {
+        const namespace = countNamespace(config.keyPrefix, databaseName(sequelize), 'author');
+        const redis = trail.redis();
+        const cache: CountCache = redis
+          ? new RedisCountCache(redis, { namespace, ttlSeconds: config.countTtlSeconds, timeoutMs: config.redisTimeoutMs })
+          : memoryCountCache(namespace, config.countTtlSeconds);
+        const policy = new CountCachePolicy(cache, trail.telemetry, trail.config.logger);
+        return authorCommands(new AuthorRepository(sequelize, models.Author), policy, namespace);
+      })
+      .catch((error: unknown) => {
+        built = undefined; // the trail heals once the database answers: ask it again next time
+        throw error;
+      }));
 }
 
 /** PostgreSQL's database name; for SQLite, its file. */

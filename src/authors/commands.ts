@@ -35,10 +35,7 @@ export function authorCommands(repository: AuthorRepository, counts: CountCacheP
     async listAuthors(query: ListQuery): Promise<AuthorPage> {
       const { filters, position, perPage, skipCount } = query;
       // One row more than asked tells whether another page follows, with or without a count.
-      const rows =
-        'page' in position
-          ? repository.listByOffset(filters, (position.page - 1) * perPage, perPage + 1)
-          : repository.listAfter(filters, position.afterId, perPage + 1);
+      const rows = 'page' in position ? repository.listByOffset(filters, (position.page - 1) * perPage, perPage + 1) : repository.listAfter(filters, position.afterId, perPage + 1);
       const total = skipCount ? 0 : counts.count(countKey(countNamespace, { ...filters }), () => repository.count(filters));
       const [found, counted] = await Promise.all([rows, total]);
       const hasMore = found.length > perPage;

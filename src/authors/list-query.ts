@@ -42,7 +42,10 @@ export function parseListQuery(query: URLSearchParams): ListQuery {
 }
 
 function filtersOf(name: string | undefined, search: string | undefined): AuthorFilters {
-  for (const [label, text] of [['name', name], ['search', search]] as const) {
+  for (const [label, text] of [
+    ['name', name],
+    ['search', search],
+  ] as const) {
     if (text === undefined) continue;
     if ([...text].length > MAX_FILTER_LENGTH) throw invalid(`${label} is longer than ${MAX_FILTER_LENGTH} characters`);
     if (text.includes('\0')) throw invalid(`${label} contains a NUL character`);

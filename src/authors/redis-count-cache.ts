@@ -35,11 +35,21 @@ export class RedisCountCache implements CountCache {
    */
   async write(key: string, generation: number, count: number): Promise<void> {
     const { ttlSeconds } = this.options;
-    await this.transaction(this.redis.multi().set(key, encodeEntry(generation, count), 'EX', ttlSeconds).expire(this.generationKey, 2 * ttlSeconds));
+    await this.transaction(
+      this.redis
+        .multi()
+        .set(key, encodeEntry(generation, count), 'EX', ttlSeconds)
+        .expire(this.generationKey, 2 * ttlSeconds),
+    );
   }
 
   async invalidate(): Promise<void> {
-    await this.transaction(this.redis.multi().incr(this.generationKey).expire(this.generationKey, 2 * this.options.ttlSeconds));
+    await this.transaction(
+      this.redis
+        .multi()
+        .incr(this.generationKey)
+        .expire(this.generationKey, 2 * this.options.ttlSeconds),
+    );
   }
 
   /** A MULTI answers each command's error in its results: the first one fails the call, as a lone command would. */

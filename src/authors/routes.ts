@@ -10,10 +10,7 @@ const MAX_NAME_LENGTH = 255;
 const MAX_ID = 2 ** 31 - 1;
 
 /** The authors API as a table of neutral handlers; adapters only translate. */
-export function authorRoutes(
-  commands: () => Promise<AuthorCommands>,
-  roles: Readonly<Partial<Record<AuthorRouteName, readonly string[]>>> = {},
-): RouteTable {
+export function authorRoutes(commands: () => Promise<AuthorCommands>, roles: Readonly<Partial<Record<AuthorRouteName, readonly string[]>>> = {}): RouteTable {
   return [
     {
       name: 'list',

@@ -92,4 +92,3 @@ function requestData(request: ObservedRequest, policy: EventPolicy): string {
   const body = typeof request.body === 'string' ? NON_JSON_BODY : request.body;
   return policy.sanitize.object({ query: request.query, route: request.route, body });
 }
-

@@ -102,7 +102,7 @@ export function createSanitizer(options: SanitizeOptions = {}): Sanitizer {
     }
   };
   const listed = compileKeyMatcher([...DEFAULT_SENSITIVE_KEYS, ...extra]);
-  const text = options.redactText ?? true ? compileTextRedactor((name) => listed(name, [])) : (value: string) => value;
+  const text = (options.redactText ?? true) ? compileTextRedactor((name) => listed(name, [])) : (value: string) => value;
   return Object.assign(sanitize, { object, text });
 }
 

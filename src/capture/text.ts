@@ -1,7 +1,9 @@
 // PostgreSQL refuses NUL in text and JSON, and rejects the `\uD800`-style
 // escapes JSON.stringify emits for lone surrogates; either would fail a whole batch.
+// eslint-disable-next-line no-control-regex -- NUL is what it looks for
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 // Cheap pre-check: most strings hold neither NUL nor any surrogate and are returned as is.
+// eslint-disable-next-line no-control-regex -- NUL is what it looks for
 const MAYBE_UNSTORABLE = /[\u0000\uD800-\uDFFF]/;
 
 /** Removes NUL characters and replaces lone UTF-16 surrogates with U+FFFD. */

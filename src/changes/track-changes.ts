@@ -5,6 +5,7 @@ import { AuditTrailError, messageOf } from '../errors.js';
 import type { AuditTrail } from '../trail.js';
 import type { ChangeEvent, ChangeOperation } from './change-event.js';
 import { whenCommitted } from './committed.js';
+import { amountsOf, incrementedCount, reportIncrements } from './increments.js';
 import { diffOf, plainOf, recordIdOf, rowOf, trackedModel, type TrackedModel } from './snapshot.js';
 
 export interface TrackChangesOptions {
@@ -27,6 +28,21 @@ interface WriteOptions {
   readonly model?: ModelStatic<Model>;
   readonly where?: unknown;
   readonly attributes?: unknown;
+  [AFFECTED]?: Affected;
+}
+
+/**
+ * A bulk operation's row count, which its after-hook is not told: put on its options by the before-hook, and
+ * filled in by its query. Sequelize clones options on the way, but keeps class instances as they are.
+ */
+class Affected {
+  count: number | undefined;
+}
+const AFFECTED = Symbol('audit-trail.affected');
+
+/** What the `beforeQuery` hook reads of the query about to run. */
+interface RunningQuery {
+  run(...args: unknown[]): Promise<unknown>;
 }
 
 /** The trail's own models (prefixed `AuditTrail`) may share the host's Sequelize; they are never tracked. */
@@ -83,9 +99,12 @@ export function trackChanges(sequelize: Sequelize, options: TrackChangesOptions,
         sink.trail.recordChange(change);
       });
     } catch (error) {
-      sink.trail.config.logger.error(`audit change (${operation} of ${model.name} ${recordId ?? ''}) dropped: ${messageOf(error)}`);
-      sink.trail.telemetry.emit('dropped', { reason: 'capture_failed', count: 1 });
+      dropped(`${operation} of ${model.name} ${recordId ?? ''}`, error);
     }
+  }
+  function dropped(what: string, error: unknown): void {
+    sink.trail.config.logger.error(`audit change (${what}) dropped: ${messageOf(error)}`);
+    sink.trail.telemetry.emit('dropped', { reason: 'capture_failed', count: 1 });
   }
 
   const one = (operation: ChangeOperation, read: (model: TrackedModel, instance: Model) => Record<string, unknown> | undefined) => (instance: Model, options: WriteOptions) => {
@@ -94,13 +113,17 @@ export function trackChanges(sequelize: Sequelize, options: TrackChangesOptions,
     const fields = read(model, instance);
     if (fields) record(model, operation, recordIdOf(model, instance), fields, options);
   };
-  /** A bulk operation run without individual hooks: what it was asked to do, since its rows are never loaded. */
+  /** A bulk operation run without individual hooks: what it was asked to do, since its rows are never loaded, and how many it changed. */
   const bulk = (operation: ChangeOperation) => (options: WriteOptions) => {
     const model = tracked(options.model);
     if (!model || options.individualHooks) return;
     const fields: Record<string, unknown> = { where: plainOf(options.where) };
     if (options.attributes !== undefined) fields.set = plainOf(options.attributes);
+    fields.affected = options[AFFECTED]?.count;
     record(model, operation, null, fields, options);
+  };
+  const counting = (options: WriteOptions) => {
+    if (tracked(options.model) && !options.individualHooks) options[AFFECTED] = new Affected();
   };
 
   const hooks = {
@@ -112,10 +135,38 @@ export function trackChanges(sequelize: Sequelize, options: TrackChangesOptions,
     afterBulkCreate: (instances: Model[], options: WriteOptions) => {
       if (!options.individualHooks) for (const instance of instances) one('create', rowOf)(instance, options);
     },
+    beforeBulkUpdate: counting,
+    beforeBulkDestroy: counting,
+    beforeBulkRestore: counting,
     afterBulkUpdate: bulk('bulk_update'),
     afterBulkDestroy: bulk('bulk_delete'),
     afterBulkRestore: bulk('restore'),
+    // Every query of this Sequelize passes here: all but a counted bulk operation's leave at once.
+    beforeQuery: (options: WriteOptions, query: RunningQuery) => {
+      const affected = options[AFFECTED];
+      if (!affected) return;
+      const { run } = query;
+      query.run = async function countedRun(this: RunningQuery, ...args: unknown[]) {
+        const result = await run.apply(this, args);
+        // A bulk update or delete resolves to its row count, or with `returning` (PostgreSQL) to its rows.
+        affected.count = typeof result === 'number' ? result : Array.isArray(result) ? result.length : undefined;
+        return result;
+      };
+    },
   };
   startTracking();
   for (const [hook, fn] of Object.entries(hooks)) sequelize.addHook(hook as 'afterCreate', HOOK_NAME, fn as never);
+  // An instance's increment is an update of that record; a model's, a bulk update. Both say by how much, not to what.
+  reportIncrements(
+    sequelize,
+    (model) => tracked(model) !== undefined,
+    (modelClass, fields, options, result) => {
+      const model = tracked(modelClass);
+      if (!model) return;
+      const increment = amountsOf(fields, options, model.attributes);
+      if (options.instance) record(model, 'update', recordIdOf(model, options.instance), { increment }, options);
+      else record(model, 'bulk_update', null, { where: plainOf(options.where), increment, affected: incrementedCount(result) }, options);
+    },
+    (error) => dropped('an increment', error),
+  );
 }

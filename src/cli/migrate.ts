@@ -20,7 +20,10 @@ export async function runMigrateCommand(sequelize: Sequelize, action: string, to
       return 0;
     }
     case 'down': {
-      const target = downTarget((await migrator.executed()).map((m) => m.name), to);
+      const target = downTarget(
+        (await migrator.executed()).map((m) => m.name),
+        to,
+      );
       const reverted = target ? (await migrator.down(target)).map((m) => m.name) : [];
       out(reverted.length ? reverted.map((name) => `reverted ${name}`).join('\n') : 'nothing to revert');
       return 0;

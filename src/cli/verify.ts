@@ -26,7 +26,12 @@ export async function runVerifyCommand(sequelize: Sequelize, values: CliValues, 
       ...(toSeq === undefined ? {} : { toSeq }),
       ...(publicKey === undefined ? {} : { publicKey }),
       ...(checkpoints === undefined ? {} : { checkpoints }),
-      ...(tty ? { onProgress: ({ rows, links }: { rows: number; links: number }) => process.stderr.write(`\rverified ${rows.toLocaleString('en-US')} rows, ${links.toLocaleString('en-US')} links…`) } : {}),
+      ...(tty
+        ? {
+            onProgress: ({ rows, links }: { rows: number; links: number }) =>
+              process.stderr.write(`\rverified ${rows.toLocaleString('en-US')} rows, ${links.toLocaleString('en-US')} links…`),
+          }
+        : {}),
     },
   );
   if (tty) process.stderr.write('\r\x1b[K');

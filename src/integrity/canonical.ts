@@ -36,6 +36,15 @@ const POSTGRES_TEXT: Partial<Record<(typeof CANONICAL_COLUMNS)[number], string>>
  */
 export const POSTGRES_CANONICAL_SELECT = CANONICAL_COLUMNS.map((name) => POSTGRES_TEXT[name] ?? `"${name}"::text`).join(', ');
 
+/**
+ * A batch's digest computed by PostgreSQL, as BatchDigest computes it, over a relation `stored(id, line)`
+ * whose `line` is POSTGRES_CANONICAL_LINE: array_to_json writes text arrays as JSON.stringify does (no
+ * spaces, the same escapes). The writer lets the database hash the rows it has just inserted, in the
+ * same statement; the verifier hashes in JavaScript and trusts no function of the database.
+ */
+export const POSTGRES_CANONICAL_LINE = `array_to_json(ARRAY[${POSTGRES_CANONICAL_SELECT}])::text`;
+export const POSTGRES_BATCH_DIGEST = `encode(sha256(convert_to(string_agg(line || E'\\n', '' ORDER BY id), 'UTF8')), 'hex')`;
+
 /** One row's line: the JSON array of its canonical values, then a newline. */
 export function canonicalLine(values: ReadonlyArray<string | null>): string {
   return `${JSON.stringify(values)}\n`;

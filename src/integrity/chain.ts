@@ -6,6 +6,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** One row of `audit_chain`: a stored batch. */
 export interface ChainLink {
   readonly seq: number;
+  /** The number its rows carry in `chain_seq`: drawn before the batch was stored, so not gapless, nor in seq order. */
+  readonly batch: number;
   readonly rowCount: number;
   readonly digest: string;
   readonly prevHash: string;

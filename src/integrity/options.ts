@@ -35,7 +35,10 @@ export function resolveIntegrity(options: IntegrityOptions | boolean | undefined
   requireKnownOptions(given.checkpointEvery ?? {}, EVERY, 'integrity.checkpointEvery.');
   const batches = given.checkpointEvery?.batches ?? INTEGRITY_DEFAULTS.checkpointEvery.batches;
   const seconds = given.checkpointEvery?.seconds ?? INTEGRITY_DEFAULTS.checkpointEvery.seconds;
-  for (const [name, value] of [['batches', batches], ['seconds', seconds]] as const) {
+  for (const [name, value] of [
+    ['batches', batches],
+    ['seconds', seconds],
+  ] as const) {
     if (!(Number.isFinite(value) && value > 0)) {
       throw new AuditTrailError('invalid_option', `integrity.checkpointEvery.${name} must be a positive number; got ${String(value)}.`);
     }
@@ -60,7 +63,10 @@ export function signingKeyPem(key: string | Buffer | KeyObject): string {
     throw new AuditTrailError('invalid_option', 'integrity.signingKey is not a private key in PEM form (or a KeyObject).', { cause: error });
   }
   if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'ed25519') {
-    throw new AuditTrailError('invalid_option', `integrity.signingKey must be an Ed25519 private key; got a ${privateKey.asymmetricKeyType ?? 'symmetric'} ${privateKey.type} key. Make one with: openssl genpkey -algorithm ed25519`);
+    throw new AuditTrailError(
+      'invalid_option',
+      `integrity.signingKey must be an Ed25519 private key; got a ${privateKey.asymmetricKeyType ?? 'symmetric'} ${privateKey.type} key. Make one with: openssl genpkey -algorithm ed25519`,
+    );
   }
   return privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 }

@@ -49,7 +49,7 @@ export function chainPrune(sequelize: Sequelize, cutoff: Date, signingKeyPem: st
           await sequelize.query(checkpointInsert(signCheckpoint(last + 1, start!.hash, key)), { transaction });
           const gone = await one<{ deleted: string }>(
             `WITH span AS (SELECT min(first_id) AS low, max(last_id) AS high FROM audit_chain WHERE seq BETWEEN :first AND :last),
-             gone AS (DELETE FROM user_actions WHERE id BETWEEN (SELECT low FROM span) AND (SELECT high FROM span) AND chain_seq BETWEEN :first AND :last RETURNING 1)
+             gone AS (DELETE FROM user_actions WHERE id BETWEEN (SELECT low FROM span) AND (SELECT high FROM span) AND chain_seq IN (SELECT batch FROM audit_chain WHERE seq BETWEEN :first AND :last) RETURNING 1)
              SELECT count(*) AS deleted FROM gone`,
             transaction,
             { first, last },

@@ -8,6 +8,13 @@ export type CanonicalRow = ReadonlyArray<string | null>;
 export interface ChainSource {
   /** Links with `seq` above `afterSeq`, ascending. */
   links(afterSeq: number, limit: number): Promise<ChainLink[]>;
+  /**
+   * Links by where their rows start: `first_id` above `afterFirstId`, and `last_id` at least `reachingId`,
+   * ascending by `first_id`. Batches stored at once interleave their ids, so this is not seq order.
+   */
+  linksByPlace(afterFirstId: number, reachingId: number, limit: number): Promise<ChainLink[]>;
+  /** The link whose rows carry `batch` in `chain_seq`, if any. */
+  linkOfBatch(batch: number): Promise<ChainLink | undefined>;
   /** Rows with `id` above `afterId` and at most `throughId`, ascending by id: a range, which the primary key serves. */
   rows(afterId: number, throughId: number): Promise<CanonicalRow[]>;
   /** The highest row id, 0 for none. */

@@ -61,8 +61,9 @@ const fail = (kind: FindingKind, message: string, at: { seq?: number; rowId?: nu
 };
 
 /**
- * Recomputes the chain from the stored rows and links, in one pass over both in ascending order, in
- * bounded memory, and stops at the first break. docs/integrity.md describes what each finding means.
+ * Recomputes the chain from the stored rows and links, in bounded memory, and stops at the first break:
+ * first the links in seq order (each one's hash, its predecessor's, the checkpoints), then the rows in id
+ * order against their batches' digests. docs/integrity.md describes what each finding means.
  */
 export async function verifyChain(source: ChainSource, options: VerifyOptions = {}): Promise<VerifyReport> {
   const started = performance.now();
@@ -82,12 +83,22 @@ export async function verifyChain(source: ChainSource, options: VerifyOptions = 
     links: run.links,
     unchainedRows: run.unchained,
     ...(run.first ? { firstSeq: run.first.seq } : {}),
-    ...(run.current ? { lastSeq: run.current.seq } : {}),
+    ...(run.last ? { lastSeq: run.last.seq } : {}),
     checkpoints: run.checkpointsMatched,
     signaturesChecked: run.signaturesChecked,
     durationMs,
     rowsPerSecond: durationMs > 0 ? (run.rows * 1000) / durationMs : 0,
   };
+}
+
+/** A batch whose rows are being read: its link, and what its rows have made so far. */
+interface OpenBatch {
+  readonly link: ChainLink;
+  /** Outside fromSeq–toSeq: its rows are recognized, but not all of them are read, so it is not judged. */
+  readonly judged: boolean;
+  readonly digest: BatchDigest;
+  /** The first id missing from the batch's span, a deleted row's likely id. */
+  gap: number | undefined;
 }
 
 class Verification {
@@ -97,14 +108,10 @@ class Verification {
   checkpointsMatched = 0;
   signaturesChecked = 0;
   first: ChainLink | undefined;
-  current: ChainLink | undefined;
-  private digest = new BatchDigest();
-  /** The first id missing from the current batch's span, a deleted row's likely id. */
-  private gap: number | undefined;
-  private lastRowId: number | undefined;
-  private pending: ChainLink[] = [];
-  private nextPending = 0;
-  private linksDone = false;
+  last: ChainLink | undefined;
+  /** The span of ids the verified links' rows lie in. */
+  private lowId = Infinity;
+  private highId = 0;
   private readonly publicKey: KeyObject | undefined;
   private readonly bySeq = new Map<number, Array<Checkpoint & { readonly external: boolean }>>();
 
@@ -116,115 +123,69 @@ class Verification {
   }
 
   async walk(): Promise<void> {
-    const { fromSeq, toSeq } = this.options;
     for (const checkpoint of await this.source.checkpoints()) this.remember(checkpoint, false);
     for (const checkpoint of this.options.checkpoints ?? []) this.remember(checkpoint, true);
-    const before = fromSeq === undefined || fromSeq < 2 ? undefined : (await this.source.links(fromSeq - 2, 1)).find((link) => link.seq === fromSeq - 1);
-    const first = await this.nextLink();
-    if (first) {
-      if (fromSeq !== undefined && first.seq !== fromSeq) fail('broken_link', `link ${fromSeq} is missing: the chain goes on at ${first.seq}`, { seq: fromSeq });
-      // The first link of a pruned chain follows a link that is gone: prune left a checkpoint on it, which vouches for it.
-      if (first.seq > 1 && fromSeq === undefined && !this.bySeq.has(first.seq)) {
-        fail('truncated', `the chain starts at link ${first.seq} with no checkpoint there: its first links were cut, not pruned`, { seq: first.seq });
-      }
-      this.enter(first, before?.hash ?? (first.seq === 1 ? GENESIS_HASH : first.prevHash));
-      this.first = first;
-    }
-    const untilId = toSeq === undefined ? undefined : (await this.source.links(toSeq - 1, 1)).find((link) => link.seq === toSeq)?.lastId;
-    const lastId = untilId ?? (await this.source.lastRowId());
-    const page = (afterId: number) => (afterId < lastId ? this.source.rows(afterId, Math.min(afterId + ROW_PAGE, lastId)) : undefined);
-    // The next page is asked for before this one is hashed, so the database and the hashing overlap.
-    let afterId = fromSeq === undefined || !first ? 0 : first.firstId - 1;
-    let next = page(afterId);
-    try {
-      while (next) {
-        const rows = await next;
-        afterId += ROW_PAGE;
-        next = page(afterId);
-        for (const row of rows) if (!(await this.row(row))) return await this.finish(toSeq);
-        this.options.onProgress?.({ rows: this.rows, links: this.links });
-      }
-    } finally {
-      await next?.catch(() => {}); // a page asked for ahead of a stop or a finding
-    }
-    return this.finish(toSeq);
+    await this.walkLinks();
+    await this.walkRows();
   }
 
-  /** Feeds one row; false once past `toSeq`. */
-  private async row(row: CanonicalRow): Promise<boolean> {
-    const id = Number(row[0]);
-    const chainSeq = row.at(-1);
-    const current = this.current;
-    if (chainSeq === null || chainSeq === undefined) {
-      if (current && (this.rows > 0 || this.options.fromSeq !== undefined)) fail('inserted', `row ${id} has no chain_seq but comes after chained rows`, { rowId: id, seq: current.seq });
-      this.unchained++;
-      return true;
-    }
-    const seq = Number(chainSeq);
-    if (this.options.toSeq !== undefined && seq > this.options.toSeq) return false;
-    if (!current) return fail('broken_link', `row ${id} belongs to batch ${seq}, but there is no chain`, { rowId: id, seq });
-    if (seq < current.seq) fail('inserted', `row ${id} claims batch ${seq} but lies among batch ${current.seq}'s rows`, { rowId: id, seq });
-    while (seq > this.current!.seq) {
-      this.close();
-      const next = await this.nextLink();
-      if (!next) fail('broken_link', `row ${id} belongs to batch ${seq}, but the chain ends at link ${this.current!.seq}`, { rowId: id, seq });
-      this.enter(next!, this.current!.hash);
-    }
-    if (this.lastRowId === undefined ? id !== this.current!.firstId : id !== this.lastRowId + 1) this.gap ??= this.lastRowId === undefined ? this.current!.firstId : this.lastRowId + 1;
-    this.lastRowId = id;
-    this.digest.add(row);
-    this.rows++;
-    return true;
+  private inRange(seq: number): boolean {
+    const { fromSeq, toSeq } = this.options;
+    return (fromSeq === undefined || seq >= fromSeq) && (toSeq === undefined || seq <= toSeq);
   }
 
-  /** Checks a link against its predecessor and itself, and the checkpoints of its seq, then makes it current. */
-  private enter(link: ChainLink, prevHash: string): void {
-    const previous = this.current;
-    if (previous && link.seq !== previous.seq + 1) fail('broken_link', `link ${previous.seq + 1} is missing: link ${previous.seq} is followed by ${link.seq}`, { seq: previous.seq + 1 });
+  /** Every link from fromSeq to toSeq, in seq order: gapless, each one's hash over its predecessor's, and the checkpoints on it. */
+  private async walkLinks(): Promise<void> {
+    const { fromSeq, toSeq } = this.options;
+    let previous: ChainLink | undefined;
+    if (fromSeq !== undefined && fromSeq > 1) previous = (await this.source.links(fromSeq - 2, 1)).find((link) => link.seq === fromSeq - 1);
+    for (let after = fromSeq === undefined ? 0 : fromSeq - 1, done = false; !done;) {
+      const page = await this.source.links(after, LINK_PAGE);
+      done = page.length < LINK_PAGE;
+      for (const link of page) {
+        if (toSeq !== undefined && link.seq > toSeq) return this.checkTail();
+        if (!this.first) this.start(link, previous);
+        else this.enter(link, previous!);
+        previous = link;
+        after = link.seq;
+      }
+    }
+    this.checkTail();
+  }
+
+  private start(first: ChainLink, before: ChainLink | undefined): void {
+    const { fromSeq } = this.options;
+    if (fromSeq !== undefined && first.seq !== fromSeq) fail('broken_link', `link ${fromSeq} is missing: the chain goes on at ${first.seq}`, { seq: fromSeq });
+    // The first link of a pruned chain follows a link that is gone: prune left a checkpoint on it, which vouches for it.
+    if (first.seq > 1 && fromSeq === undefined && !this.bySeq.has(first.seq)) {
+      fail('truncated', `the chain starts at link ${first.seq} with no checkpoint there: its first links were cut, not pruned`, { seq: first.seq });
+    }
+    this.first = first;
+    this.check(first, before?.hash ?? (first.seq === 1 ? GENESIS_HASH : first.prevHash));
+  }
+
+  /** Checks a link against its predecessor and itself, and the checkpoints of its seq. */
+  private enter(link: ChainLink, previous: ChainLink): void {
+    if (link.seq !== previous.seq + 1) fail('broken_link', `link ${previous.seq + 1} is missing: link ${previous.seq} is followed by ${link.seq}`, { seq: previous.seq + 1 });
+    this.check(link, previous.hash);
+  }
+
+  private check(link: ChainLink, prevHash: string): void {
     if (link.prevHash !== prevHash) fail('broken_link', `link ${link.seq}'s prev_hash is not link ${link.seq - 1}'s hash`, { seq: link.seq });
-    if (linkHash(link.prevHash, link.seq, link.rowCount, link.digest) !== link.hash) fail('broken_link', `link ${link.seq} was edited: its hash does not match its contents`, { seq: link.seq });
+    if (linkHash(link.prevHash, link.seq, link.rowCount, link.digest) !== link.hash)
+      fail('broken_link', `link ${link.seq} was edited: its hash does not match its contents`, { seq: link.seq });
     for (const checkpoint of this.bySeq.get(link.seq) ?? []) this.checkpoint(checkpoint, link);
     this.bySeq.delete(link.seq);
-    this.current = link;
+    this.last = link;
     this.links++;
-    this.digest = new BatchDigest();
-    this.gap = undefined;
-    this.lastRowId = undefined;
+    this.lowId = Math.min(this.lowId, link.firstId);
+    this.highId = Math.max(this.highId, link.lastId);
   }
 
-  /** Compares the current batch's rows with its link. */
-  private close(): void {
-    const link = this.current!;
-    const found = this.digest.count;
-    const span = `batch ${link.seq} (ids ${link.firstId}–${link.lastId})`;
-    if (found < link.rowCount) {
-      const rowId = this.gap ?? (found === 0 ? link.firstId : (this.lastRowId ?? link.firstId) + 1);
-      fail('deleted', `${span}: ${link.rowCount - found} of its ${link.rowCount} rows are missing, first id ${rowId}`, { seq: link.seq, rowId });
-    }
-    if (found > link.rowCount) fail('inserted', `${span}: ${found} rows carry its chain_seq, ${link.rowCount} were chained`, { seq: link.seq });
-    if (this.digest.hex() !== link.digest) fail('modified', `${span}: a row's stored content differs from what was chained`, { seq: link.seq });
-  }
-
-  private checkpoint(checkpoint: Checkpoint & { readonly external: boolean }, link: ChainLink): void {
-    const where = checkpoint.external ? 'the given checkpoint' : 'the stored checkpoint';
-    if (this.publicKey && (checkpoint.external || checkpoint.signature !== null)) {
-      if (!signatureHolds(checkpoint, this.publicKey)) fail('bad_signature', `${where} at seq ${checkpoint.seq} (signed ${checkpoint.signedAt}) does not verify with the public key`, { seq: checkpoint.seq });
-      this.signaturesChecked++;
-    }
-    if (checkpoint.hash !== link.hash) fail('checkpoint_mismatch', `${where} at seq ${checkpoint.seq} vouches for hash ${checkpoint.hash}, the chain has ${link.hash}: the chain was rewritten`, { seq: checkpoint.seq });
-    this.checkpointsMatched++;
-  }
-
-  private async finish(toSeq: number | undefined): Promise<void> {
-    if (this.current) {
-      this.close();
-      // Links past the last row: batches whose rows are all gone.
-      for (let next = await this.nextLink(); next && (toSeq === undefined || next.seq <= toSeq); next = await this.nextLink()) {
-        this.enter(next, this.current.hash);
-        this.close();
-      }
-    }
-    const head = this.current?.seq ?? 0;
+  /** A checkpoint past the last link: the chain's tail was cut. */
+  private checkTail(): void {
+    const head = this.last?.seq ?? 0;
+    const { toSeq } = this.options;
     for (const [seq, checkpoints] of this.bySeq) {
       if (seq <= head || (toSeq !== undefined && seq > toSeq) || (this.first && seq < this.first.seq)) continue;
       const given = checkpoints[0]!;
@@ -232,19 +193,177 @@ class Verification {
     }
   }
 
-  private async nextLink(): Promise<ChainLink | undefined> {
-    if (this.nextPending === this.pending.length && !this.linksDone) {
-      const after = this.pending.at(-1)?.seq ?? (this.options.fromSeq === undefined ? 0 : this.options.fromSeq - 1);
-      this.pending = await this.source.links(after, LINK_PAGE);
-      this.nextPending = 0;
-      this.linksDone = this.pending.length < LINK_PAGE;
+  /**
+   * The rows in id order, each one hashed into its batch's digest. A batch is open from where its rows
+   * start to where they end (first_id–last_id); batches stored at once are open together.
+   */
+  private async walkRows(): Promise<void> {
+    const ranged = this.options.fromSeq !== undefined || this.options.toSeq !== undefined;
+    if (ranged && !this.first) return;
+    const lastId = ranged ? this.highId : await this.source.lastRowId();
+    const startId = ranged ? this.lowId : 1;
+    const rows = new RowWalk(this, this.source, startId, lastId);
+    const page = (afterId: number) => (afterId < lastId ? this.source.rows(afterId, Math.min(afterId + ROW_PAGE, lastId)) : undefined);
+    // The next page is asked for before this one is hashed, so the database and the hashing overlap.
+    let afterId = startId - 1;
+    let next = page(afterId);
+    try {
+      while (next) {
+        const batch = await next;
+        afterId += ROW_PAGE;
+        next = page(afterId);
+        for (const row of batch) await rows.add(row);
+        this.options.onProgress?.({ rows: this.rows, links: this.links });
+      }
+    } finally {
+      await next?.catch(() => {}); // a page asked for ahead of a finding
     }
-    return this.nextPending < this.pending.length ? this.pending[this.nextPending++] : undefined;
+    await rows.end();
+  }
+
+  /** Called by RowWalk: a batch's rows are all read. */
+  judge(batch: OpenBatch): void {
+    if (!batch.judged) return;
+    const { link, digest } = batch;
+    const found = digest.count;
+    const span = `batch ${link.seq} (ids ${link.firstId}–${link.lastId})`;
+    if (found < link.rowCount) {
+      const rowId = batch.gap ?? link.firstId;
+      fail('deleted', `${span}: ${link.rowCount - found} of its ${link.rowCount} rows are missing, first id ${rowId}`, { seq: link.seq, rowId });
+    }
+    if (found > link.rowCount) fail('inserted', `${span}: ${found} rows carry its batch number, ${link.rowCount} were chained`, { seq: link.seq });
+    if (digest.hex() !== link.digest) fail('modified', `${span}: a row's stored content differs from what was chained`, { seq: link.seq });
+  }
+
+  isJudged(link: ChainLink): boolean {
+    return this.inRange(link.seq) && link.seq >= (this.first?.seq ?? Infinity) && link.seq <= (this.last?.seq ?? 0);
+  }
+
+  private checkpoint(checkpoint: Checkpoint & { readonly external: boolean }, link: ChainLink): void {
+    const where = checkpoint.external ? 'the given checkpoint' : 'the stored checkpoint';
+    if (this.publicKey && (checkpoint.external || checkpoint.signature !== null)) {
+      if (!signatureHolds(checkpoint, this.publicKey))
+        fail('bad_signature', `${where} at seq ${checkpoint.seq} (signed ${checkpoint.signedAt}) does not verify with the public key`, { seq: checkpoint.seq });
+      this.signaturesChecked++;
+    }
+    if (checkpoint.hash !== link.hash)
+      fail('checkpoint_mismatch', `${where} at seq ${checkpoint.seq} vouches for hash ${checkpoint.hash}, the chain has ${link.hash}: the chain was rewritten`, {
+        seq: checkpoint.seq,
+      });
+    this.checkpointsMatched++;
   }
 
   private remember(checkpoint: Checkpoint, external: boolean): void {
     const list = this.bySeq.get(checkpoint.seq) ?? [];
     list.push({ ...checkpoint, external });
     this.bySeq.set(checkpoint.seq, list);
+  }
+}
+
+/** The rows pass: rows in id order, the links opened where their rows start and judged where they end. */
+class RowWalk {
+  private readonly open = new Map<number, OpenBatch>();
+  /** The lowest last_id among the open batches: no batch closes before a row passes it. */
+  private closesAt = Infinity;
+  private pending: ChainLink[] = [];
+  private nextPending = 0;
+  private linksDone = false;
+  private afterFirstId = 0;
+  private previousId: number;
+  /** The link opened last, to place a row without a batch. */
+  private latest: ChainLink | undefined;
+
+  constructor(
+    private readonly verification: Verification,
+    private readonly source: ChainSource,
+    private readonly startId: number,
+    private readonly lastId: number,
+  ) {
+    this.previousId = startId - 1;
+  }
+
+  async add(row: CanonicalRow): Promise<void> {
+    const id = Number(row[0]);
+    await this.openUntil(id);
+    if (id > this.closesAt) this.closeBefore(id);
+    if (id > this.previousId + 1) this.hole(this.previousId + 1, id - 1);
+    this.previousId = id;
+    const chainSeq = row.at(-1);
+    if (chainSeq === null || chainSeq === undefined) {
+      if (this.latest) fail('inserted', `row ${id} has no chain_seq but comes after chained rows`, { rowId: id, seq: this.latest.seq });
+      this.verification.unchained++;
+      return;
+    }
+    const batch = this.open.get(Number(chainSeq));
+    if (!batch) return this.misplaced(id, Number(chainSeq));
+    batch.digest.add(row);
+    if (batch.judged) this.verification.rows++;
+  }
+
+  async end(): Promise<void> {
+    this.closeBefore(Infinity);
+    // Links whose rows are all gone: their span was never reached.
+    for (let link = await this.nextLink(); link && link.firstId <= Math.max(this.lastId, this.verification.last?.lastId ?? 0); link = await this.nextLink()) {
+      this.verification.judge(this.opened(link));
+    }
+  }
+
+  private async openUntil(id: number): Promise<void> {
+    for (;;) {
+      const link = await this.peekLink();
+      if (!link || link.firstId > id) return;
+      this.nextPending++;
+      this.open.set(link.batch, this.opened(link));
+      this.closesAt = Math.min(this.closesAt, link.lastId);
+      this.latest = link;
+    }
+  }
+
+  /** No row has the ids from `from` to `to`: in an open batch's span, the first of them is its likely deleted row. */
+  private hole(from: number, to: number): void {
+    for (const batch of this.open.values()) {
+      const at = Math.max(from, batch.link.firstId);
+      if (batch.gap === undefined && at <= Math.min(to, batch.link.lastId)) batch.gap = at;
+    }
+  }
+
+  private opened(link: ChainLink): OpenBatch {
+    return { link, judged: this.verification.isJudged(link), digest: new BatchDigest(), gap: undefined };
+  }
+
+  private closeBefore(id: number): void {
+    this.closesAt = Infinity;
+    this.hole(this.previousId + 1, id - 1);
+    for (const [key, batch] of this.open) {
+      if (batch.link.lastId < id) {
+        this.verification.judge(batch);
+        this.open.delete(key);
+      } else {
+        this.closesAt = Math.min(this.closesAt, batch.link.lastId);
+      }
+    }
+  }
+
+  /** A row whose chain_seq names no batch stored around it: forged, or its batch's link is gone. */
+  private async misplaced(id: number, batch: number): Promise<never> {
+    const link = await this.source.linkOfBatch(batch);
+    if (!link) return fail('broken_link', `row ${id} belongs to batch number ${batch}, but no link chains it`, { rowId: id });
+    return fail('inserted', `row ${id} claims batch ${link.seq}, whose rows lie at ids ${link.firstId}–${link.lastId}`, { rowId: id, seq: link.seq });
+  }
+
+  private async peekLink(): Promise<ChainLink | undefined> {
+    if (this.nextPending === this.pending.length && !this.linksDone) {
+      this.pending = await this.source.linksByPlace(this.afterFirstId, this.startId, LINK_PAGE);
+      this.nextPending = 0;
+      this.linksDone = this.pending.length < LINK_PAGE;
+      this.afterFirstId = this.pending.at(-1)?.firstId ?? this.afterFirstId;
+    }
+    return this.pending[this.nextPending];
+  }
+
+  private async nextLink(): Promise<ChainLink | undefined> {
+    const link = await this.peekLink();
+    if (link) this.nextPending++;
+    return link;
   }
 }

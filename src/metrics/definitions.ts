@@ -18,7 +18,7 @@ export type AuditMetrics = ReturnType<typeof defineMetrics>;
 export function defineMetrics(client: PromClientModule, registry: Registry, queueDepth: () => number) {
   const { counter, gauge, histogram } = definer(client, registry);
   return {
-    dbQueryDuration: histogram('db_query_duration_seconds', 'Duration of database queries on the audit trail\'s Sequelize, by operation.', ['operation'], DB_BUCKETS),
+    dbQueryDuration: histogram('db_query_duration_seconds', "Duration of database queries on the audit trail's Sequelize, by operation.", ['operation'], DB_BUCKETS),
     dbSlowQueries: counter('db_slow_queries_total', 'Database queries slower than slowQueryMs, by operation.', ['operation']),
     dbQueryErrors: counter('db_query_errors_total', 'Database queries that failed, by operation.', ['operation']),
     httpRequests: counter('http_requests_total', 'Audited HTTP requests, by method, route template and status code.', ['method', 'route', 'status_code']),
@@ -39,7 +39,11 @@ export function defineMetrics(client: PromClientModule, registry: Registry, queu
     wsRows: counter('ws_audit_rows_total', 'WebSocket audit rows recorded (messages, connects, disconnects, refusals), by action and outcome.', ['action', 'outcome']),
     wsReplyDuration: histogram('ws_reply_duration_seconds', 'Time from an inbound WebSocket message to the reply that answered it, by action.', ['action'], HTTP_BUCKETS),
     wsConnections: gauge('ws_connections_open', 'Audited WebSocket connections currently open.', []),
-    partitionStrays: gauge('audit_partition_default_rows', 'Rows a partitioned table\'s default partition held at the last retention round, before they were moved into partitions of their own.', ['table']),
+    partitionStrays: gauge(
+      'audit_partition_default_rows',
+      "Rows a partitioned table's default partition held at the last retention round, before they were moved into partitions of their own.",
+      ['table'],
+    ),
     countCache: counter('pagination_count_cache_total', 'Pagination count cache lookups, by result.', ['result']),
   };
 }
@@ -52,8 +56,7 @@ function definer(client: PromClientModule, registry: Registry) {
     gauge: <L extends string>(name: string, help: string, labelNames: readonly L[], collect?: (this: Gauge) => void): Gauge<L> =>
       reuse(registry, name, client.Gauge, labelNames) ?? new client.Gauge({ name, help, labelNames, registers, ...(collect && { collect }) }),
     histogram: <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: readonly number[]): Histogram<L> =>
-      reuse(registry, name, client.Histogram, labelNames) ??
-      new client.Histogram({ name, help, labelNames, buckets: [...buckets], registers }),
+      reuse(registry, name, client.Histogram, labelNames) ?? new client.Histogram({ name, help, labelNames, buckets: [...buckets], registers }),
   };
 }
 

@@ -36,10 +36,7 @@ export function compileGuard(guard: MetricsGuard | undefined, logger: Logger): (
     };
   }
   if (typeof guard?.username !== 'string' || typeof guard.password !== 'string' || guard.password === '' || guard.username.includes(':')) {
-    throw new AuditTrailError(
-      'invalid_option',
-      'guard must be { username, password } (strings, a non-empty password, no ":" in the username) or a function (request) => boolean.',
-    );
+    throw new AuditTrailError('invalid_option', 'guard must be { username, password } (strings, a non-empty password, no ":" in the username) or a function (request) => boolean.');
   }
   const expectedUser = digest(guard.username);
   const expectedPassword = digest(guard.password);

@@ -25,10 +25,7 @@ export interface QueryMonitor {
  * `benchmark`/`logging` options, which would change the host's Sequelize), reports each as `db_query`
  * and logs the slow ones.
  */
-export function monitorQueries(
-  sequelize: Sequelize,
-  { telemetry, logger, slowQueryMs }: { telemetry: Telemetry; logger: Logger; slowQueryMs: number },
-): QueryMonitor {
+export function monitorQueries(sequelize: Sequelize, { telemetry, logger, slowQueryMs }: { telemetry: Telemetry; logger: Logger; slowQueryMs: number }): QueryMonitor {
   // Unique per monitor: two trails sharing one host Sequelize must not remove each other's hooks.
   const name = `audit-trail.query-monitor.${++monitors}`;
   const timings = new WeakMap<object, QueryTiming>();
@@ -38,9 +35,7 @@ export function monitorQueries(
       const operation = operationOf(statement, queryType);
       const slow = durationMs > slowQueryMs;
       if (slow) {
-        logger.warn(
-          `Slow query detected: ${(durationMs / 1000).toFixed(3)}s [${operation}] Statement: ${loggableStatement(statement)}`,
-        );
+        logger.warn(`Slow query detected: ${(durationMs / 1000).toFixed(3)}s [${operation}] Statement: ${loggableStatement(statement)}`);
       }
       telemetry.emit('db_query', { operation, durationSeconds: durationMs / 1000, slow, failed });
     } catch {

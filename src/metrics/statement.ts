@@ -29,6 +29,9 @@ const LITERALS = /("(?:[^"]|"")*")|'(?:[^']|'')*'|\$(\w*)\$[\s\S]*?\$\2\$|(?<![\
 
 /** The statement as it may be logged: on one line, literal values replaced by `?`, at most 500 characters. */
 export function loggableStatement(sql: string): string {
-  const redacted = sql.replace(LITERALS, (_match, identifier: string | undefined) => identifier ?? '?').replace(/\s+/g, ' ').trim();
+  const redacted = sql
+    .replace(LITERALS, (_match, identifier: string | undefined) => identifier ?? '?')
+    .replace(/\s+/g, ' ')
+    .trim();
   return redacted.length > STATEMENT_LOG_LIMIT ? `${redacted.slice(0, STATEMENT_LOG_LIMIT)}…` : redacted;
 }

@@ -46,7 +46,12 @@ function publicationFor(client: PromClientModule, registry: Registry, logger: Lo
   const queueDepth = () => [...trails].reduce((sum, trail) => sum + trail.queueDepth(), 0);
   const routes = cappedLabel(logger, 'route', 'routes', 'Mount routers under fixed paths so the route label stays a template.');
   const actions = cappedLabel(logger, 'action', 'WebSocket actions', 'Name actions with the actions map or the action() option of auditWebSocket.');
-  const publication = { metrics: defineMetrics(client, registry, queueDepth), trails, routeLabel: (route: string | undefined) => (route === undefined ? 'unmatched' : routes(route)), actionLabel: actions };
+  const publication = {
+    metrics: defineMetrics(client, registry, queueDepth),
+    trails,
+    routeLabel: (route: string | undefined) => (route === undefined ? 'unmatched' : routes(route)),
+    actionLabel: actions,
+  };
   publications.set(registry, publication);
   return publication;
 }

@@ -46,7 +46,10 @@ function boundsOf(bound: string): Omit<Partition, 'name'> {
 function instantOf(literal: string): Date | null {
   if (literal === 'MINVALUE' || literal === 'MAXVALUE') return null;
   // '2026-12-06 00:00:00+00' or '2026-12-06 00:00:00.5+05:30', in the session's time zone.
-  const text = literal.replace(/^'|'$/g, '').replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
+  const text = literal
+    .replace(/^'|'$/g, '')
+    .replace(' ', 'T')
+    .replace(/([+-]\d\d)$/, '$1:00');
   const instant = new Date(text);
   if (Number.isNaN(instant.getTime())) throw new Error(`unexpected partition bound: ${literal}`);
   return instant;

@@ -53,7 +53,8 @@ export function whereOf(filters: AuditLogFilters, now: Date = new Date()): Where
   if (filters.outcome !== undefined) where.push({ outcome: { [Op.in]: outcomesOf(filters.outcome) } });
   const ignoreCase = requireFlag('ignoreCase', filters.ignoreCase ?? false);
   if (filters.resource !== undefined) where.push(textCondition(Sequelize.col('resource'), requireText('resource', filters.resource), ignoreCase));
-  if (filters.route !== undefined) where.push(textCondition(Sequelize.json('request_data.route') as unknown as ReturnType<typeof Sequelize.col>, requireText('route', filters.route), ignoreCase));
+  if (filters.route !== undefined)
+    where.push(textCondition(Sequelize.json('request_data.route') as unknown as ReturnType<typeof Sequelize.col>, requireText('route', filters.route), ignoreCase));
   if (filters.from !== undefined) where.push({ timestamp: { [Op.gte]: toInstant(filters.from, 'from', now) } });
   if (filters.to !== undefined) where.push({ timestamp: { [Op.lt]: toInstant(filters.to, 'to', now) } });
   if (filters.minDurationMs !== undefined) where.push({ duration_ms: { [Op.gte]: requireQueryCount('minDurationMs', filters.minDurationMs) } });

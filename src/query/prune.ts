@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { Op, QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { PRUNE_DOOR_TABLE, PRUNE_SETTING } from '../../migrations/7d1b3e9f0a62_protect_user_actions.js';
 import { AuditTrailError } from '../errors.js';
 import { signingKeyPem } from '../integrity/options.js';
@@ -31,15 +31,26 @@ export interface PruneOptions {
 }
 
 export interface PruneResult {
-  /** Rows deleted one by one (rows in dropped partitions are not counted). */
+  /** `user_actions` rows deleted one by one (those of dropped partitions are not counted). */
   deleted: number;
-  /** Whole partitions dropped, on a partitioned table (docs/partitioning.md); 0 otherwise. */
+  /** `user_action_changes` rows (docs/changes.md) deleted: the same cut-off applies to them. */
+  deletedChanges: number;
+  /** Whole partitions dropped, of both tables, when they are partitioned (docs/partitioning.md); 0 otherwise. */
   partitionsDropped: number;
   /** Rows before this moment were (or, in a dry run, would be) deleted. */
   cutoff: Date;
-  /** Dry runs only: how many rows a real run would delete now. */
+  /** Dry runs only: how many `user_actions` rows a real run would delete now. */
   wouldDelete?: number;
+  /** Dry runs only: how many `user_action_changes` rows a real run would delete now. */
+  wouldDeleteChanges?: number;
 }
+
+/** What goes by age, batch by batch: unchained request rows (the chain's go whole, below), and change rows. */
+const BY_AGE = {
+  requests: { table: 'user_actions', where: '"timestamp" < :cutoff AND chain_seq IS NULL' },
+  changes: { table: 'user_action_changes', where: '"timestamp" < :cutoff' },
+} as const;
+type ByAge = (typeof BY_AGE)[keyof typeof BY_AGE];
 
 /**
  * Deletes old rows in bounded batches, each in its own transaction through the prune door that the
@@ -58,20 +69,41 @@ export async function prune(store: Store, options: PruneOptions): Promise<PruneR
   }
   const { sequelize } = store;
   // The chain's batches go whole, each step leaving a checkpoint at the chain's new start; unchained rows go by age.
-  const chain = sequelize.getDialect() === 'postgres' ? chainPrune(sequelize, cutoff, options.signingKey && signingKeyPem(options.signingKey), (transaction) => openDoor(sequelize, transaction)) : undefined;
+  const chain =
+    sequelize.getDialect() === 'postgres'
+      ? chainPrune(sequelize, cutoff, options.signingKey && signingKeyPem(options.signingKey), (transaction) => openDoor(sequelize, transaction))
+      : undefined;
   if (options.dryRun) {
-    const unchained = await store.models.UserAction.count({ where: { timestamp: { [Op.lt]: cutoff }, chain_seq: null } });
-    return { deleted: 0, partitionsDropped: 0, cutoff, wouldDelete: unchained + ((await chain?.count()) ?? 0) };
+    const unchained = await countOld(sequelize, BY_AGE.requests, cutoff);
+    return {
+      deleted: 0,
+      deletedChanges: 0,
+      partitionsDropped: 0,
+      cutoff,
+      wouldDelete: unchained + ((await chain?.count()) ?? 0),
+      wouldDeleteChanges: await countOld(sequelize, BY_AGE.changes, cutoff),
+    };
   }
-  let deleted = (await chain?.run(batchSize, options.signal)) ?? 0;
+  const chained = (await chain?.run(batchSize, options.signal)) ?? 0;
   const partitionsDropped = sequelize.getDialect() === 'postgres' ? await dropPartitionsBefore(sequelize, cutoff, options.signal) : 0;
-  for (;;) {
-    if (options.signal?.aborted) break;
-    const batch = await sequelize.transaction((transaction) => deleteBatch(store, transaction, cutoff, batchSize));
+  const deleted = chained + (await deleteOld(sequelize, BY_AGE.requests, cutoff, batchSize, options.signal));
+  return { deleted, deletedChanges: await deleteOld(sequelize, BY_AGE.changes, cutoff, batchSize, options.signal), partitionsDropped, cutoff };
+}
+
+async function countOld(sequelize: Sequelize, { table, where }: ByAge, cutoff: Date): Promise<number> {
+  const [row] = await sequelize.query<{ n: number | string }>(`SELECT count(*) AS n FROM ${table} WHERE ${where}`, { type: QueryTypes.SELECT, replacements: { cutoff } });
+  return Number(row?.n ?? 0);
+}
+
+/** One short transaction per batch, until a batch comes back short or the signal stops it. */
+async function deleteOld(sequelize: Sequelize, old: ByAge, cutoff: Date, batchSize: number, signal: AbortSignal | undefined): Promise<number> {
+  let deleted = 0;
+  while (!signal?.aborted) {
+    const batch = await sequelize.transaction((transaction) => deleteBatch(sequelize, transaction, old, cutoff, batchSize));
     deleted += batch;
     if (batch < batchSize) break;
   }
-  return { deleted, partitionsDropped, cutoff };
+  return deleted;
 }
 
 function refuseRecentCutoff(cutoff: Date): void {
@@ -91,16 +123,16 @@ async function openDoor(sequelize: Sequelize, transaction: Transaction): Promise
   else await sequelize.query(`INSERT INTO ${PRUNE_DOOR_TABLE} (opened) VALUES (1)`, { transaction });
 }
 
-async function deleteBatch({ sequelize }: Store, transaction: Transaction, cutoff: Date, batchSize: number): Promise<number> {
-  const select = (sql: string) =>
-    sequelize.query<{ deleted: number | string }>(sql, { type: QueryTypes.SELECT, transaction, replacements: { cutoff, batchSize } });
-  const oldRows = `SELECT id FROM user_actions WHERE "timestamp" < :cutoff AND chain_seq IS NULL LIMIT :batchSize`;
+async function deleteBatch(sequelize: Sequelize, transaction: Transaction, { table, where }: ByAge, cutoff: Date, batchSize: number): Promise<number> {
+  const select = (sql: string) => sequelize.query<{ deleted: number | string }>(sql, { type: QueryTypes.SELECT, transaction, replacements: { cutoff, batchSize } });
+  const oldRows = `SELECT id FROM ${table} WHERE ${where} LIMIT :batchSize`;
   await openDoor(sequelize, transaction);
   if (sequelize.getDialect() === 'postgres') {
-    const [row] = await select(`WITH gone AS (DELETE FROM user_actions WHERE id IN (${oldRows}) AND "timestamp" < :cutoff RETURNING 1) SELECT count(*) AS deleted FROM gone`);
+    // The outer bound on "timestamp" lets a partitioned table's DELETE read only the partitions before the cut-off.
+    const [row] = await select(`WITH gone AS (DELETE FROM ${table} WHERE id IN (${oldRows}) AND "timestamp" < :cutoff RETURNING 1) SELECT count(*) AS deleted FROM gone`);
     return Number(row?.deleted ?? 0);
   }
-  await sequelize.query(`DELETE FROM user_actions WHERE id IN (${oldRows})`, { transaction, replacements: { cutoff, batchSize } });
+  await sequelize.query(`DELETE FROM ${table} WHERE id IN (${oldRows})`, { transaction, replacements: { cutoff, batchSize } });
   const [row] = await select('SELECT changes() AS deleted');
   await sequelize.query(`DELETE FROM ${PRUNE_DOOR_TABLE}`, { transaction });
   return Number(row?.deleted ?? 0);

@@ -37,7 +37,8 @@ export interface TrailReader {
 export function readerOf(store: () => Promise<Store>): TrailReader {
   const withStore =
     <A extends unknown[], R>(read: (opened: Store, ...args: A) => Promise<R>) =>
-    async (...args: A) => read(await store(), ...args);
+    async (...args: A) =>
+      read(await store(), ...args);
   return {
     query: withStore(queryLog),
     failedActions: withStore(failedActions),

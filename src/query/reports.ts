@@ -80,7 +80,12 @@ export async function activityTimeline(store: Store, { userId, since = '24h', bu
   const start = bucketStart(store.sequelize.getDialect(), bucket);
   const countOf = (outcome: string) => literal(`SUM(CASE WHEN outcome = '${outcome}' THEN 1 ELSE 0 END)`);
   const rows = (await store.models.UserAction.findAll({
-    attributes: [[start, 'bucket'], [fn('COUNT', literal('*')), 'events'], [countOf('error'), 'errors'], [countOf('permission_denied'), 'denied']],
+    attributes: [
+      [start, 'bucket'],
+      [fn('COUNT', literal('*')), 'events'],
+      [countOf('error'), 'errors'],
+      [countOf('permission_denied'), 'denied'],
+    ],
     where: { [Op.and]: whereOf({ ...(userId === undefined ? {} : { userId }), from: since }) },
     group: [start],
     order: [[start, 'ASC']],

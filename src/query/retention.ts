@@ -33,7 +33,10 @@ export function resolveRetention(options: RetentionOptions | undefined): Retenti
     }
   };
   if (check('olderThan', options.olderThan) < MIN_PRUNE_AGE_MS) {
-    throw new AuditTrailError('invalid_option', `retention.olderThan must be at least 1d: a shorter one would prune rows still being written; got ${JSON.stringify(options.olderThan)}.`);
+    throw new AuditTrailError(
+      'invalid_option',
+      `retention.olderThan must be at least 1d: a shorter one would prune rows still being written; got ${JSON.stringify(options.olderThan)}.`,
+    );
   }
   return Object.freeze({ olderThan: options.olderThan, everyMs: Math.max(1_000, check('every', options.every ?? '1h')) });
 }
@@ -75,9 +78,11 @@ export function startRetention(store: () => Promise<Store>, jobs: RetentionJobs,
         logger.debug('retention: this instance runs the round');
         if (partitioning) await maintainPartitions(opened.sequelize, partitioning, { logger, telemetry });
         if (!retention) return;
-        const { deleted, partitionsDropped, cutoff } = await prune(opened, { olderThan: retention.olderThan, signal: stopping.signal, signingKey });
-        if (deleted > 0 || partitionsDropped > 0) {
-          logger.info(`retention: pruned ${deleted} audit row(s) and dropped ${partitionsDropped} partition(s) older than ${cutoff.toISOString()}`);
+        const { deleted, deletedChanges, partitionsDropped, cutoff } = await prune(opened, { olderThan: retention.olderThan, signal: stopping.signal, signingKey });
+        if (deleted + deletedChanges + partitionsDropped > 0) {
+          logger.info(
+            `retention: pruned ${deleted} audit row(s) and ${deletedChanges} change row(s), and dropped ${partitionsDropped} partition(s), older than ${cutoff.toISOString()}`,
+          );
         }
       });
       if (!ran || !claimed) logger.debug('retention: another instance runs this round; skipped');

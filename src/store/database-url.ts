@@ -33,7 +33,11 @@ export type DatabaseTarget =
   | { readonly kind: 'sqlite'; readonly path: string };
 
 const PARAMETERS = ['user', 'password', 'host', 'port', 'sslmode', 'ssl', 'sslrootcert', 'sslcert', 'sslkey', 'sslpassword', 'application_name', 'options', 'connect_timeout'];
-const TLS_FILES = [['sslrootcert', 'ca'], ['sslcert', 'cert'], ['sslkey', 'key']] as const;
+const TLS_FILES = [
+  ['sslrootcert', 'ca'],
+  ['sslcert', 'cert'],
+  ['sslkey', 'key'],
+] as const;
 const ENCODE_HINT = "percent-encode any '@', ':', '/', '?' or '#' in the user name or password ('#' as %23, '/' as %2F)";
 
 /**
@@ -71,7 +75,7 @@ export function parseDatabaseUrl(url: string): Exclude<DatabaseTarget, { kind: '
     applicationName: query.application_name,
     options: query.options,
     connectTimeoutMs: query.connect_timeout === undefined ? undefined : seconds(query.connect_timeout) * 1000,
-    label: host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`,
+    label: host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`,
   };
   Object.defineProperty(settings, 'password', { value: query.password ?? (decode(parsed.password) || undefined), enumerable: false });
   return { kind: 'postgres', settings: Object.freeze(settings) as PostgresSettings };

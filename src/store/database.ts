@@ -49,11 +49,7 @@ export async function connectWithRetry(database: OpenedDatabase, config: AuditTr
       if (fatal) throw fatal;
       const reason = redactSecrets(messageOf(error), secretsOf(config.database));
       if (attempt >= attempts) {
-        throw new AuditTrailError(
-          'connection_failed',
-          `could not connect to the database at ${database.label} after ${attempts} attempt(s): ${reason}`,
-          { cause: error },
-        );
+        throw new AuditTrailError('connection_failed', `could not connect to the database at ${database.label} after ${attempts} attempt(s): ${reason}`, { cause: error });
       }
       logger.warn(`database connection attempt ${attempt}/${attempts} to ${database.label} failed: ${reason}; retrying in ${delayMs} ms`);
       await sleep(delayMs, undefined, { signal }).catch(() => {});
@@ -66,11 +62,9 @@ function construct(options: Options): Sequelize {
     return new Sequelize(options);
   } catch (error) {
     if (/sqlite3/i.test(messageOf(error))) {
-      throw new AuditTrailError(
-        'driver_missing',
-        'the embedded SQLite database needs the sqlite3 package: run `npm install sqlite3`, or set DATABASE_URL to a PostgreSQL URL.',
-        { cause: error },
-      );
+      throw new AuditTrailError('driver_missing', 'the embedded SQLite database needs the sqlite3 package: run `npm install sqlite3`, or set DATABASE_URL to a PostgreSQL URL.', {
+        cause: error,
+      });
     }
     throw new AuditTrailError('invalid_option', `cannot open the database: ${messageOf(error)}`, { cause: error });
   }

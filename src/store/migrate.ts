@@ -59,4 +59,3 @@ export async function migrateToLatest(sequelize: Sequelize, logger: Logger, lock
     });
   }
 }
-

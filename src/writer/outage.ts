@@ -13,9 +13,7 @@ export class Outage {
   private retryTimer: NodeJS.Timeout | undefined;
   private retry: (() => void) | undefined;
 
-  constructor(
-    private readonly options: { readonly flushIntervalMs: number; readonly maxRetryDelayMs: number; readonly logger: Logger; readonly telemetry: Telemetry },
-  ) {}
+  constructor(private readonly options: { readonly flushIntervalMs: number; readonly maxRetryDelayMs: number; readonly logger: Logger; readonly telemetry: Telemetry }) {}
 
   get failing(): boolean {
     return this.failures > 0;

@@ -113,7 +113,7 @@ export class SpillFile<E = AuditEvent> {
 
   /** The events of a segment, in order, in batches of batchSize and BATCH_BYTES. A line torn by a crash is skipped and counted in the log. */
   async *read(file: string, batchSize: number): AsyncGenerator<QueuedEvent<E>[]> {
-    let batch: QueuedEvent<E>[] = [];
+    const batch: QueuedEvent<E>[] = [];
     let bytes = 0;
     let torn = 0;
     for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
@@ -187,7 +187,9 @@ export class SpillFile<E = AuditEvent> {
   /** Logged once per failing spell, not once per event: the drops themselves are counted by the writer. */
   private failed(error: unknown, count: number): void {
     if (this.failedSince === undefined) {
-      this.logger.error(`cannot write to the spill directory ${this.dir}: ${messageOf(error)}; events that cannot be spilled are dropped (counted as spill_failed) until it accepts writes again`);
+      this.logger.error(
+        `cannot write to the spill directory ${this.dir}: ${messageOf(error)}; events that cannot be spilled are dropped (counted as spill_failed) until it accepts writes again`,
+      );
     }
     this.failedSince = (this.failedSince ?? 0) + count;
   }

@@ -106,13 +106,16 @@ export class Writer<E = AuditEvent> {
     if (this.replaying || this.closed) return;
     if (!always && !this.options.spill.holdsEvents) return;
     this.replaying = replaySegments(this.options.spill, this.options.batchSize, this.options.telemetry, this.replayTarget)
-      .then((finished) => {
-        this.replaying = undefined;
-        if (finished && this.options.spill.holdsEvents) this.replaySpilled(false);
-      }, (error: unknown) => {
-        this.replaying = undefined;
-        this.options.logger.error(`audit spill replay stopped: ${messageOf(error)}`);
-      })
+      .then(
+        (finished) => {
+          this.replaying = undefined;
+          if (finished && this.options.spill.holdsEvents) this.replaySpilled(false);
+        },
+        (error: unknown) => {
+          this.replaying = undefined;
+          this.options.logger.error(`audit spill replay stopped: ${messageOf(error)}`);
+        },
+      )
       .finally(() => this.settleIdle());
   }
 

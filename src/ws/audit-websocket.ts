@@ -37,12 +37,7 @@ export function requireWebSocketServer(wss: WebSocketServerLike): void {
  * is audited before any `connection` listener of the host's sees it; a socket emitted as a `connection` without
  * going through it (made by another server) is audited there.
  */
-export function auditWebSocket(
-  wss: WebSocketServerLike,
-  trail: AuditTrail,
-  given: WebSocketAuditOptions,
-  defaultUser: (request: IncomingMessage) => unknown,
-): WebSocketAudit {
+export function auditWebSocket(wss: WebSocketServerLike, trail: AuditTrail, given: WebSocketAuditOptions, defaultUser: (request: IncomingMessage) => unknown): WebSocketAudit {
   const config = resolveWebSocketOptions(given, trail.config.logger, defaultUser);
   const recorder = new WebSocketRecorder(trail, { recordAnonymous: config.capture.recordAnonymous, sanitize: createSanitizer(config.capture.sanitize) });
   const trust = config.capture.trust ?? TRUST_NONE;
@@ -62,18 +57,19 @@ export function auditWebSocket(
     audited.add(socket);
     const columns = columnsOf(request);
     if (config.capture.skip(columns.path)) return;
-    const connection = new AuditedConnection(config, recorder, columns, new ConnectionActor(() => config.user(request), config.capture.recordAnonymous));
+    const connection = new AuditedConnection(config, recorder, columns, new ConnectionActor(() => config.user(request), config.capture.recordAnonymous), request);
     // Own properties in front of the prototype's: every listener, attached before or after this, is seen.
     const { emit, send } = socket;
-    socket.emit = function auditedEmit(this: AuditedSocket, event: string | symbol, data?: unknown, isBinary?: unknown) {
+    socket.emit = function auditedEmit(this: AuditedSocket, ...args: Parameters<typeof emit>) {
+      const [event, data, isBinary] = args as unknown[];
       // ws 7 (which express-ws brings) passes no isBinary: its text frames arrive as strings, binary ones as Buffers.
       if (event === 'message') return connection.dispatch(this, data, isBinary === undefined ? typeof data !== 'string' : isBinary === true);
-      return emit.apply(this, arguments as unknown as Parameters<typeof emit>);
-    } as AuditedSocket['emit'];
-    socket.send = function auditedSend(this: AuditedSocket, data: unknown) {
-      connection.sending(data);
-      return send.apply(this, arguments as unknown as Parameters<typeof send>);
-    } as AuditedSocket['send'];
+      return emit.apply(this, args);
+    };
+    socket.send = function auditedSend(this: AuditedSocket, ...args: Parameters<typeof send>) {
+      connection.sending(args[0]);
+      return send.apply(this, args);
+    };
     socket.on('close', (code, reason) => connection.closed(code, reason));
     const { telemetry } = trail;
     if (telemetry.listenerCount('ws_connection') > 0) {
@@ -91,6 +87,10 @@ export function auditWebSocket(
     }) as never);
   };
   wss.prependListener('connection', attach as never);
+  // Their upgrade request, which names the user and the client, is gone: they stay unaudited, and the host is told.
+  const unaudited = wss.clients?.size ?? 0;
+  if (unaudited > 0)
+    trail.config.logger.warn(`auditWebSocket: ${unaudited} connection(s) opened before it was called are not audited; call it before the server accepts connections`);
 
   return {
     reject(request, socket, status, message) {

@@ -1,5 +1,7 @@
+import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Outcome } from '../capture/outcome.js';
+import { runInRequest, tracksRequests, type PendingRow } from '../context.js';
 import { messageOf } from '../errors.js';
 import { readInbound, readReply, type InboundMessage } from './message.js';
 import type { WebSocketAuditConfig } from './options.js';
@@ -7,11 +9,13 @@ import type { WebSocketRecorder } from './recorder.js';
 import type { AuditedSocket } from './socket-types.js';
 import type { ConnectionActor, ConnectionColumns } from './ws-event.js';
 
-/** An inbound message whose row is not written yet. */
-interface OpenMessage {
+/** An inbound message whose row is not written yet; the model changes its listeners make point to that row. */
+interface OpenMessage extends PendingRow {
   readonly inbound: InboundMessage;
   readonly startedAt: Date;
   readonly startTick: number;
+  /** From the trail's in-flight count: close() waits for the row, as for an HTTP request's. */
+  readonly generation: number;
   done: boolean;
 }
 
@@ -45,6 +49,8 @@ export class AuditedConnection {
     private readonly recorder: WebSocketRecorder,
     private readonly columns: ConnectionColumns,
     private readonly actor: ConnectionActor,
+    /** The upgrade request: who the connection's user is, for the changes its messages make. */
+    private readonly request: IncomingMessage,
   ) {}
 
   opened(): void {
@@ -52,11 +58,20 @@ export class AuditedConnection {
     this.connectTimer = setTimeout(() => this.recordConnect(), CONNECT_GRACE_MS).unref();
   }
 
-  /** The host's message listeners called as EventEmitter.emit would call them, with the message's row around them. */
+  /**
+   * The host's message listeners called as EventEmitter.emit would call them, with the message's row around them,
+   * and, once trackChanges is on, inside the message's context (src/context.ts), as HTTP requests run.
+   */
   dispatch(socket: AuditedSocket, data: unknown, isBinary: boolean): boolean {
     if (!this.connectRecorded) this.recordConnect();
     const message = this.receive(data, isBinary);
     const listeners = socket.rawListeners('message') as Listener[];
+    if (message && tracksRequests()) runInRequest(message, this.request, this.config.user, () => this.callListeners(socket, listeners, message, data, isBinary));
+    else this.callListeners(socket, listeners, message, data, isBinary);
+    return listeners.length > 0;
+  }
+
+  private callListeners(socket: AuditedSocket, listeners: Listener[], message: OpenMessage | undefined, data: unknown, isBinary: boolean): void {
     let results: PromiseLike<unknown>[] | undefined;
     try {
       for (const listener of listeners) {
@@ -71,7 +86,6 @@ export class AuditedConnection {
       if (results) this.settleAfter(message, results);
       else this.handled(message, undefined);
     }
-    return listeners.length > 0;
   }
 
   /** Called with each outgoing message: a reply completes the row of the message it answers. */
@@ -108,7 +122,14 @@ export class AuditedConnection {
       const inbound = readInbound(data, isBinary, this.config);
       const { telemetry } = this.recorder.trail;
       if (telemetry.listenerCount('ws_message') > 0) telemetry.emit('ws_message', { action: inbound.name });
-      const message: OpenMessage = { inbound, startedAt: new Date(), startTick: performance.now(), done: false };
+      const message: OpenMessage = {
+        inbound,
+        requestId: inbound.requestId,
+        startedAt: new Date(),
+        startTick: performance.now(),
+        generation: this.recorder.trail.inFlight.begin(),
+        done: false,
+      };
       if (inbound.replyKey !== undefined) this.await(inbound.replyKey, message);
       return message;
     } catch (error) {
@@ -180,16 +201,16 @@ export class AuditedConnection {
     if (message.done) return;
     message.done = true;
     const { inbound } = message;
-    this.recorder.record(this.columns, this.actor, {
-      name: inbound.name,
-      requestId: inbound.requestId,
-      startedAt: message.startedAt,
-      durationMs,
-      data: inbound.data,
-      status,
-      outcome,
-      error,
-    });
+    try {
+      this.recorder.record(
+        this.columns,
+        this.actor,
+        { name: inbound.name, requestId: message.requestId, startedAt: message.startedAt, durationMs, data: inbound.data, status, outcome, error },
+        message.eventId,
+      );
+    } finally {
+      this.recorder.trail.inFlight.end(message.generation);
+    }
   }
 
   private recordConnect(): void {

@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 export interface AuditedSocket {
   send(data: unknown, ...rest: never[]): void;
   emit(event: string | symbol, ...args: never[]): boolean;
-  rawListeners(event: string | symbol): Function[];
+  rawListeners(event: string | symbol): Array<(...args: never[]) => unknown>;
   on(event: 'close', listener: (code: number, reason: Buffer) => void): unknown;
 }
 
@@ -21,4 +21,6 @@ export interface WebSocketServerLike {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, callback: (socket: any, request: IncomingMessage) => void): void;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   prependListener(event: 'connection', listener: (socket: any, request: IncomingMessage) => void): unknown;
+  /** The open connections, unless the server was made with `clientTracking: false`. */
+  readonly clients?: { readonly size: number };
 }

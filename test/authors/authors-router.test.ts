@@ -41,6 +41,7 @@ describe.each(AUTHORS_HOSTS)('authors router contract: $name', (adapter) => {
 
   interface Sent {
     status: number;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test reads any field of the JSON it got
     body: any;
     headers: Headers;
     requestId: string;
@@ -234,7 +235,10 @@ describe.each(AUTHORS_HOSTS)('authors router contract: $name', (adapter) => {
   ] as const)('A13 POST and PUT with %s are refused, with and without a host body parser', async (_label, options, status, code) => {
     const { ids } = await seed(1);
     for (const mount of [MOUNTS.plain, MOUNTS.parsed]) {
-      for (const [method, path] of [['POST', mount], ['PUT', `${mount}/${ids[0]}`]] as const) {
+      for (const [method, path] of [
+        ['POST', mount],
+        ['PUT', `${mount}/${ids[0]}`],
+      ] as const) {
         const response = await send(method, path, options);
         // A strict host parser refuses malformed JSON, bare strings and null itself, before the route runs.
         if (mount === MOUNTS.parsed && status === 400 && response.body?.error === undefined) {

@@ -13,10 +13,13 @@ afterAll(() => redis.disconnect());
 
 let clock = 0;
 const implementations: Array<[string, () => { cache: CountCache; namespace: string }]> = [
-  ['redis', () => {
-    const namespace = countNamespace('audit-trail:', `test_${randomUUID()}`, 'author');
-    return { namespace, cache: new RedisCountCache(redis, { namespace, ttlSeconds: 300, timeoutMs: 1_000 }) };
-  }],
+  [
+    'redis',
+    () => {
+      const namespace = countNamespace('audit-trail:', `test_${randomUUID()}`, 'author');
+      return { namespace, cache: new RedisCountCache(redis, { namespace, ttlSeconds: 300, timeoutMs: 1_000 }) };
+    },
+  ],
   ['memory', () => ({ namespace: 'memory:', cache: new MemoryCountCache(300, () => clock) })],
 ];
 

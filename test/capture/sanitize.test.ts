@@ -124,7 +124,13 @@ describe('createSanitizer', () => {
     });
 
     it('redacts Map entries by key', () => {
-      const { value } = sanitize({ creds: new Map<unknown, unknown>([['password', 'p'], ['user', 'u'], [7, 'seven']]) });
+      const { value } = sanitize({
+        creds: new Map<unknown, unknown>([
+          ['password', 'p'],
+          ['user', 'u'],
+          [7, 'seven'],
+        ]),
+      });
       expect(value).toEqual({ creds: { password: '[REDACTED]', user: 'u', '7': 'seven' } });
     });
 
@@ -397,18 +403,29 @@ describe('createSanitizer', () => {
     });
 
     it('survives a throwing toJSON', () => {
-      expect(sanitize({ x: { toJSON: () => { throw new Error('no'); } } }).value).toEqual({ x: '[Unserializable]' });
+      expect(
+        sanitize({
+          x: {
+            toJSON: () => {
+              throw new Error('no');
+            },
+          },
+        }).value,
+      ).toEqual({ x: '[Unserializable]' });
     });
 
     it('survives hostile Proxies', () => {
-      const hostile = new Proxy({}, {
-        ownKeys() {
-          throw new Error('ownKeys');
+      const hostile = new Proxy(
+        {},
+        {
+          ownKeys() {
+            throw new Error('ownKeys');
+          },
+          get() {
+            throw new Error('get');
+          },
         },
-        get() {
-          throw new Error('get');
-        },
-      });
+      );
       const revocable = Proxy.revocable({}, {});
       revocable.revoke();
       expect(sanitize({ hostile, revoked: revocable.proxy, ok: true }).value).toEqual({
@@ -419,13 +436,27 @@ describe('createSanitizer', () => {
     });
 
     it('drops what a container wrote before it threw, and keeps the rest', () => {
-      const key = { toString: () => { throw new Error('no'); } };
-      const json = createSanitizer()({ m: new Map<unknown, unknown>([['first', { deep: [1, 2] }], [key, 1]]), after: 2 }).json;
+      const key = {
+        toString: () => {
+          throw new Error('no');
+        },
+      };
+      const json = createSanitizer()({
+        m: new Map<unknown, unknown>([
+          ['first', { deep: [1, 2] }],
+          [key, 1],
+        ]),
+        after: 2,
+      }).json;
       expect(json).toBe('{"m":"[Unserializable]","after":2}');
     });
 
     it('survives Map keys that cannot be stringified', () => {
-      const key = { toString: () => { throw new Error('no'); } };
+      const key = {
+        toString: () => {
+          throw new Error('no');
+        },
+      };
       expect(sanitize({ m: new Map([[key, 1]]) }).value).toEqual({ m: '[Unserializable]' });
     });
 

@@ -73,12 +73,9 @@ describe('userFromClaims', () => {
     expect(userFromClaims({ id: Number.NaN, username: 'u' })).toMatchObject({ userId: 'u' });
   });
 
-  it.each([null, undefined, 'alice', 42, true, {}, { roles: ['admin'] }, { id: '', username: '' }, { id: {} }])(
-    'returns undefined for %j',
-    (user) => {
-      expect(userFromClaims(user)).toBeUndefined();
-    },
-  );
+  it.each([null, undefined, 'alice', 42, true, {}, { roles: ['admin'] }, { id: '', username: '' }, { id: {} }])('returns undefined for %j', (user) => {
+    expect(userFromClaims(user)).toBeUndefined();
+  });
 });
 
 describe('ANONYMOUS', () => {

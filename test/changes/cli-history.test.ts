@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 describe('audit-trail history', () => {
-  it('CL01 prints a record\'s changes newest first, as a table or JSON lines; a missing record id is a usage error', async () => {
+  it("CL01 prints a record's changes newest first, as a table or JSON lines; a missing record id is a usage error", async () => {
     const invoice = await models.Invoice.create({ number: 'cli', amount: 1 });
     await invoice.update({ amount: 2 });
     await opened.trail.flush();
@@ -29,7 +29,12 @@ describe('audit-trail history', () => {
     expect(lines[0]).toMatch(/^TIMESTAMP\s+USER\s+OPERATION\s+CHANGES/);
     expect(lines.slice(1).map((line) => line.split(/\s+/)[2])).toEqual(['update', 'create']);
     const json = await cli(['history', 'Invoice', id, '--json', '--database', database.url]);
-    expect(json.stdout.trim().split('\n').map((line) => JSON.parse(line).changes.amount)).toEqual([[1, 2], 1]);
+    expect(
+      json.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).changes.amount),
+    ).toEqual([[1, 2], 1]);
     expect((await cli(['history', 'Invoice', '--database', database.url])).code).toBe(2);
   });
 });

@@ -11,7 +11,7 @@ import { changeRows, changesTrail, hostModels } from './host.js';
 
 const database = useTestDatabase();
 
-describe('the host\'s models on SQLite, the trail on PostgreSQL', () => {
+describe("the host's models on SQLite, the trail on PostgreSQL", () => {
   it('CD01 creates, updates and a rollback on SQLite are recorded (or not) as on PostgreSQL', async () => {
     const opened = changesTrail(database.url);
     await opened.trail.ready();
@@ -21,13 +21,18 @@ describe('the host\'s models on SQLite, the trail on PostgreSQL', () => {
     auditTrail(opened.trail).trackChanges(host);
     const note = await Note.create({ text: 'one', password: 'p' });
     await note.update({ text: 'two' });
-    await host.transaction(async (transaction) => {
-      await Note.create({ text: 'rolled back' }, { transaction });
-      throw new Error('roll back');
-    }).catch(() => {});
+    await host
+      .transaction(async (transaction) => {
+        await Note.create({ text: 'rolled back' }, { transaction });
+        throw new Error('roll back');
+      })
+      .catch(() => {});
     await opened.trail.flush();
     const rows = await changeRows((await opened.trail.store()).sequelize, `model = 'Note'`);
-    expect(rows.map((row) => [row.operation, row.record_id])).toEqual([['create', String(note.get('id'))], ['update', String(note.get('id'))]]);
+    expect(rows.map((row) => [row.operation, row.record_id])).toEqual([
+      ['create', String(note.get('id'))],
+      ['update', String(note.get('id'))],
+    ]);
     expect(rows[0]!.changes).toMatchObject({ text: 'one', password: '[REDACTED]' });
     expect(rows[1]!.changes.text).toEqual(['one', 'two']);
     await opened.trail.close();
@@ -36,7 +41,7 @@ describe('the host\'s models on SQLite, the trail on PostgreSQL', () => {
 });
 
 describe('the trail on SQLite (the portable writer)', () => {
-  it('CD02 change rows are stored in the trail\'s SQLite table, appended only', async () => {
+  it("CD02 change rows are stored in the trail's SQLite table, appended only", async () => {
     const opened = changesTrail(sqliteUrl());
     await opened.trail.ready();
     const host = hostModels(database.url);
@@ -47,9 +52,16 @@ describe('the trail on SQLite (the portable writer)', () => {
     await opened.trail.flush();
     const { sequelize } = await opened.trail.store();
     const [rows] = await sequelize.query(`SELECT operation, record_id, changes FROM user_action_changes ORDER BY id`);
-    expect((rows as Array<{ operation: string; changes: string }>).map((row) => [row.operation, JSON.parse(row.changes).amount])).toEqual([['create', 1], ['update', [1, 2]]]);
+    expect((rows as Array<{ operation: string; changes: string }>).map((row) => [row.operation, JSON.parse(row.changes).amount])).toEqual([
+      ['create', 1],
+      ['update', [1, 2]],
+    ]);
     // Sequelize reports SQLite's trigger abort as "Validation error", with SQLite's message in `parent`.
-    const refusal = (sql: string) => sequelize.query(sql).then(() => 'stored', (error: { parent?: { message: string } }) => error.parent?.message);
+    const refusal = (sql: string) =>
+      sequelize.query(sql).then(
+        () => 'stored',
+        (error: { parent?: { message: string } }) => error.parent?.message,
+      );
     expect(await refusal('DELETE FROM user_action_changes')).toMatch(/append-only/);
     expect(await refusal(`UPDATE user_action_changes SET operation = 'x'`)).toMatch(/append-only/);
     await opened.trail.close();

@@ -44,7 +44,7 @@ async function bump(id: string): Promise<string> {
 }
 
 describe('reading model changes', () => {
-  it('CR01 changes() pages a record\'s history newest first, and a request\'s changes by its event id', async () => {
+  it("CR01 changes() pages a record's history newest first, and a request's changes by its event id", async () => {
     const invoice = await models.Invoice.create({ number: 'read', amount: 0 });
     const id = String(invoice.get('id'));
     const requests = [await bump(id), await bump(id), await bump(id)];

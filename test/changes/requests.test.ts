@@ -78,7 +78,9 @@ describe.each(REQUEST_HOSTS)('changes made by requests ($name)', (host) => {
       `SELECT c.record_id, c.model, c.user_id, c.changes, u.request_id, u.user_id AS row_user FROM user_action_changes c JOIN user_actions u USING (event_id)
        WHERE u.request_id IN ('${requestIds.join("','")}') AND c.model = 'Invoice'`,
     );
-    const byRequest = new Map((rows as Array<{ record_id: string; user_id: string; row_user: string; request_id: string; changes: { amount: number[] } }>).map((row) => [row.request_id, row]));
+    const byRequest = new Map(
+      (rows as Array<{ record_id: string; user_id: string; row_user: string; request_id: string; changes: { amount: number[] } }>).map((row) => [row.request_id, row]),
+    );
     expect(byRequest.size).toBe(200);
     requestIds.forEach((requestId, i) => {
       const row = byRequest.get(requestId)!;
@@ -86,7 +88,7 @@ describe.each(REQUEST_HOSTS)('changes made by requests ($name)', (host) => {
     });
   });
 
-  it('RC04 a write outside any request is the system\'s', async () => {
+  it("RC04 a write outside any request is the system's", async () => {
     const id = await seed();
     await opened.trail.flush();
     const [created] = await changeRows(models.sequelize, `model = 'Invoice' AND record_id = '${id}'`);

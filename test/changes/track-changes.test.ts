@@ -61,7 +61,10 @@ describe('trackChanges: each write through a tracked model, outside requests', (
   });
 
   it('CH03 Model.update and Model.destroy without individual hooks: bulk rows with where and set', async () => {
-    await host.Invoice.bulkCreate([{ number: `B-${marker}`, amount: 1 }, { number: `B-${marker}`, amount: 2 }]);
+    await host.Invoice.bulkCreate([
+      { number: `B-${marker}`, amount: 1 },
+      { number: `B-${marker}`, amount: 2 },
+    ]);
     await host.Invoice.update({ amount: 5 }, { where: { number: `B-${marker}`, amount: { [Op.lt]: 10 } } });
     await host.Invoice.destroy({ where: { number: `B-${marker}` } });
     const rows = await stored(`operation LIKE 'bulk_%' AND changes::text LIKE '%"B-${marker}"%'`);
@@ -69,18 +72,55 @@ describe('trackChanges: each write through a tracked model, outside requests', (
     // A paranoid model's where is Sequelize's, with its deletedAt clause.
     expect(rows[0]!.changes.where).toEqual({ and: [{ deletedAt: { eq: null } }, { number: `B-${marker}`, amount: { lt: 10 } }] });
     expect(rows[0]!.changes.set).toMatchObject({ amount: 5 });
+    expect(rows.map((row) => row.changes.affected)).toEqual([2, 2]);
     expect(rows[0]!.record_id).toBeNull();
   });
 
+  it("CH03b increment and decrement, which run no hooks: an instance's is its update, a model's a bulk update; rolled back, nothing", async () => {
+    const [a, b] = await host.Invoice.bulkCreate([
+      { number: `I-${marker}`, amount: 1 },
+      { number: `I-${marker}`, amount: 1 },
+    ]);
+    await a!.increment('amount', { by: 3 });
+    await b!.decrement(['amount']);
+    await host.Invoice.increment({ amount: 10 }, { where: { number: `I-${marker}` } });
+    await host.Invoice.decrement('amount', { by: 2, where: { number: `I-${marker}` } });
+    await host.sequelize
+      .transaction(async (transaction) => {
+        await a!.increment('amount', { transaction });
+        throw new Error('roll back');
+      })
+      .catch(() => {});
+    const single = await stored(`model = 'Invoice' AND record_id IN ('${String(a!.get('id'))}', '${String(b!.get('id'))}') AND operation = 'update'`);
+    expect(single.map((row) => [row.record_id, row.changes])).toEqual([
+      [String(a!.get('id')), { increment: { amount: 3 } }],
+      [String(b!.get('id')), { increment: { amount: -1 } }],
+    ]);
+    const bulk = await stored(`operation = 'bulk_update' AND changes::text LIKE '%"I-${marker}"%'`);
+    expect(bulk.map((row) => [row.changes.increment, row.changes.affected])).toEqual([
+      [{ amount: 10 }, 2],
+      [{ amount: -2 }, 2],
+    ]);
+    expect(bulk[0]!.changes.where).toEqual({ number: `I-${marker}` });
+  });
+
   it('CH04 Model.update and Model.destroy with individualHooks: one row per record, updates with [before, after]', async () => {
-    const [a, b] = await host.Invoice.bulkCreate([{ number: `C-${marker}`, amount: 1 }, { number: `C-${marker}`, amount: 2 }]);
+    const [a, b] = await host.Invoice.bulkCreate([
+      { number: `C-${marker}`, amount: 1 },
+      { number: `C-${marker}`, amount: 2 },
+    ]);
     await host.Invoice.update({ amount: 7 }, { where: { number: `C-${marker}` }, individualHooks: true });
     await host.Invoice.destroy({ where: { number: `C-${marker}` }, individualHooks: true });
     const ids = [a!.get('id'), b!.get('id')].join(',');
     const rows = await stored(`model = 'Invoice' AND record_id IN ('${ids.split(',').join("','")}') AND operation <> 'create'`);
     expect(rows.map((row) => row.operation).sort()).toEqual(['delete', 'delete', 'update', 'update']);
     const updates = rows.filter((row) => row.operation === 'update').map((row) => row.changes.amount);
-    expect(updates).toEqual(expect.arrayContaining([[1, 7], [2, 7]]));
+    expect(updates).toEqual(
+      expect.arrayContaining([
+        [1, 7],
+        [2, 7],
+      ]),
+    );
     expect(await stored(`operation LIKE 'bulk_%' AND changes::text LIKE '%"C-${marker}"%'`)).toEqual([]);
   });
 
@@ -90,7 +130,7 @@ describe('trackChanges: each write through a tracked model, outside requests', (
     expect(rows).toHaveLength(1);
   });
 
-  it('CH06 a password column is redacted, an excluded column left out, the mount\'s own redactKeys apply', async () => {
+  it("CH06 a password column is redacted, an excluded column left out, the mount's own redactKeys apply", async () => {
     const customer = await host.Customer.create({ name: `p-${marker}`, password: 'hunter2', hash: 'abc' });
     await customer.update({ password: 'hunter3', hash: 'def', name: `p2-${marker}` });
     const rows = await stored(`model = 'Customer' AND record_id = '${customer.get('id') as number}'`);
@@ -141,7 +181,7 @@ describe('trackChanges: each write through a tracked model, outside requests', (
     expect(await stored(`changes->>'number' = 'N4-${marker}'`)).toEqual([]);
   });
 
-  it('CH09 untracked models and the trail\'s own tables record nothing', async () => {
+  it("CH09 untracked models and the trail's own tables record nothing", async () => {
     await host.Untracked.create({ value: `v-${marker}` });
     expect(await stored(`model = 'Untracked'`)).toEqual([]);
   });

@@ -24,20 +24,31 @@ describe('audit-trail logs', { timeout: 90_000 }, () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^TIMESTAMP\s+USER\s+ACTION\s+RESOURCE\s+OUTCOME\s+STATUS\s+MS\s+REQUEST ID$/);
-    expect(lines.slice(1).map((line) => line.split(/\s+/).at(-1))).toEqual(newestFirst(rows).slice(0, 3).map((r) => r.request_id));
+    expect(lines.slice(1).map((line) => line.split(/\s+/).at(-1))).toEqual(
+      newestFirst(rows)
+        .slice(0, 3)
+        .map((r) => r.request_id),
+    );
     expect(result.stderr).toMatch(/^more entries: add --cursor \S+$/m);
   });
 
   it('L02 filters, and prints JSON lines with --json', async () => {
     const result = await cli(['logs', '--user', 'bora', '--outcome', 'error,permission_denied', '--since', '5d', '--json', ...db]);
-    const entries = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: number; username: string });
+    const entries = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: number; username: string });
     const wanted = newestFirst(rows.filter((r) => r.username === 'bora' && r.outcome !== 'success' && r.timestamp.getTime() >= Date.now() - 5 * DAY));
     expect(entries.map((e) => e.id)).toEqual(wanted.map((r) => r.id));
     expect(entries[0]).toMatchObject({ username: 'bora', userId: 'u-2', actionType: expect.any(String), durationMs: expect.any(Number) });
   });
 
   it('L02b filters on the route template, and on resource and route ignoring case', async () => {
-    const json = async (args: string[]) => (await cli(['logs', '--limit', '1000', '--json', ...args, ...db])).stdout.trim().split('\n').map((line) => (JSON.parse(line) as { id: number }).id);
+    const json = async (args: string[]) =>
+      (await cli(['logs', '--limit', '1000', '--json', ...args, ...db])).stdout
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { id: number }).id);
     const authors = newestFirst(rows.filter((r) => r.resource.startsWith('/authors/'))).map((r) => r.id);
     expect(await json(['--resource', '/AUTHORS/*', '--ignore-case'])).toEqual(authors);
     expect(await json(['--route', '/authors/:id'])).toEqual(authors);
@@ -47,7 +58,16 @@ describe('audit-trail logs', { timeout: 90_000 }, () => {
     const first = await cli(['logs', '--limit', '2', '--json', ...db]);
     const cursor = /--cursor (\S+)/.exec(first.stderr)![1]!;
     const second = await cli(['logs', '--limit', '2', '--json', '--cursor', cursor, ...db]);
-    expect(second.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { id: number }).id)).toEqual(newestFirst(rows).slice(2, 4).map((r) => r.id));
+    expect(
+      second.stdout
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { id: number }).id),
+    ).toEqual(
+      newestFirst(rows)
+        .slice(2, 4)
+        .map((r) => r.id),
+    );
   });
 
   it('L04 answers bad input with exit code 2 and a one-line reason', async () => {
@@ -71,19 +91,34 @@ describe('audit-trail logs', { timeout: 90_000 }, () => {
 describe('audit-trail report', { timeout: 90_000 }, () => {
   it('L05 prints the three reports, as tables and as JSON lines', async () => {
     const slow = await cli(['report', 'slow', '--since', '10d', '--json', ...db]);
-    expect(slow.stdout.trim().split('\n').map((line) => JSON.parse(line))).toEqual(await trail.slowOperations({ since: '10d' }));
+    expect(
+      slow.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual(await trail.slowOperations({ since: '10d' }));
     const timeline = await cli(['report', 'timeline', '--user-id', 'u-1', '--since', '10d', '--bucket', 'day', ...db]);
     expect(timeline.stdout).toMatch(/^BUCKET\s+EVENTS\s+ERRORS\s+DENIED\n\d{4}-\d\d-\d\dT00:00:00.000Z\s+\d+\s+\d+\s+\d+$/m);
     const failed = await cli(['report', 'failed', '--user', 'cvija', '--since', '10d', ...db]);
-    expect(failed.stdout.trim().split('\n').slice(1).every((line) => /\s(error|permission_denied)\s/.test(line))).toBe(true);
+    expect(
+      failed.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .every((line) => /\s(error|permission_denied)\s/.test(line)),
+    ).toBe(true);
   });
 });
 
 describe('audit-trail prune', { timeout: 90_000 }, () => {
   it('L06 a dry run counts, a real run deletes through the door, and both say so', async () => {
     const old = rows.filter((r) => r.timestamp.getTime() < Date.now() - 7 * DAY).length;
-    expect((await cli(['prune', '--older-than', '7d', '--dry-run', ...db])).stdout).toMatch(new RegExp(`^dry run: would delete ${old} audit row\\(s\\) older than `));
-    expect((await cli(['prune', '--older-than', '7d', '--batch-size', '5', ...db])).stdout).toMatch(new RegExp(`^deleted ${old} audit row\\(s\\) older than `));
+    expect((await cli(['prune', '--older-than', '7d', '--dry-run', ...db])).stdout).toMatch(
+      new RegExp(`^dry run: would delete ${old} audit row\\(s\\) and 0 change row\\(s\\) older than `),
+    );
+    expect((await cli(['prune', '--older-than', '7d', '--batch-size', '5', ...db])).stdout).toMatch(
+      new RegExp(`^deleted ${old} audit row\\(s\\) and 0 change row\\(s\\) older than `),
+    );
     expect(await (await trail.store()).models.UserAction.count()).toBe(rows.length - old);
     expect(await cli(['prune', ...db])).toMatchObject({ code: 2, stderr: expect.stringContaining('--older-than') });
   });

@@ -137,9 +137,7 @@ describe.each(HOST_ADAPTERS)('audit middleware contract: $name', (adapter) => {
 
   it('C24 redacts secrets quoted in error_message and resource, unless redactText is false', async () => {
     const leaky = await send('/leaky');
-    expect((await leaky.row()).error_message).toBe(
-      'GET https://app:[REDACTED]@api.example/x?access_token=[REDACTED] failed: Bearer [REDACTED] rejected',
-    );
+    expect((await leaky.row()).error_message).toBe('GET https://app:[REDACTED]@api.example/x?access_token=[REDACTED] failed: Bearer [REDACTED] rejected');
     const path = '/files;token=T0K3N/report';
     // The value runs to a separator, and `/` is none: a token may hold one.
     expect((await (await send(path)).row()).resource).toBe('/files;token=[REDACTED]');
@@ -173,7 +171,7 @@ describe.each(HOST_ADAPTERS)('audit middleware contract: $name', (adapter) => {
     expect((await row()).ip_address).toBe('203.0.113.7');
   });
 
-  it('C25 follows the framework\'s own trust-proxy setting when the mount sets none', async () => {
+  it("C25 follows the framework's own trust-proxy setting when the mount sets none", async () => {
     const behindOneProxy = await adapter.start(trail, {}, 1);
     try {
       const { row } = await send('/ok', { target: behindOneProxy, headers: { 'x-forwarded-for': '198.51.100.9, 203.0.113.7' } });

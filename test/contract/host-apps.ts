@@ -82,10 +82,14 @@ function expressAdapter(name: string, express: typeof express5, handlesRejection
         throw new Error(LEAKY_MESSAGE);
       });
       app.get('/slow', (_req, res) => void setTimeout(() => res.json({ late: true }), 1_500));
-      app.post('/circular', (req, _res, next) => {
-        req.body = circular();
-        next();
-      }, (_req, res) => void res.json({ ok: true }));
+      app.post(
+        '/circular',
+        (req, _res, next) => {
+          req.body = circular();
+          next();
+        },
+        (_req, res) => void res.json({ ok: true }),
+      );
       app.get('/metrics', (_req, res) => void res.send('metrics'));
       app.use(audit.errorHandler);
       app.use(((_error, _req, res, _next) => void res.status(500).json({ error: 'internal' })) as express5.ErrorRequestHandler);

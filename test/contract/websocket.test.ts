@@ -32,7 +32,12 @@ describe.each(cases)('WebSocket audit contract: $name', ({ adapter, mode }) => {
   let trustingHost: WebSocketHost;
 
   beforeAll(async () => {
-    trail = createAuditTrail({ database: database.url, logger: process.env.WS_DEBUG ? console : false, flushIntervalMs: 20, spillDir: mkdtempSync(path.join(tmpdir(), 'ws-contract-')) });
+    trail = createAuditTrail({
+      database: database.url,
+      logger: process.env.WS_DEBUG ? console : false,
+      flushIntervalMs: 20,
+      spillDir: mkdtempSync(path.join(tmpdir(), 'ws-contract-')),
+    });
     await trail.ready();
     ({ sequelize } = await trail.store());
     host = await adapter.start(trail, mode, { actions: ACTIONS, replyTimeoutMs: REPLY_TIMEOUT_MS, decode });
@@ -62,13 +67,35 @@ describe.each(cases)('WebSocket audit contract: $name', ({ adapter, mode }) => {
       ip_address: '127.0.0.1',
       user_agent: 'ws-contract/1.0',
     };
-    expect(connected).toMatchObject({ ...common, action_type: 'WS:CONNECT', resource: 'WebSocket:CONNECT', response_status: 101, outcome: 'success', request_id: client.connectionId });
+    expect(connected).toMatchObject({
+      ...common,
+      action_type: 'WS:CONNECT',
+      resource: 'WebSocket:CONNECT',
+      response_status: 101,
+      outcome: 'success',
+      request_id: client.connectionId,
+    });
     expect(connected!.request_data).toEqual({ path: WS_PATH, connection_id: client.connectionId });
-    expect(message).toMatchObject({ ...common, action_type: 'WS:GET_AUTHORS', resource: 'WebSocket:GET_AUTHORS', request_id: reqId, response_status: 0, outcome: 'success', error_message: null });
+    expect(message).toMatchObject({
+      ...common,
+      action_type: 'WS:GET_AUTHORS',
+      resource: 'WebSocket:GET_AUTHORS',
+      request_id: reqId,
+      response_status: 0,
+      outcome: 'success',
+      error_message: null,
+    });
     expect(message!.request_data).toEqual({ data: { page: 2 }, path: WS_PATH, connection_id: client.connectionId });
     expect(message!.duration_ms).toBeGreaterThanOrEqual(0);
     expect(unnamed).toMatchObject({ action_type: 'WS:42', resource: 'WebSocket:42', response_status: 1, outcome: 'error' });
-    expect(disconnected).toMatchObject({ ...common, action_type: 'WS:DISCONNECT', response_status: 1000, outcome: 'success', error_message: null, request_id: client.connectionId });
+    expect(disconnected).toMatchObject({
+      ...common,
+      action_type: 'WS:DISCONNECT',
+      response_status: 1000,
+      outcome: 'success',
+      error_message: null,
+      request_id: client.connectionId,
+    });
   });
 
   it('WS02 understands JSON-RPC 2.0: a result, an error code, and a notification', async () => {
@@ -176,12 +203,23 @@ describe.each(cases)('WebSocket audit contract: $name', ({ adapter, mode }) => {
   });
 
   it.runIf(mode === 'noServer')('WS10 records a refused upgrade: 401 and 403 as permission_denied, others as error', async () => {
-    for (const [status, outcome] of [[401, 'permission_denied'], [403, 'permission_denied'], [429, 'error']] as const) {
+    for (const [status, outcome] of [
+      [401, 'permission_denied'],
+      [403, 'permission_denied'],
+      [429, 'error'],
+    ] as const) {
       const connectionId = randomUUID();
       const refusal = await refusedWith(host.url, { 'x-reject': String(status), 'x-request-id': connectionId });
       expect(refusal).toEqual({ status, body: `refused with ${status}` });
       const [row] = await rowsOf(connectionId, 1);
-      expect(row).toMatchObject({ action_type: 'WS:CONNECT', user_id: 'anonymous', response_status: status, outcome, error_message: `refused with ${status}`, request_id: connectionId });
+      expect(row).toMatchObject({
+        action_type: 'WS:CONNECT',
+        user_id: 'anonymous',
+        response_status: status,
+        outcome,
+        error_message: `refused with ${status}`,
+        request_id: connectionId,
+      });
     }
   });
 

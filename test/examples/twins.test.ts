@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -103,5 +104,26 @@ describe.each([
     expect(await metrics.text()).toContain('audit_events_total');
     const recent = await eventually(async () => (await (await fetch(`${url}/recent`)).json()) as unknown[]);
     expect(recent.length).toBeGreaterThan(0);
+  });
+
+  /** One request over the example's /ws as user, in the reference design's shape; resolves to the reply. */
+  async function overWebSocket(user: string, request: object): Promise<{ req_id: string; status_code: number; data: unknown }> {
+    const socket = new WebSocket(`${url.replace('http', 'ws')}/ws`, { headers: { 'x-user': user } });
+    await once(socket, 'open');
+    socket.send(JSON.stringify(request));
+    const [reply] = await once(socket, 'message');
+    socket.close();
+    return JSON.parse(String(reply));
+  }
+
+  it('X06 answers /ws in the reference shape, by role, and records each message', async () => {
+    const created = await overWebSocket('admin', { pkg_id: 3, req_id: 'ws-create', data: { name: 'Octavia E. Butler' } });
+    expect(created).toMatchObject({ req_id: 'ws-create', status_code: 0, data: { name: 'Octavia E. Butler' } });
+    expect(await overWebSocket('acika', { pkg_id: 3, req_id: 'ws-denied', data: { name: 'x' } })).toMatchObject({ status_code: 3 });
+    const rows = await eventually(async () => {
+      const page = (await (await fetch(`${url}/audit-log?actionType=WS:CREATE_AUTHOR`, as('admin'))).json()) as { data: Array<{ outcome: string; username: string }> };
+      return page.data.length >= 2 ? page.data : [];
+    });
+    expect(rows.map(({ username, outcome }) => `${username} ${outcome}`).sort()).toEqual(['acika permission_denied', 'admin success']);
   });
 });

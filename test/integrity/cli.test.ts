@@ -29,7 +29,7 @@ describe('audit-trail verify', () => {
   });
 
   it('V02 an edited row: exit 1, with the kind, the seq and what was found', async () => {
-    const [row] = await select<{ id: number }>(database.url, 'SELECT id FROM user_actions WHERE chain_seq = 3 ORDER BY id LIMIT 1');
+    const [row] = await select<{ id: number }>(database.url, 'SELECT id FROM user_actions WHERE chain_seq = (SELECT batch FROM audit_chain WHERE seq = 3) ORDER BY id LIMIT 1');
     await asOwner(database.url, [`UPDATE user_actions SET user_agent = 'curl/8.0' WHERE id = ${row!.id}`]);
     const result = await cli(['verify', '--database', database.url]);
     expect(result.code).toBe(1);

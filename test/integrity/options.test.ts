@@ -26,11 +26,17 @@ describe('integrity options', () => {
       }
       return undefined;
     };
-    expect(code(() => resolveIntegrity({ signingKey: rsa.privateKey }))).toEqual(['invalid_option', expect.stringMatching(/Ed25519 private key; got a rsa private key.*openssl genpkey -algorithm ed25519/)]);
+    expect(code(() => resolveIntegrity({ signingKey: rsa.privateKey }))).toEqual([
+      'invalid_option',
+      expect.stringMatching(/Ed25519 private key; got a rsa private key.*openssl genpkey -algorithm ed25519/),
+    ]);
     expect(code(() => resolveIntegrity({ signingKey: KEYS.publicKey }))).toEqual(['invalid_option', expect.stringMatching(/Ed25519 private key; got a ed25519 public key/)]);
     expect(code(() => resolveIntegrity({ signingKey: 'not a key' }))).toEqual(['invalid_option', 'integrity.signingKey is not a private key in PEM form (or a KeyObject).']);
     expect(code(() => resolveIntegrity({ signinKey: PRIVATE_PEM } as never))).toEqual(['invalid_option', expect.stringMatching(/did you mean integrity.signingKey/)]);
-    expect(code(() => resolveIntegrity({ checkpointEvery: { batches: 0 } }))).toEqual(['invalid_option', expect.stringMatching(/checkpointEvery.batches must be a positive number/)]);
+    expect(code(() => resolveIntegrity({ checkpointEvery: { batches: 0 } }))).toEqual([
+      'invalid_option',
+      expect.stringMatching(/checkpointEvery.batches must be a positive number/),
+    ]);
   });
 });
 

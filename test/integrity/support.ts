@@ -31,7 +31,15 @@ export function event(i: number, requestId = `req-${i}`): AuditEvent {
 
 /** A trail on `url` with the chain on, its own spill directory and small batches, so that a few events make several links. */
 export function chainedTrail(url: string, options: AuditTrailOptions = {}) {
-  return createAuditTrail({ database: url, logger: false, spillDir: mkdtempSync(path.join(tmpdir(), 'audit-integrity-')), batchSize: 10, flushIntervalMs: 10, integrity: true, ...options });
+  return createAuditTrail({
+    database: url,
+    logger: false,
+    spillDir: mkdtempSync(path.join(tmpdir(), 'audit-integrity-')),
+    batchSize: 10,
+    flushIntervalMs: 10,
+    integrity: true,
+    ...options,
+  });
 }
 
 /** Records `count` events, `perTick` at a time so that batches fill as they would under load, and waits until stored. */

@@ -27,7 +27,8 @@ async function verify(url: string, options: VerifyOptions = {}) {
   }
 }
 
-const idsOf = async (url: string, seq: number) => (await select<{ id: number }>(url, `SELECT id FROM user_actions WHERE chain_seq = ${seq} ORDER BY id`)).map((row) => row.id);
+const idsOf = async (url: string, seq: number) =>
+  (await select<{ id: number }>(url, `SELECT id FROM user_actions WHERE chain_seq = (SELECT batch FROM audit_chain WHERE seq = ${seq}) ORDER BY id`)).map((row) => row.id);
 
 describe('verify() names each kind of tampering, as the database owner would do it', () => {
   it('T01 an intact signed trail verifies, with every checkpoint signature checked; onCheckpoint was called', async () => {
@@ -88,7 +89,11 @@ describe('verify() names each kind of tampering, as the database owner would do 
 
   it('T07 the last 3 batches deleted with their links and stored checkpoints: the exported checkpoints show the cut', async () => {
     const { url, exported } = await signedTrail();
-    await asOwner(url, ['DELETE FROM user_actions WHERE chain_seq >= 4', 'DELETE FROM audit_chain WHERE seq >= 4', 'DELETE FROM audit_checkpoints WHERE seq >= 4']);
+    await asOwner(url, [
+      'DELETE FROM user_actions WHERE chain_seq IN (SELECT batch FROM audit_chain WHERE seq >= 4)',
+      'DELETE FROM audit_chain WHERE seq >= 4',
+      'DELETE FROM audit_checkpoints WHERE seq >= 4',
+    ]);
     expect((await verify(url)).intact).toBe(true); // the database alone looks whole
     expect((await verify(url, { checkpoints: exported })).finding).toMatchObject({ kind: 'truncated', seq: 4 });
   });
@@ -120,12 +125,13 @@ async function rehash(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const rows = (await client.query({ text: `SELECT ${POSTGRES_CANONICAL_SELECT} FROM user_actions ORDER BY user_actions.id`, rowMode: 'array' })).rows as string[][];
+  const batches = new Map((await client.query<{ seq: string; batch: string }>('SELECT seq, batch FROM audit_chain')).rows.map((link) => [Number(link.seq), link.batch]));
   await client.end();
   const statements: string[] = [];
   let prev = GENESIS_HASH;
   for (let seq = 1; seq <= 6; seq++) {
     const digest = new BatchDigest();
-    for (const row of rows.filter((r) => Number(r.at(-1)) === seq)) digest.add(row);
+    for (const row of rows.filter((r) => r.at(-1) === batches.get(seq))) digest.add(row);
     const hex = digest.hex();
     const hash = linkHash(prev, seq, digest.count, hex);
     statements.push(`UPDATE audit_chain SET digest = '${hex}', prev_hash = '${prev}', hash = '${hash}' WHERE seq = ${seq}`);

@@ -40,10 +40,7 @@ describe('compileGuard', () => {
     expect(logger.text()).toContain('the metrics guard threw, so the scrape was refused: no token store');
   });
 
-  it.each([[{ username: 'u', password: '' }], [{ username: 'a:b', password: 'p' }], [{ username: 'u' }], ['secret']])(
-    'rejects the guard %j with a fix in the message',
-    (guard) => {
-      expect(() => compileGuard(guard as never, memoryLogger())).toThrow(/guard must be \{ username, password \}/);
-    },
-  );
+  it.each([[{ username: 'u', password: '' }], [{ username: 'a:b', password: 'p' }], [{ username: 'u' }], ['secret']])('rejects the guard %j with a fix in the message', (guard) => {
+    expect(() => compileGuard(guard as never, memoryLogger())).toThrow(/guard must be \{ username, password \}/);
+  });
 });

@@ -194,7 +194,7 @@ describe('metricsRoute registries', () => {
   it('R05 refuses, at mount, a registry whose metric of the same name has other labels', async () => {
     const registry = new Registry();
     const { Counter } = await import('prom-client');
-    new Counter({ name: 'http_requests_total', help: 'The host\'s own.', labelNames: ['path'], registers: [registry] });
+    new Counter({ name: 'http_requests_total', help: "The host's own.", labelNames: ['path'], registers: [registry] });
     await expect(start(koa3, await newTrail(), { registry })).rejects.toThrow(/already has a metric named http_requests_total .* registry of its own/);
   });
 

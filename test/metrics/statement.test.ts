@@ -22,9 +22,7 @@ describe('operationOf', () => {
 describe('loggableStatement', () => {
   it('replaces string, dollar-quoted and numeric literals, and keeps identifiers and bind placeholders', () => {
     const sql = `SELECT "t1"."name", pg_sleep(0.25) FROM "table2" AS "t1" WHERE "email" = 'o''brien@example.com' AND "n" > 42 AND "body" = $tag$s3cret$tag$ AND "id" = $1 LIMIT 10;`;
-    expect(loggableStatement(sql)).toBe(
-      `SELECT "t1"."name", pg_sleep(?) FROM "table2" AS "t1" WHERE "email" = ? AND "n" > ? AND "body" = ? AND "id" = $1 LIMIT ?;`,
-    );
+    expect(loggableStatement(sql)).toBe(`SELECT "t1"."name", pg_sleep(?) FROM "table2" AS "t1" WHERE "email" = ? AND "n" > ? AND "body" = ? AND "id" = $1 LIMIT ?;`);
   });
 
   it('keeps quoted identifiers that contain quotes or digits', () => {
@@ -40,8 +38,6 @@ describe('loggableStatement', () => {
 
 describe('loggableStatement on multi-line SQL', () => {
   it('prints the statement on one line', () => {
-    expect(loggableStatement("INSERT INTO t (a)\nSELECT *\n  FROM unnest($1::text[])\nWHERE b = 'x'")).toBe(
-      'INSERT INTO t (a) SELECT * FROM unnest($1::text[]) WHERE b = ?',
-    );
+    expect(loggableStatement("INSERT INTO t (a)\nSELECT *\n  FROM unnest($1::text[])\nWHERE b = 'x'")).toBe('INSERT INTO t (a) SELECT * FROM unnest($1::text[]) WHERE b = ?');
   });
 });

@@ -37,6 +37,7 @@ describe.each(AUDIT_LOG_HOSTS)('audit-log router: $name', (adapter) => {
     const requestId = randomUUID();
     const headers: Record<string, string> = { 'x-request-id': requestId, ...(user ? { 'x-test-user': JSON.stringify(user) } : {}) };
     const response = await fetch(`${host.url}${AUDIT_LOG_MOUNT}${path}`, { headers });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test reads any field of the JSON it got
     return { status: response.status, body: (await response.json()) as any, requestId };
   }
 
@@ -97,9 +98,19 @@ describe.each(AUDIT_LOG_HOSTS)('audit-log router: $name', (adapter) => {
 
   it('A06b answers dates outside years 1 to 9999 with 400 invalid_query, not 500', async () => {
     const yearZero = Buffer.from(JSON.stringify({ t: '0000-06-01T00:00:00.000Z', i: 5 })).toString('base64url');
-    const queries = ['/?from=0000-01-01', `/?cursor=${yearZero}`, '/?from=99999999999d', '/?to=9999999999d', '/reports/failed?since=99999999999d', '/reports/slow?since=0000-01-01'];
+    const queries = [
+      '/?from=0000-01-01',
+      `/?cursor=${yearZero}`,
+      '/?from=99999999999d',
+      '/?to=9999999999d',
+      '/reports/failed?since=99999999999d',
+      '/reports/slow?since=0000-01-01',
+    ];
     for (const query of queries) {
-      expect(await get(query), query).toMatchObject({ status: 400, body: { error: { code: 'invalid_query', message: expect.stringMatching(/between 0001-01-01 and 9999-12-31|cursor/) } } });
+      expect(await get(query), query).toMatchObject({
+        status: 400,
+        body: { error: { code: 'invalid_query', message: expect.stringMatching(/between 0001-01-01 and 9999-12-31|cursor/) } },
+      });
     }
   });
 });
@@ -115,7 +126,16 @@ describe.each(AUDIT_LOG_HOSTS)('authorize on the matched route: $name', (adapter
   const status = async (path: string) => (await fetch(`${host.url}${path}`)).status;
 
   it('A08 a rule denying reports.failed holds against trailing slashes, case and percent-encoding', async () => {
-    const spellings = ['/audit-log/reports/failed', '/audit-log/reports/failed/', '/AUDIT-LOG/reports/failed', '/Audit-Log/reports/failed/?limit=1', '/audit-log/REPORTS/failed', '/audit-log/reports/%66ailed', '/audit-log/reports/failed%2F', '/audit-log//reports/failed'];
+    const spellings = [
+      '/audit-log/reports/failed',
+      '/audit-log/reports/failed/',
+      '/AUDIT-LOG/reports/failed',
+      '/Audit-Log/reports/failed/?limit=1',
+      '/audit-log/REPORTS/failed',
+      '/audit-log/reports/%66ailed',
+      '/audit-log/reports/failed%2F',
+      '/audit-log//reports/failed',
+    ];
     for (const path of spellings) expect([403, 404], path).toContain(await status(path));
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((route) => route.name === 'reports.failed' && route.template === '/reports/failed')).toBe(true);

@@ -3,7 +3,7 @@ import { csvField, csvLine } from '../../src/query/csv.js';
 
 describe('csv', () => {
   it('C01 neutralizes text a spreadsheet would run as a formula with a leading quote', () => {
-    for (const formula of ['=HYPERLINK("http://evil.example","x")', '+1+1', '-2+3', '@SUM(A1)', '\t=1', '\r=1', '=cmd|\' /C calc\'!A0']) {
+    for (const formula of ['=HYPERLINK("http://evil.example","x")', '+1+1', '-2+3', '@SUM(A1)', '\t=1', '\r=1', "=cmd|' /C calc'!A0"]) {
       expect(csvField(formula).replace(/^"|"$/g, '').replaceAll('""', '"')).toBe(`'${formula}`);
     }
     expect(csvField('=HYPERLINK("http://evil.example","x")')).toBe('"\'=HYPERLINK(""http://evil.example"",""x"")"');

@@ -103,7 +103,9 @@ describe.each(DIALECTS)('user_actions is append-only on $name', ({ url }) => {
     await migrator.up();
     expect((await migrator.executed()).map((m) => m.name).slice(-1 - newer.length)).toEqual([protect, ...newer].map((m) => m.name));
     expect(await refusal(sequelize.query('DELETE FROM user_actions'))).toMatch(REFUSAL);
-    const [{ n }] = await sequelize.query<{ n: number }>(`SELECT COUNT(*) AS n FROM user_actions WHERE user_agent = 'unprotected'`, { type: QueryTypes.SELECT }) as [{ n: number }];
+    const [{ n }] = (await sequelize.query<{ n: number }>(`SELECT COUNT(*) AS n FROM user_actions WHERE user_agent = 'unprotected'`, { type: QueryTypes.SELECT })) as [
+      { n: number },
+    ];
     expect(Number(n)).toBe(1);
   });
 });

@@ -28,7 +28,10 @@ describe('filters and reports use the reference indexes (PostgreSQL, 50,000 rows
     await run(trail);
     const plan = await planOf(sequelize, recorder.last());
     expect(plan.seqScan, plan.text).toBe(false);
-    expect(plan.indexes.some((index) => allowed.includes(index)), plan.text).toBe(true);
+    expect(
+      plan.indexes.some((index) => allowed.includes(index)),
+      plan.text,
+    ).toBe(true);
   });
 
   it.each(UNINDEXED)('X %s can be served by the timestamp index', async (_name, run) => {

@@ -30,7 +30,9 @@ describe('time arguments', () => {
 describe('instants outside years 1 to 9999', () => {
   it('are refused with invalid_query, whether typed, counted back or given as a Date', () => {
     for (const bad of ['0000-01-01', '0000-12-31T23:59:59Z', '99999999999d', new Date(Date.parse('+010000-01-01T00:00:00Z'))]) {
-      expect(() => toInstant(bad, 'from', now)).toThrow(expect.objectContaining({ code: 'invalid_query', message: expect.stringContaining('from must be between 0001-01-01 and 9999-12-31') }));
+      expect(() => toInstant(bad, 'from', now)).toThrow(
+        expect.objectContaining({ code: 'invalid_query', message: expect.stringContaining('from must be between 0001-01-01 and 9999-12-31') }),
+      );
     }
     expect(toInstant('0001-01-01', 'from', now)).toEqual(new Date('0001-01-01T00:00:00.000Z'));
   });

@@ -18,7 +18,7 @@ afterAll(() => sequelize.close());
 describe('migration list', () => {
   it('has unique revision ids, each carried in the migration name', () => {
     const ids = MIGRATIONS.map((m) => m.name.split('_')[0]);
-    expect(ids).toEqual(['94cef3eb6eae', 'b857e3e16921', '2c5e8f1a9d34', '7d1b3e9f0a62', 'e6f1c3a8b207', '5b2e9d7c41f3', '3f8a6c2d19e4']);
+    expect(ids).toEqual(['94cef3eb6eae', 'b857e3e16921', '2c5e8f1a9d34', '7d1b3e9f0a62', 'e6f1c3a8b207', '5b2e9d7c41f3', '3f8a6c2d19e4', 'a41c7e2b9d58', 'c4d8a2e61f97']);
     expect(new Set(MIGRATIONS.map((m) => m.name)).size).toBe(MIGRATIONS.length);
   });
 
@@ -36,9 +36,9 @@ describe('migrations on PostgreSQL', () => {
     const migrator = createMigrator(sequelize, silentLogger);
     expect(await migrateToLatest(sequelize, silentLogger, 10_000)).toEqual(MIGRATIONS.map((m) => m.name));
     const first = await catalogSnapshot(sequelize);
-    expect(first.columns.length).toBe(46); // user_actions 17, author 2, audit_chain 8, audit_checkpoints 5, user_action_changes 12, audit_trail_rounds 2
+    expect(first.columns.length).toBe(47); // user_actions 17, author 2, audit_chain 9, audit_checkpoints 5, user_action_changes 12, audit_trail_rounds 2
     expect(first.triggers).toHaveLength(8); // the append-only triggers of user_actions, audit_chain, audit_checkpoints and user_action_changes, on UPDATE and on DELETE
-    expect(first.functions).toHaveLength(2);
+    expect(first.functions).toHaveLength(3); // two trigger functions and audit_trail_chain_append
 
     await migrator.down({ to: 0 });
     const empty = await catalogSnapshot(sequelize);
@@ -53,7 +53,15 @@ describe('migrations on PostgreSQL', () => {
 
   it('keeps a linear history in its own table, never SequelizeMeta', async () => {
     const [tables] = await sequelize.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
-    expect(tables.map((t) => (t as { tablename: string }).tablename)).toEqual(['audit_chain', 'audit_checkpoints', HISTORY_TABLE, 'audit_trail_rounds', 'author', 'user_action_changes', 'user_actions']);
+    expect(tables.map((t) => (t as { tablename: string }).tablename)).toEqual([
+      'audit_chain',
+      'audit_checkpoints',
+      HISTORY_TABLE,
+      'audit_trail_rounds',
+      'author',
+      'user_action_changes',
+      'user_actions',
+    ]);
     const applied = (await createMigrator(sequelize, silentLogger).executed()).map((m) => m.name);
     expect(applied).toEqual(MIGRATIONS.map((m) => m.name));
   });
@@ -99,9 +107,7 @@ describe('migrations on PostgreSQL', () => {
         expect(column.allowNull, `${model.name}.${name} nullability`).toBe(attribute.allowNull ?? !attribute.primaryKey);
       }
     }
-    const [indexes] = await sequelize.query(
-      `SELECT indexname FROM pg_indexes WHERE tablename = 'user_actions' AND indexname <> 'user_actions_pkey' ORDER BY indexname`,
-    );
+    const [indexes] = await sequelize.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'user_actions' AND indexname <> 'user_actions_pkey' ORDER BY indexname`);
     expect(indexes.map((i) => (i as { indexname: string }).indexname)).toEqual(USER_ACTION_INDEXES.map((i) => i.name).sort());
   });
 

@@ -108,7 +108,10 @@ describe('a database that retrying cannot help', () => {
     const logger = memoryLogger();
     const trail = createAuditTrail({ database: url, logger, spillDir: spillDir(), connectAttempts: 5, connectRetryDelayMs: 5_000 });
     const started = performance.now();
-    const failure = await trail.ready().then(() => undefined, (error: unknown) => error as Error & { code: string });
+    const failure = await trail.ready().then(
+      () => undefined,
+      (error: unknown) => error as Error & { code: string },
+    );
     const seconds = (performance.now() - started) / 1000;
     await sleep(200);
     await trail.close();

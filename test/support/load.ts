@@ -44,8 +44,7 @@ export function startLoad(url: string, concurrency: number, pauseMs = 0, shape: 
         if (response.ok) {
           acknowledged.push(requestId);
           acknowledgedAt.push(performance.now());
-        }
-        else failed++;
+        } else failed++;
       } catch {
         failed++;
       }

@@ -55,20 +55,14 @@ export async function refusedWith(url: string, headers: Record<string, string>):
 
 /** The WebSocket rows of one connection, oldest first. */
 export async function connectionRows(sequelize: Sequelize, connectionId: string): Promise<UserActionRow[]> {
-  const [rows] = await sequelize.query(
-    `SELECT * FROM user_actions WHERE action_type LIKE 'WS:%' AND request_data->>'connection_id' = :connectionId ORDER BY timestamp, id`,
-    { replacements: { connectionId } },
-  );
+  const [rows] = await sequelize.query(`SELECT * FROM user_actions WHERE action_type LIKE 'WS:%' AND request_data->>'connection_id' = :connectionId ORDER BY timestamp, id`, {
+    replacements: { connectionId },
+  });
   return rows as UserActionRow[];
 }
 
 /** Flushes and reads until `count` rows are there (rows complete on replies, timeouts and closes), or fails. */
-export async function awaitRows(
-  trail: { flush(): Promise<void> },
-  read: () => Promise<UserActionRow[]>,
-  count: number,
-  timeoutMs = 10_000,
-): Promise<UserActionRow[]> {
+export async function awaitRows(trail: { flush(): Promise<void> }, read: () => Promise<UserActionRow[]>, count: number, timeoutMs = 10_000): Promise<UserActionRow[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     await trail.flush();

@@ -30,20 +30,31 @@ interface Incidents {
   errors: string[];
 }
 
-async function open(user: object, incidents?: Incidents): Promise<{ context: BrowserContext; page: Page }> {
+async function open(user: object): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, extraHTTPHeaders: { 'x-test-user': JSON.stringify(user) } });
-  const page = await context.newPage();
-  if (incidents) {
-    page.on('dialog', (dialog) => {
-      incidents.dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    page.on('console', (message) => {
-      if (message.type() === 'error') incidents.errors.push(message.text());
-    });
-    page.on('pageerror', (error) => incidents.errors.push(error.message));
+  return { context, page: await context.newPage() };
+}
+
+/** Opens the viewer at query as the auditor, runs steps on the settled page, then requires that no dialog opened and no error was logged. */
+async function withoutIncidents(query: string, steps: (page: Page) => Promise<void>): Promise<void> {
+  const incidents: Incidents = { dialogs: [], errors: [] };
+  const { context, page } = await open(AUDITOR);
+  page.on('dialog', (dialog) => {
+    incidents.dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') incidents.errors.push(message.text());
+  });
+  page.on('pageerror', (error) => incidents.errors.push(error.message));
+  try {
+    await page.goto(`${host.server.url}${MOUNT}/${query}`);
+    await settled(page);
+    await steps(page);
+    expect(incidents).toEqual({ dialogs: [], errors: [] });
+  } finally {
+    await context.close();
   }
-  return { context, page };
 }
 
 /** Waits until the table shows the rows for the page's current URL. */
@@ -64,7 +75,11 @@ beforeAll(async () => {
   });
   await insertRows(host.trail, seedRows(Date.now()));
   const { url } = host.server;
-  await fetch(`${url}/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-test-user': JSON.stringify(AUDITOR) }, body: JSON.stringify({ user: 'acika', password: 's3cret-pw' }) });
+  await fetch(`${url}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-test-user': JSON.stringify(AUDITOR) },
+    body: JSON.stringify({ user: 'acika', password: 's3cret-pw' }),
+  });
   await rawRequest(url, {
     method: 'POST',
     path: PATH_PAYLOAD,
@@ -165,29 +180,24 @@ describe('the viewer in Chromium', () => {
     await context.close();
   });
 
-  it('V04 script and img payloads in the user agent, path and body render as text: no dialog, no console error', async () => {
-    const incidents: Incidents = { dialogs: [], errors: [] };
-    const { context, page } = await open(AUDITOR, incidents);
-    await page.goto(`${host.server.url}${MOUNT}/`);
-    await settled(page);
-    await page.waitForSelector('.report');
-    const row = page.locator('tbody tr', { hasText: '<img/src=x/onerror=alert(3)>' });
-    expect(await row.locator('td.resource').textContent()).toBe(PATH_PAYLOAD);
-    await row.click();
-    const dialog = await page.waitForSelector('dialog[open]');
-    const text = (await dialog.textContent()) ?? '';
-    expect(text).toContain(`${IMG} ${SCRIPT}`); // the user agent
-    expect(text).toContain(PATH_PAYLOAD);
-    expect(text).toContain(`"${IMG}"`); // the body's value, shown as a JSON string
-    const injected = await page.evaluate(() => ({
-      images: document.querySelectorAll('img').length,
-      scripts: [...document.scripts].map((script) => script.getAttribute('src')),
+  it('V04 script and img payloads in the user agent, path and body render as text: no dialog, no console error', () =>
+    withoutIncidents('', async (page) => {
+      await page.waitForSelector('.report');
+      const row = page.locator('tbody tr', { hasText: '<img/src=x/onerror=alert(3)>' });
+      expect(await row.locator('td.resource').textContent()).toBe(PATH_PAYLOAD);
+      await row.click();
+      const dialog = await page.waitForSelector('dialog[open]');
+      const text = (await dialog.textContent()) ?? '';
+      expect(text).toContain(`${IMG} ${SCRIPT}`); // the user agent
+      expect(text).toContain(PATH_PAYLOAD);
+      expect(text).toContain(`"${IMG}"`); // the body's value, shown as a JSON string
+      const injected = await page.evaluate(() => ({
+        images: document.querySelectorAll('img').length,
+        scripts: [...document.scripts].map((script) => script.getAttribute('src')),
+      }));
+      expect(injected).toEqual({ images: 0, scripts: [`${MOUNT}/viewer/app.js`] });
+      await page.waitForTimeout(300); // an onerror would fire right after the image failed
     }));
-    expect(injected).toEqual({ images: 0, scripts: [`${MOUNT}/viewer/app.js`] });
-    await page.waitForTimeout(300); // an onerror would fire right after the image failed
-    expect(incidents).toEqual({ dialogs: [], errors: [] });
-    await context.close();
-  });
 
   it('V05 the CSV export of a =HYPERLINK(…) value is neutralized', async () => {
     const { context, page } = await open(AUDITOR);
@@ -217,35 +227,25 @@ describe('the viewer in Chromium', () => {
     await context.close();
   });
 
-  it('V09 verifies the tamper-evidence chain when asked, and says it is intact', async () => {
-    const incidents: Incidents = { dialogs: [], errors: [] };
-    const { context, page } = await open(AUDITOR, incidents);
-    await page.goto(`${host.server.url}${MOUNT}/`);
-    await settled(page);
-    await page.getByRole('button', { name: 'Verify the chain' }).click();
-    const result = page.locator('.chain p').first();
-    await result.filter({ hasText: /^Intact/ }).waitFor();
-    expect(await result.textContent()).toMatch(/^Intact: [1-9]\d* links over \d+ rows, \d+ rows from before the chain/);
-    expect(incidents).toEqual({ dialogs: [], errors: [] });
-    await context.close();
-  });
+  it('V09 verifies the tamper-evidence chain when asked, and says it is intact', () =>
+    withoutIncidents('', async (page) => {
+      await page.getByRole('button', { name: 'Verify the chain' }).click();
+      const result = page.locator('.chain p').first();
+      await result.filter({ hasText: /^Intact/ }).waitFor();
+      expect(await result.textContent()).toMatch(/^Intact: [1-9]\d* links over \d+ rows, \d+ rows from before the chain/);
+    }));
 
-  it('V13 the detail of a request shows the data changes it made, the secret redacted', async () => {
-    const incidents: Incidents = { dialogs: [], errors: [] };
-    const { context, page } = await open(AUDITOR, incidents);
-    await page.goto(`${host.server.url}${MOUNT}/?requestId=note-request`);
-    await settled(page);
-    await page.locator('tbody tr').first().click();
-    const changes = page.locator('#detail ul.changes li');
-    await changes.first().waitFor();
-    const text = (await changes.first().textContent()) ?? '';
-    expect(text).toMatch(/^\s*create Note \d+/);
-    expect(text).toContain('first draft');
-    expect(text).toContain('[REDACTED]');
-    expect(text).not.toContain('hunter2');
-    expect(incidents).toEqual({ dialogs: [], errors: [] });
-    await context.close();
-  });
+  it('V13 the detail of a request shows the data changes it made, the secret redacted', () =>
+    withoutIncidents('?requestId=note-request', async (page) => {
+      await page.locator('tbody tr').first().click();
+      const changes = page.locator('#detail ul.changes li');
+      await changes.first().waitFor();
+      const text = (await changes.first().textContent()) ?? '';
+      expect(text).toMatch(/^\s*create Note \d+/);
+      expect(text).toContain('first draft');
+      expect(text).toContain('[REDACTED]');
+      expect(text).not.toContain('hunter2');
+    }));
 
   it('V08 fits a 360 px screen in dark mode: the table scrolls inside its box, the page does not', async () => {
     const { context, page } = await open(AUDITOR);

@@ -97,7 +97,10 @@ describe.each(AUDIT_LOG_HOSTS)('viewer routes: $name', (adapter) => {
     const jsonl = await get(`/export?${filter}&format=jsonl`);
     expect(jsonl.headers.get('content-type')).toBe('application/jsonl; charset=utf-8');
     expect(jsonl.headers.get('content-disposition')).toBe('attachment; filename="audit-log.jsonl"');
-    const lines = (await jsonl.text()).trimEnd().split('\n').map((line) => JSON.parse(line));
+    const lines = (await jsonl.text())
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines).toEqual(JSON.parse(JSON.stringify(wanted)));
     const csv = await get(`/export?${filter}`);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');

@@ -72,7 +72,7 @@ async function replayLeftovers(spillDir: string): Promise<void> {
 }
 
 describe('node:cluster, 4 workers sharing a working directory', { timeout: 120_000 }, () => {
-  it("K01 strict: a worker SIGKILLed mid-load and restarted loses no acknowledged request, and none is stored twice", async () => {
+  it('K01 strict: a worker SIGKILLed mid-load and restarted loses no acknowledged request, and none is stored twice', async () => {
     await database.direct.query('TRUNCATE user_actions');
     const cluster = (await startCluster({ DATABASE_URL: database.url, AUDIT_MODE: 'strict', HANDLE_SIGNALS: '1' })) as Cluster & { spillDir: string };
     const load = startLoad(`${cluster.url}/ok`, 16);
@@ -114,10 +114,12 @@ describe('node:cluster, 4 workers sharing a working directory', { timeout: 120_0
       const spillDir = mkdtempSync(path.join(tmpdir(), 'audit-spill-'));
       const hosts = await Promise.all([1, 2].map(() => startHostProcess({ DATABASE_URL: empty.url, SPILL_DIR: spillDir, AUDIT_MODE: 'strict' })));
       const answered = await Promise.all(hosts.map(async (host) => (await fetch(`${host.url}/ok`)).status));
-      await Promise.all(hosts.map(async (host) => {
-        host.child.kill('SIGTERM');
-        await once(host.child, 'exit');
-      }));
+      await Promise.all(
+        hosts.map(async (host) => {
+          host.child.kill('SIGTERM');
+          await once(host.child, 'exit');
+        }),
+      );
       expect(answered).toEqual([200, 200]);
       const direct = new Sequelize(empty.url, { logging: false });
       try {

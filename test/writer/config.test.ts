@@ -6,7 +6,15 @@ import { resolveConfig } from '../../src/config.js';
 describe('writer options', () => {
   it('default to spill beyond 100,000 events or 64 MiB, under .audit-trail/spill in the working directory', () => {
     const config = resolveConfig({}, {});
-    expect(config).toMatchObject({ mode: 'default', maxQueue: 100_000, maxQueueBytes: 64 * 1024 * 1024, onOverflow: 'spill', blockTimeoutMs: 5_000, writeConcurrency: 2, handleSignals: false });
+    expect(config).toMatchObject({
+      mode: 'default',
+      maxQueue: 100_000,
+      maxQueueBytes: 64 * 1024 * 1024,
+      onOverflow: 'spill',
+      blockTimeoutMs: 5_000,
+      writeConcurrency: 2,
+      handleSignals: false,
+    });
     expect(config.spillDir).toBe(path.resolve('.audit-trail', 'spill'));
   });
 

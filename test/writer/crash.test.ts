@@ -39,7 +39,13 @@ async function crashAndRestart(mode: string, outage = false) {
   second.child.kill('SIGTERM');
   await once(second.child, 'exit');
   const inLastFlushInterval = load.acknowledgedAt.filter((at) => at <= killedAt && at > killedAt - 200).length;
-  return { acknowledged: load.acknowledged, inLastFlushInterval, spilled, replayedAll: readdirSync(spillDir).length === 0, ...(await missingAndDuplicated(database.direct, load.acknowledged)) };
+  return {
+    acknowledged: load.acknowledged,
+    inLastFlushInterval,
+    spilled,
+    replayedAll: readdirSync(spillDir).length === 0,
+    ...(await missingAndDuplicated(database.direct, load.acknowledged)),
+  };
 }
 
 describe('kill -9 mid-load', () => {
@@ -85,7 +91,10 @@ describe('kill -9 mid-load', () => {
     expect(await missingAndDuplicated(database.direct, load.acknowledged)).toEqual({ missing: [], duplicated: [] });
   });
 
-  for (const [id, signal] of [['W54', 'SIGTERM'], ['W55', 'SIGINT']] as const) {
+  for (const [id, signal] of [
+    ['W54', 'SIGTERM'],
+    ['W55', 'SIGINT'],
+  ] as const) {
     it(`${id} handleSignals: ${signal} under 300 req/s lets the requests under way finish and be recorded; none answered is lost`, async () => {
       await database.direct.query('TRUNCATE user_actions');
       const spillDir = mkdtempSync(path.join(tmpdir(), 'audit-spill-'));

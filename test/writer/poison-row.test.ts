@@ -66,7 +66,9 @@ describe('one unwritable row in a batch of 500', () => {
   it('W11 stores the 499 good rows and counts a row nothing can save as dropped, with the reason logged', async () => {
     const rows = await batchWithOnePoisonRow('date', (e) => ({ ...e, timestamp: new Date(Number.NaN) }));
     expect(rows.map((row) => row.request_id).sort()).toEqual(
-      Array.from({ length: 500 }, (_, i) => `date-${i}`).filter((id) => id !== 'date-137').sort(),
+      Array.from({ length: 500 }, (_, i) => `date-${i}`)
+        .filter((id) => id !== 'date-137')
+        .sort(),
     );
     expect(dropped).toEqual([{ reason: 'unwritable', count: 1 }]);
     expect(logger.text()).toMatch(/request date-137\) is unwritable: Invalid time value/);

@@ -86,7 +86,11 @@ describe('a full spill disk', () => {
       await first.ready().catch(() => {});
       const counts = counted(first);
 
-      await recordAll(first, counts, Array.from({ length: 800 }, (_, i) => `${run}-a${i}`));
+      await recordAll(
+        first,
+        counts,
+        Array.from({ length: 800 }, (_, i) => `${run}-a${i}`),
+      );
       expect(counts.dropped).toBeGreaterThan(600);
       expect(counts.spilled).toBeGreaterThan(20);
       // Once per change of state: a nearly full disk may take a small write between failing ones.
@@ -99,7 +103,11 @@ describe('a full spill disk', () => {
 
       expect(mountTmpfs('4m', true)).toBeUndefined();
       const droppedWhileFull = counts.dropped;
-      await recordAll(first, counts, Array.from({ length: 100 }, (_, i) => `${run}-b${i}`));
+      await recordAll(
+        first,
+        counts,
+        Array.from({ length: 100 }, (_, i) => `${run}-b${i}`),
+      );
       expect(counts.dropped).toBe(droppedWhileFull);
       // Every event lost is in a log line's count.
       const reported = recovered().map((line) => Number(/; (\d+) audit event\(s\) could not be spilled/.exec(line.message)![1]));

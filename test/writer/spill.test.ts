@@ -57,7 +57,8 @@ describe('SpillFile', () => {
 
   it("W57 gives a dead process's segments to exactly one of several trails sharing the directory, and none of a live trail's", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'audit-spill-'));
-    for (let i = 0; i < 20; i++) writeFileSync(path.join(dir, `0000000000000${String(i).padStart(2, '0')}-999999-deadbeef-${String(i).padStart(6, '0')}.jsonl`), `${JSON.stringify(entry(`d${i}`))}\n`);
+    for (let i = 0; i < 20; i++)
+      writeFileSync(path.join(dir, `0000000000000${String(i).padStart(2, '0')}-999999-deadbeef-${String(i).padStart(6, '0')}.jsonl`), `${JSON.stringify(entry(`d${i}`))}\n`);
     const trails = Array.from({ length: 4 }, () => new SpillFile(dir, memoryLogger(), new Telemetry(), USER_ACTIONS.revive));
     // A live trail's closed segment stays its own, though it shares this process's pid.
     await trails[0]!.append([entry('own')]);

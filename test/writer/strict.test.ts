@@ -47,7 +47,7 @@ describe.each(HOST_ADAPTERS)("mode: 'strict' on $name", (adapter) => {
 });
 
 describe("mode: 'strict' while the database is down", () => {
-  it('W31 answers from the fsync\'d spill file, and the rows arrive exactly once when the database is back', async () => {
+  it("W31 answers from the fsync'd spill file, and the rows arrive exactly once when the database is back", async () => {
     const proxy = await startTcpProxy(database.url);
     const trail = createAuditTrail({ database: proxy.url, logger: false, mode: 'strict', spillDir: spillDir() });
     let spilled = 0;

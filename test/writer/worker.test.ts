@@ -97,13 +97,15 @@ describe('the PostgreSQL writer thread', () => {
     try {
       await trail.ready();
       const seen = new Promise<string[]>((resolve) =>
-        trail.telemetry.once('batch_written', () =>
-          void direct
-            .query(
-              // The writer's last statement: its batch's INSERT, or with the chain on the link's INSERT and COMMIT.
-              "SELECT application_name FROM pg_stat_activity WHERE datname = current_database() AND (query LIKE 'INSERT INTO user_actions (timestamp%' OR query LIKE 'INSERT INTO audit_chain%')",
-            )
-            .then(([rows]) => resolve((rows as Array<{ application_name: string }>).map((row) => row.application_name))),
+        trail.telemetry.once(
+          'batch_written',
+          () =>
+            void direct
+              .query(
+                // The writer's last statement: its batch's INSERT, or with the chain on the link's INSERT and COMMIT.
+                "SELECT application_name FROM pg_stat_activity WHERE datname = current_database() AND (query LIKE 'INSERT INTO user_actions (timestamp%' OR query LIKE 'INSERT INTO audit_chain%')",
+              )
+              .then(([rows]) => resolve((rows as Array<{ application_name: string }>).map((row) => row.application_name))),
         ),
       );
       const app = await startAuditedApp(trail);

@@ -36,7 +36,10 @@ describe('WebSocket traffic', () => {
       { action_type: 'WS:GET_AUTHORS', n: CONNECTIONS * MESSAGES, ids: CONNECTIONS * MESSAGES },
     ];
     await expect.poll(counts, { timeout: 20_000, interval: 200 }).toEqual(expected);
-    const [[redacted]] = (await sequelize.query(`SELECT count(*)::int AS n FROM user_actions WHERE request_data->'data'->>'token' = '[REDACTED]'`)) as [Array<{ n: number }>, unknown];
+    const [[redacted]] = (await sequelize.query(`SELECT count(*)::int AS n FROM user_actions WHERE request_data->'data'->>'token' = '[REDACTED]'`)) as [
+      Array<{ n: number }>,
+      unknown,
+    ];
     expect(redacted!.n).toBe(CONNECTIONS * MESSAGES);
     await host.close();
     await trail.close();

@@ -22,7 +22,7 @@ describe('readInbound', () => {
     expect(readInbound(text('just a string'), false, config)).toMatchObject({ name: 'MESSAGE', data: 'just a string' });
   });
 
-  it('WSU02 stores the reference envelope\'s data, and any other message whole', () => {
+  it("WSU02 stores the reference envelope's data, and any other message whole", () => {
     expect(readInbound(text({ pkg_id: 1, req_id: 'a', data: { page: 2 } }), false, config).data).toEqual({ page: 2 });
     expect(readInbound(text({ type: 'chat', text: 'hi' }), false, config).data).toEqual({ type: 'chat', text: 'hi' });
   });

@@ -39,5 +39,7 @@ function summary(state: ChainState) {
   const covered = `${status.links} links over ${status.rows} rows${status.unchainedRows ? `, ${status.unchainedRows} rows from before the chain` : ''}, checked in ${duration(Math.round(status.durationMs ?? 0))}`;
   return status.intact
     ? html`<p class="outcome-success">Intact: ${covered}.</p>`
-    : html`<p class="outcome-error" role="alert">Tampered (${status.finding?.kind}${status.finding?.seq === undefined ? '' : ` at link ${status.finding.seq}`}): ${status.finding?.message}</p>`;
+    : html`<p class="outcome-error" role="alert">
+        Tampered (${status.finding?.kind}${status.finding?.seq === undefined ? '' : ` at link ${status.finding.seq}`}): ${status.finding?.message}
+      </p>`;
 }

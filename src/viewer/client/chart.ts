@@ -11,7 +11,11 @@ const SERIES = [
 
 /** Requests per bucket as stacked bars, one colour per outcome; each bar's title gives its counts. */
 export function activityChart(buckets: readonly TimelineBucket[], caption: string) {
-  if (buckets.length === 0) return html`<figure class="chart"><figcaption>${caption}</figcaption><p class="empty">No activity in this window.</p></figure>`;
+  if (buckets.length === 0)
+    return html`<figure class="chart">
+      <figcaption>${caption}</figcaption>
+      <p class="empty">No activity in this window.</p>
+    </figure>`;
   const highest = Math.max(...buckets.map((bucket) => bucket.events), 1);
   const step = WIDTH / buckets.length;
   const barWidth = Math.max(step - 1, 1);

@@ -9,8 +9,9 @@ export type ChangesState = { loading: true } | { changes: Change[] } | { error: 
 
 /** Everything one row recorded, the data changes it made, and links to its neighbours by request id and by user. */
 export function entryDetail(entry: Entry, changes: ChangesState, close: () => void) {
-  const field = (label: string, value: unknown) => html`<dt>${label}</dt>
-    <dd>${value === null || value === undefined || value === '' ? '—' : value}</dd>`;
+  const field = (label: string, value: unknown) =>
+    html`<dt>${label}</dt>
+      <dd>${value === null || value === undefined || value === '' ? '—' : value}</dd>`;
   const byUser = entry.userId ? filterLink('userId', entry.userId) : entry.username ? filterLink('username', entry.username) : undefined;
   return html`<header>
       <h2 id="detail-title">Request #${entry.id}</h2>
@@ -20,8 +21,8 @@ export function entryDetail(entry: Entry, changes: ChangesState, close: () => vo
       ${field('Time (UTC)', new Date(entry.timestamp).toISOString())} ${field('User', entry.username)} ${field('User id', entry.userId)}
       ${field('Roles', entry.userRoles.join(', '))} ${field('Method', entry.actionType)} ${field('Resource', entry.resource)}
       ${field('Outcome', html`<span class="outcome outcome-${entry.outcome}">${outcomeLabel(entry.outcome)}</span>`)} ${field('Status', entry.responseStatus)}
-      ${field('Duration', duration(entry.durationMs))} ${field('IP address', entry.ipAddress)} ${field('User agent', entry.userAgent)}
-      ${field('Request id', entry.requestId)} ${field('Error', entry.errorMessage)}
+      ${field('Duration', duration(entry.durationMs))} ${field('IP address', entry.ipAddress)} ${field('User agent', entry.userAgent)} ${field('Request id', entry.requestId)}
+      ${field('Error', entry.errorMessage)}
     </dl>
     <h3>Request data</h3>
     <div class="json-root">${jsonTree(entry.requestData)}</div>
@@ -43,10 +44,11 @@ function changesSection(state: ChangesState) {
           ? html`<p class="muted">This request changed no tracked model.</p>`
           : html`<ul class="changes">
               ${state.changes.map(
-                (change) => html`<li>
-                  <span class="label">${change.operation} ${change.model}${change.recordId === null ? '' : ` ${change.recordId}`}</span>
-                  <div class="json-root">${jsonTree(change.changes)}</div>
-                </li>`,
+                (change) =>
+                  html`<li>
+                    <span class="label">${change.operation} ${change.model}${change.recordId === null ? '' : ` ${change.recordId}`}</span>
+                    <div class="json-root">${jsonTree(change.changes)}</div>
+                  </li>`,
               )}
             </ul>`;
   return html`<h3>Data changes</h3>

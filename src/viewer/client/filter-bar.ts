@@ -38,10 +38,12 @@ export function filterBar(filters: Filters, apply: (filters: Filters) => void) {
         <option value="custom" ?selected=${preset === 'custom'}>custom…</option>
       </select></label
     >
-    ${preset === 'custom'
-      ? html`<label>From <input name="fromLocal" type="datetime-local" .value=${live(localInput(filters.from))} /></label>
-          <label>To <input name="toLocal" type="datetime-local" .value=${live(localInput(filters.to))} /></label>`
-      : ''}
+    ${
+      preset === 'custom'
+        ? html`<label>From <input name="fromLocal" type="datetime-local" .value=${live(localInput(filters.from))} /></label>
+            <label>To <input name="toLocal" type="datetime-local" .value=${live(localInput(filters.to))} /></label>`
+        : ''
+    }
     <label>Request id <input name="requestId" type="search" autocomplete="off" .value=${live(filters.requestId ?? '')} /></label>
     ${MORE_FILTERS.filter((name) => filters[name]).map((name) => html`<label>${name} <input name=${name} autocomplete="off" .value=${live(filters[name] ?? '')} /></label>`)}
     <div class="actions">

@@ -35,7 +35,18 @@ interface App {
   chain: ChainState;
 }
 
-let app: App = { view: readState(location.search), stack: [], page: undefined, loading: true, error: undefined, reports: undefined, reportsError: undefined, detail: undefined, changes: undefined, chain: undefined };
+let app: App = {
+  view: readState(location.search),
+  stack: [],
+  page: undefined,
+  loading: true,
+  error: undefined,
+  reports: undefined,
+  reportsError: undefined,
+  detail: undefined,
+  changes: undefined,
+  chain: undefined,
+};
 let openedFrom: HTMLElement | undefined;
 let loads = 0;
 let reportsKey: string | undefined;
@@ -78,7 +89,8 @@ async function loadReports(filters: Filters): Promise<void> {
       getJson<{ data: SlowOperation[] }>('reports/slow', new URLSearchParams({ since })),
     ]);
     const who = user.userId && !filters.username ? `user ${user.userId}` : 'all users';
-    if (key === reportsKey) update({ reports: { timeline: timeline.data, caption: `Requests per ${bucket}, ${label}, ${who}`, failures: failures.data, slow: slow.data }, reportsError: undefined });
+    if (key === reportsKey)
+      update({ reports: { timeline: timeline.data, caption: `Requests per ${bucket}, ${label}, ${who}`, failures: failures.data, slow: slow.data }, reportsError: undefined });
   } catch (error) {
     if (key === reportsKey) update({ reports: undefined, reportsError: (error as Error).message });
   }
@@ -129,7 +141,9 @@ function pager() {
   const { view: state, stack, page } = app;
   const older = page?.nextCursor ?? null;
   return html`<nav class="pager" aria-label="Pages">
-    <button type="button" class="secondary" ?disabled=${!state.cursor} @click=${() => navigate({ ...state, cursor: stack.at(-1) || undefined }, stack.slice(0, -1))}>← Newer</button>
+    <button type="button" class="secondary" ?disabled=${!state.cursor} @click=${() => navigate({ ...state, cursor: stack.at(-1) || undefined }, stack.slice(0, -1))}>
+      ← Newer
+    </button>
     <span class="muted">Page ${stack.length + 1}</span>
     <button type="button" class="secondary" ?disabled=${!older} @click=${() => navigate({ ...state, cursor: older ?? undefined }, [...stack, state.cursor ?? ''])}>Older →</button>
   </nav>`;
@@ -144,8 +158,7 @@ function view() {
     ${filterBar(app.view.filters, (filters) => navigate({ filters, cursor: undefined, limit: app.view.limit }, []))}
     <section class="overview" aria-label="Overview">
       ${reports ? [activityChart(reports.timeline, reports.caption), topFailedActions(reports.failures), slowestOperations(reports.slow)] : nothing}
-      ${app.reportsError ? html`<p class="error" role="alert">Reports: ${app.reportsError}</p>` : nothing}
-      ${chainPanel(app.chain, () => void checkChain())}
+      ${app.reportsError ? html`<p class="error" role="alert">Reports: ${app.reportsError}</p>` : nothing} ${chainPanel(app.chain, () => void checkChain())}
     </section>
     <main aria-busy=${app.loading ? 'true' : 'false'}>
       ${app.error ? html`<p class="error" role="alert">${app.error}</p>` : nothing}

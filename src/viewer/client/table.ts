@@ -37,16 +37,17 @@ export function entriesTable(entries: readonly Entry[], open: (entry: Entry, row
       </thead>
       <tbody>
         ${entries.map(
-          (entry) => html`<tr tabindex="0" data-id=${entry.id} @click=${(event: Event) => open(entry, event.currentTarget as HTMLElement)} @keydown=${onKey(entry)}>
-            <td><time datetime=${entry.timestamp} title=${new Date(entry.timestamp).toISOString()}>${localTime(entry.timestamp)}</time></td>
-            <td>${entry.username ?? entry.userId ?? '—'}</td>
-            <td>${entry.actionType}</td>
-            <td class="resource">${entry.resource}</td>
-            <td><span class="outcome outcome-${entry.outcome}">${outcomeLabel(entry.outcome)}</span></td>
-            <td class="number">${entry.responseStatus ?? ''}</td>
-            <td class="number">${duration(entry.durationMs)}</td>
-            <td>${entry.ipAddress ?? ''}</td>
-          </tr>`,
+          (entry) =>
+            html`<tr tabindex="0" data-id=${entry.id} @click=${(event: Event) => open(entry, event.currentTarget as HTMLElement)} @keydown=${onKey(entry)}>
+              <td><time datetime=${entry.timestamp} title=${new Date(entry.timestamp).toISOString()}>${localTime(entry.timestamp)}</time></td>
+              <td>${entry.username ?? entry.userId ?? '—'}</td>
+              <td>${entry.actionType}</td>
+              <td class="resource">${entry.resource}</td>
+              <td><span class="outcome outcome-${entry.outcome}">${outcomeLabel(entry.outcome)}</span></td>
+              <td class="number">${entry.responseStatus ?? ''}</td>
+              <td class="number">${duration(entry.durationMs)}</td>
+              <td>${entry.ipAddress ?? ''}</td>
+            </tr>`,
         )}
       </tbody>
     </table>

@@ -20,7 +20,7 @@ const pool = new pg.Pool({
 });
 // An idle connection the server dropped surfaces here; the next write opens a fresh one.
 pool.on('error', () => {});
-const chain = settings.chain && new PostgresChain(settings.chain, WRITE_TIMEOUT_MS);
+const chain = settings.chain && new PostgresChain(settings.chain);
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'close') void pool.end().finally(() => port.close());
@@ -31,9 +31,10 @@ port.on('message', (message: ToWorker) => {
 /** The rows alone, or (chain on) the rows and their chain link in one transaction. */
 function store(client: pg.PoolClient, document: string): Promise<Checkpoint | undefined> {
   if (!chain) return client.query({ text: INSERT, values: [document], query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig).then(() => undefined);
-  return chain.append(client, async (seq) => {
-    const inserted = await client.query({ text: CHAINED_INSERT, values: [document, seq], rowMode: 'array', query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig);
-    return inserted.rows as string[][];
+  return chain.append(client, async () => {
+    const inserted = await client.query({ text: CHAINED_INSERT, values: [document], rowMode: 'array', query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig);
+    const link = inserted.rows[0] as [string, string] | undefined;
+    return link && { seq: Number(link[0]), hash: link[1] };
   });
 }
 
