@@ -4,6 +4,7 @@ import { currentContext, startTracking, SYSTEM } from '../context.js';
 import { AuditTrailError, messageOf } from '../errors.js';
 import type { AuditTrail } from '../trail.js';
 import type { ChangeEvent, ChangeOperation } from './change-event.js';
+import { Affected, AFFECTED, countBulkWrites } from './affected.js';
 import { whenCommitted } from './committed.js';
 import { amountsOf, incrementedCount, reportIncrements } from './increments.js';
 import { diffOf, plainOf, recordIdOf, rowOf, trackedModel, type TrackedModel } from './snapshot.js';
@@ -29,20 +30,6 @@ interface WriteOptions {
   readonly where?: unknown;
   readonly attributes?: unknown;
   [AFFECTED]?: Affected;
-}
-
-/**
- * A bulk operation's row count, which its after-hook is not told: put on its options by the before-hook, and
- * filled in by its query. Sequelize clones options on the way, but keeps class instances as they are.
- */
-class Affected {
-  count: number | undefined;
-}
-const AFFECTED = Symbol('audit-trail.affected');
-
-/** What the `beforeQuery` hook reads of the query about to run. */
-interface RunningQuery {
-  run(...args: unknown[]): Promise<unknown>;
 }
 
 /** The trail's own models (prefixed `AuditTrail`) may share the host's Sequelize; they are never tracked. */
@@ -141,21 +128,10 @@ export function trackChanges(sequelize: Sequelize, options: TrackChangesOptions,
     afterBulkUpdate: bulk('bulk_update'),
     afterBulkDestroy: bulk('bulk_delete'),
     afterBulkRestore: bulk('restore'),
-    // Every query of this Sequelize passes here: all but a counted bulk operation's leave at once.
-    beforeQuery: (options: WriteOptions, query: RunningQuery) => {
-      const affected = options[AFFECTED];
-      if (!affected) return;
-      const { run } = query;
-      query.run = async function countedRun(this: RunningQuery, ...args: unknown[]) {
-        const result = await run.apply(this, args);
-        // A bulk update or delete resolves to its row count, or with `returning` (PostgreSQL) to its rows.
-        affected.count = typeof result === 'number' ? result : Array.isArray(result) ? result.length : undefined;
-        return result;
-      };
-    },
   };
   startTracking();
   for (const [hook, fn] of Object.entries(hooks)) sequelize.addHook(hook as 'afterCreate', HOOK_NAME, fn as never);
+  countBulkWrites(sequelize.getQueryInterface());
   // An instance's increment is an update of that record; a model's, a bulk update. Both say by how much, not to what.
   reportIncrements(
     sequelize,
