@@ -13,7 +13,7 @@ const UNIT = [
   'test/metrics/{guard,statement}.test.ts',
   'test/query/{csv,time}.test.ts',
   'test/viewer/filters.test.ts',
-  'test/writer/{config,data-error,event-id,queue}.test.ts',
+  'test/writer/{config,data-error,event-id,queue,row-text}.test.ts',
   'test/ws/message.test.ts',
 ];
 

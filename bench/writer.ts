@@ -1,7 +1,7 @@
 // Writer throughput: `npm run bench:writer`. Prints rows/s for each way of inserting a batch into
 // PostgreSQL, the cost of exactly-once (event id + ON CONFLICT), and sustained rows/s from record() to
 // durable through the whole trail, on PostgreSQL (fast path) and on SQLite (portable path).
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,7 +11,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { AuditEvent } from '../src/capture/event.js';
 import { createAuditTrail, type AuditTrailOptions } from '../src/index.js';
 import { newEventId } from '../src/writer/event-id.js';
-import { COLUMNS, documentOf, INSERT, rowOf } from '../src/writer/postgres-fast-path.js';
+import { documentOf, idsAndRowsOf, INSERT } from '../src/writer/postgres-fast-path.js';
+import { ROW_TEXT_COLUMNS, rowTextOf } from '../src/writer/row-text.js';
 import type { QueuedEvent } from '../src/writer/queue.js';
 import { backendCpu, cpuSpent } from './bench-database.js';
 import { createScratchDatabase } from './scratch-database.js';
@@ -32,7 +33,7 @@ function event(i: number): AuditEvent {
     outcome: 'success',
     ipAddress: '203.0.113.7',
     userAgent: 'Mozilla/5.0 (X11; Linux x86_64) bench/1.0',
-    requestId: randomBytes(16).toString('hex'),
+    requestId: randomUUID(), // as a request without X-Request-ID gets
     requestData: JSON.stringify({ query: { page: '2' }, route: '/authors/:id', body: { name: 'Ada', password: '[REDACTED]', tags: ['a', 'b'] } }),
     responseStatus: 200,
     errorMessage: null,
@@ -44,42 +45,41 @@ const entries = (count: number): QueuedEvent[] => Array.from({ length: count }, 
 
 type Insert = (client: pg.PoolClient, batch: QueuedEvent[]) => Promise<unknown>;
 
-const names = COLUMNS.map(([name]) => name).join(', ');
-/** The array type of each column, in COLUMNS order, for the unnest variants. */
+const names = ROW_TEXT_COLUMNS.join(', ');
+/** The array type of each column, in ROW_TEXT_COLUMNS order, for the unnest variants. */
 const TYPES = ['timestamptz', 'varchar', 'varchar', 'jsonb', 'varchar', 'varchar', 'varchar', 'varchar', 'text', 'varchar', 'jsonb', 'int4', 'text', 'int4'];
 const arrays = TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ');
 
-/** A column's value as a bound parameter or a COPY field takes it. */
-function plainValue([name, read]: (typeof COLUMNS)[number], event: AuditEvent): unknown {
-  const value = read(event);
-  if (name === 'timestamp') return new Date(value as number).toISOString();
-  if (name === 'user_roles') return JSON.stringify(value);
-  return value;
+/** An event's column values, in ROW_TEXT_COLUMNS order, as bound parameters or COPY fields take them. */
+function plainValues(event: AuditEvent): unknown[] {
+  const row = JSON.parse(rowTextOf(event)) as Record<string, unknown>;
+  return ROW_TEXT_COLUMNS.map((name) => (name === 'user_roles' || name === 'request_data' ? JSON.stringify(row[name]) : row[name]));
 }
 
 function unnestColumns(batch: QueuedEvent[]): unknown[][] {
-  return [...COLUMNS.map((column) => batch.map(({ event }) => plainValue(column, event))), batch.map(({ id }) => id)];
+  const rows = batch.map(({ event }) => plainValues(event));
+  return [...ROW_TEXT_COLUMNS.map((_, column) => rows.map((row) => row[column])), batch.map(({ id }) => id)];
 }
 
 const unnestIdempotent: Insert = (client, batch) =>
   client.query(
-    `INSERT INTO user_actions (${names}, event_id) SELECT * FROM unnest(${arrays}, $${COLUMNS.length + 1}::uuid[]) ON CONFLICT (event_id) DO NOTHING`,
+    `INSERT INTO user_actions (${names}, event_id) SELECT * FROM unnest(${arrays}, $${ROW_TEXT_COLUMNS.length + 1}::uuid[]) ON CONFLICT (event_id) DO NOTHING`,
     unnestColumns(batch),
   );
 
 const unnestWithoutEventId =
   (table: string): Insert =>
   (client, batch) =>
-    client.query(`INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays})`, unnestColumns(batch).slice(0, COLUMNS.length));
+    client.query(`INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays})`, unnestColumns(batch).slice(0, ROW_TEXT_COLUMNS.length));
 
 /** The shipped statement: one JSON document per batch, expanded by PostgreSQL into rows of the table's own type. */
-const jsonRecordset: Insert = (client, batch) => client.query(INSERT, [documentOf(batch.map(rowOf))]);
+const jsonRecordset: Insert = (client, batch) => client.query(INSERT, [documentOf(idsAndRowsOf(batch.map(({ id, event }) => ({ id, event: rowTextOf(event) }))))]);
 
 /** A multi-row VALUES statement, as bulkCreate builds it, with bound parameters. */
 const valuesIdempotent: Insert = (client, batch) => {
-  const width = COLUMNS.length + 1;
+  const width = ROW_TEXT_COLUMNS.length + 1;
   const rows = batch.map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`);
-  const values = batch.flatMap(({ id, event }) => [...COLUMNS.map((column) => plainValue(column, event)), id]);
+  const values = batch.flatMap(({ id, event }) => [...plainValues(event), id]);
   return client.query(`INSERT INTO user_actions (${names}, event_id) VALUES ${rows.join(', ')} ON CONFLICT (event_id) DO NOTHING`, values);
 };
 
@@ -95,7 +95,7 @@ const copy: Insert = (client, batch) =>
   });
 
 function copyLines(batch: QueuedEvent[]): string {
-  return batch.map(({ id, event }) => `${[...COLUMNS.map((column) => copyText(plainValue(column, event))), id].join('\t')}\n`).join('');
+  return batch.map(({ id, event }) => `${[...plainValues(event).map(copyText), id].join('\t')}\n`).join('');
 }
 
 /** COPY made exactly-once: into a temporary table, then INSERT … SELECT … ON CONFLICT, in one transaction. */

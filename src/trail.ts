@@ -5,6 +5,7 @@ import type { AuditEvent } from './capture/event.js';
 import { CHANGES, type ChangeEvent } from './changes/change-event.js';
 import { portableChanges } from './changes/change-model.js';
 import { InFlightRequests } from './capture/in-flight.js';
+import { messageOf } from './errors.js';
 import { resolveConfig, type AuditTrailConfig, type AuditTrailOptions } from './config.js';
 import { monitorQueries } from './metrics/query-monitor.js';
 import { readerOf, type TrailReader } from './query/reader.js';
@@ -17,11 +18,13 @@ import { Readiness } from './store/readiness.js';
 import type { Store } from './store/store.js';
 import { Telemetry } from './telemetry.js';
 import { DropLog } from './writer/drop-log.js';
-import { USER_ACTIONS, type EntryKind } from './writer/entry-kind.js';
+import { POSTGRES_USER_ACTIONS, USER_ACTIONS, type EntryKind } from './writer/entry-kind.js';
 import { portablePath } from './writer/portable-path.js';
 import type { RowWriter } from './writer/row-writer.js';
+import { rowTextOf } from './writer/row-text.js';
 import { closeOnSignals } from './writer/signals.js';
 import { SpillFile } from './writer/spill.js';
+import { newEventId } from './writer/event-id.js';
 import { Writer } from './writer/writer.js';
 import { WorkerRowWriter } from './writer/worker/worker-row-writer.js';
 import { workerSettings } from './writer/worker/worker-settings.js';
@@ -131,7 +134,33 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
       },
     );
   }
-  const writer = writerOf(USER_ACTIONS, (ready) => rowWorker?.write ?? portablePath(ready.models), config.spillDir, config.mode === 'strict');
+  const strict = config.mode === 'strict';
+  /** A writer of requests' rows, whichever form it holds them in, and how an event joins it. */
+  function recorderOf<E>(writer: Writer<E>, formOf: (event: AuditEvent) => E) {
+    const record = (event: AuditEvent, id = newEventId()) => {
+      let form: E;
+      try {
+        form = formOf(event);
+      } catch (error) {
+        logger.error(`audit event ${id} (${USER_ACTIONS.describe(event)}) is unwritable: ${messageOf(error)}`);
+        drops.count('unwritable', 1);
+        return;
+      }
+      return writer.record(form, id);
+    };
+    return { writer: writer as Writer<unknown>, record };
+  }
+  // PostgreSQL trails hold a request's row as its text from record() on (src/writer/row-text.ts).
+  const requests = rowWorker
+    ? recorderOf(
+        writerOf(POSTGRES_USER_ACTIONS, () => rowWorker.write, config.spillDir, strict),
+        rowTextOf,
+      )
+    : recorderOf(
+        writerOf(USER_ACTIONS, (ready) => portablePath(ready.models), config.spillDir, strict),
+        (event) => event,
+      );
+  const { writer } = requests;
   // Changes never hold a response, so they are never strict; they spill beside the requests' segments.
   const changeWriter = writerOf(CHANGES, (ready) => rowWorker?.writeChanges ?? portableChanges(ready.sequelize), path.join(config.spillDir, 'changes'), false);
   let redis: OpenedRedis | undefined;
@@ -152,7 +181,7 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
     },
     record(event, eventId) {
       telemetry.emit('recorded', { outcome: event.outcome });
-      return writer.record(event, eventId);
+      return requests.record(event, eventId);
     },
     recordChange(change) {
       void changeWriter.record(change);

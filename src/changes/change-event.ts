@@ -26,7 +26,7 @@ const UNWRITABLE = JSON.stringify({ '[audit-trail]': 'the changes could not be s
 /** A change row: sized by its text, and when refused, stored without its changes before it is given up. */
 export const CHANGES: EntryKind<ChangeEvent> = {
   bytes: (event) => OVERHEAD + event.changes.length + event.model.length + event.tableName.length + (event.recordId?.length ?? 0) + event.userId.length + event.username.length,
-  revive: (event) => ({ ...event, timestamp: new Date(event.timestamp) }),
+  revive: (stored) => ({ ...(stored as ChangeEvent), timestamp: new Date((stored as ChangeEvent).timestamp) }),
   *fallbacks(event) {
     yield ['changes', { ...event, changes: UNWRITABLE }];
     yield ['recordId', { ...event, changes: UNWRITABLE, recordId: null }];

@@ -1,29 +1,13 @@
 import { createHash, type Hash } from 'node:crypto';
+import { ROW_TEXT_COLUMNS } from '../writer/row-text.js';
 
 /**
  * The canonical serialization of a stored `user_actions` row (docs/integrity.md, "Canonical form").
- * Every stored column, in this order, as text: what the SQL below makes of it, or null for NULL.
+ * Every stored column, in the table's order (id, the event's columns, event_id, chain_seq), as text:
+ * what the SQL below makes of it, or null for NULL.
  * Changing the order or an expression breaks every chain already written: add a version instead.
  */
-const CANONICAL_COLUMNS = [
-  'id',
-  'timestamp',
-  'user_id',
-  'username',
-  'user_roles',
-  'action_type',
-  'resource',
-  'outcome',
-  'ip_address',
-  'user_agent',
-  'request_id',
-  'request_data',
-  'response_status',
-  'error_message',
-  'duration_ms',
-  'event_id',
-  'chain_seq',
-] as const;
+const CANONICAL_COLUMNS = ['id', ...ROW_TEXT_COLUMNS, 'event_id', 'chain_seq'] as const;
 
 /** Columns that need more than their own text to be stable: a time in UTC with every microsecond, not the session's zone. */
 const POSTGRES_TEXT: Partial<Record<(typeof CANONICAL_COLUMNS)[number], string>> = {

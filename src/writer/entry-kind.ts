@@ -2,6 +2,7 @@ import type { AuditEvent } from '../capture/event.js';
 import { COLUMN_LIMITS } from '../capture/columns.js';
 import { cutAt } from '../capture/text.js';
 import { eventBytes } from './event-bytes.js';
+import { eventOfRowText, rowTextOf, type RowText } from './row-text.js';
 import { revive } from './spilled-event.js';
 
 /**
@@ -11,8 +12,8 @@ import { revive } from './spilled-event.js';
 export interface EntryKind<E> {
   /** About what an event holds in memory; cheap, with no serialization. */
   bytes(event: E): number;
-  /** An event as read back from a spill line. */
-  revive(event: E): E;
+  /** An event as read back from a spill line, whichever form the trail that spilled it held it in. */
+  revive(stored: unknown): E;
   /** For a row the database refused: the event with one field replaced, likeliest culprit first. */
   fallbacks(event: E, reason: string): Iterable<readonly [field: string, event: E]>;
   /** How a log line names an unwritable event. */
@@ -38,7 +39,8 @@ const FALLBACKS: ReadonlyArray<readonly [keyof AuditEvent, unknown]> = [
 /** A request's row in `user_actions`: a replaced field leaves a note in error_message. */
 export const USER_ACTIONS: EntryKind<AuditEvent> = {
   bytes: eventBytes,
-  revive,
+  // A PostgreSQL trail's spill holds row text.
+  revive: (stored) => (typeof stored === 'string' ? eventOfRowText(stored) : revive(stored as AuditEvent)),
   *fallbacks(event, reason) {
     for (const [field, fallback] of FALLBACKS) {
       const note = `[audit-trail: ${field} could not be stored (${reason}) and was replaced]`;
@@ -48,4 +50,18 @@ export const USER_ACTIONS: EntryKind<AuditEvent> = {
     }
   },
   describe: (event) => `request ${event.requestId ?? 'unknown'}`,
+};
+
+/** What a row's text holds beyond its characters: the string and its queue entry. */
+const ROW_TEXT_OVERHEAD = 64;
+
+/** The same row on PostgreSQL, held as its text (see row-text.ts); the rare paths read the event back. */
+export const POSTGRES_USER_ACTIONS: EntryKind<RowText> = {
+  bytes: (text) => ROW_TEXT_OVERHEAD + text.length,
+  // A SQLite trail's spill, or an older version's, holds the event.
+  revive: (stored) => (typeof stored === 'string' ? stored : rowTextOf(revive(stored as AuditEvent))),
+  *fallbacks(text, reason) {
+    for (const [field, event] of USER_ACTIONS.fallbacks(eventOfRowText(text), reason)) yield [field, rowTextOf(event)];
+  },
+  describe: (text) => USER_ACTIONS.describe(eventOfRowText(text)),
 };

@@ -1,38 +1,14 @@
-import type { AuditEvent } from '../capture/event.js';
 import { POSTGRES_BATCH_DIGEST, POSTGRES_CANONICAL_LINE } from '../integrity/canonical.js';
 import type { QueuedEvent } from './queue.js';
+import { ROW_TEXT_COLUMNS, type RowText } from './row-text.js';
 
-/**
- * Each column but event_id: how the host's thread reads it from an event (a plain value, which structured
- * cloning copies cheaply), and how the writer thread writes that value as JSON, where JSON.stringify
- * would not do.
- */
-type Column = readonly [name: string, read: (event: AuditEvent) => unknown, json?: (value: never) => string];
-
-export const COLUMNS: readonly Column[] = [
-  ['timestamp', (e) => e.timestamp.getTime(), (ms: number) => `"${new Date(ms).toISOString()}"`],
-  ['user_id', (e) => e.userId],
-  ['username', (e) => e.username],
-  ['user_roles', (e) => e.userRoles],
-  ['action_type', (e) => e.actionType],
-  ['resource', (e) => e.resource],
-  ['outcome', (e) => e.outcome],
-  ['ip_address', (e) => e.ipAddress],
-  ['user_agent', (e) => e.userAgent],
-  ['request_id', (e) => e.requestId],
-  ['request_data', (e) => e.requestData, (data: string | null) => data ?? 'null'],
-  ['response_status', (e) => e.responseStatus],
-  ['error_message', (e) => e.errorMessage],
-  ['duration_ms', (e) => e.durationMs],
-];
-
-const NAMES = COLUMNS.map(([name]) => name).join(', ');
+const NAMES = ROW_TEXT_COLUMNS.join(', ');
 
 /**
  * One statement and one parameter per batch, whatever its size: a JSON array of rows that PostgreSQL
- * expands into rows of the table's own type. Request data is already JSON text, so it goes into the
- * document as it is, with no escaping on either side; bench/writer.ts measured this against unnest
- * arrays, COPY and bulkCreate. COPY cannot skip rows already stored.
+ * expands into rows of the table's own type. Each row is the text record() made (row-text.ts), so the
+ * writer thread only joins them; bench/writer.ts measured this against unnest arrays, COPY and
+ * bulkCreate. COPY cannot skip rows already stored.
  */
 export const INSERT = `INSERT INTO user_actions (${NAMES}, event_id)
 SELECT ${NAMES}, event_id FROM json_populate_recordset(NULL::user_actions, $1::json)
@@ -57,27 +33,18 @@ SELECT link.seq::text, link.hash FROM batch, digest, audit_trail_chain_append(ba
 /** A write that hangs (a silent network cut) must end, so that the batch can be retried or spilled. */
 export const WRITE_TIMEOUT_MS = 15_000;
 
-/** On the host's thread: one event as the worker receives it, its values in COLUMNS order, then its event id. */
-export function rowOf({ id, event }: QueuedEvent): unknown[] {
-  const row = COLUMNS.map(([, read]) => read(event));
-  row.push(id);
-  return row;
+/** On the host's thread: a batch as the worker receives it, each event id followed by its row's text. */
+export function idsAndRowsOf(entries: readonly QueuedEvent<RowText>[]): string[] {
+  const flat: string[] = [];
+  for (const { id, event } of entries) flat.push(id, event);
+  return flat;
 }
 
-/** Each row's JSON text up to its first value: `{"timestamp":`, then `,"user_id":`, … and last `,"event_id":`. */
-const KEYS = [...COLUMNS.map(([name]) => name), 'event_id'].map((name, i) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`);
-/** How each of a row's values, event id last, is written as JSON. */
-const ENCODERS: ReadonlyArray<(value: never) => string> = [...COLUMNS.map(([, , json]) => json ?? JSON.stringify), JSON.stringify];
-
-/** On the writer thread: the batch as the statement's one parameter. */
-export function documentOf(rows: readonly unknown[][]): string {
-  const parts: string[] = [];
-  for (const row of rows) {
-    let text = '';
-    for (let column = 0; column < KEYS.length; column++) text += KEYS[column] + ENCODERS[column]!(row[column] as never);
-    parts.push(`${text}}`);
-  }
-  return `[${parts.join(',')}]`;
+/** On the writer thread: the batch as the statement's one parameter, each row given its event id. */
+export function documentOf(idsAndRows: readonly string[]): string {
+  const rows: string[] = [];
+  for (let i = 0; i < idsAndRows.length; i += 2) rows.push(`{"event_id":${JSON.stringify(idsAndRows[i])},${idsAndRows[i + 1]!.slice(1)}`);
+  return `[${rows.join(',')}]`;
 }
 
 /** Told of every INSERT, which bypasses Sequelize's query hooks. */

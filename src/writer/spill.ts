@@ -46,7 +46,7 @@ export class SpillFile<E = AuditEvent> {
     private readonly logger: Logger,
     private readonly telemetry: Telemetry,
     /** An event as read back from a line (see EntryKind.revive). */
-    private readonly revive: (event: E) => E,
+    private readonly revive: (stored: unknown) => E,
   ) {
     OPEN_TOKENS.add(this.token);
   }
@@ -119,7 +119,7 @@ export class SpillFile<E = AuditEvent> {
     for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
       if (line === '') continue;
       try {
-        const { id, event } = JSON.parse(line) as QueuedEvent<E>;
+        const { id, event } = JSON.parse(line) as { id: string; event: unknown };
         batch.push({ id, event: this.revive(event) });
         bytes += line.length;
       } catch {

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresChain } from '../../src/integrity/postgres-chain.js';
 import { LOCK_KEYS } from '../../src/store/advisory-lock.js';
 import { newEventId } from '../../src/writer/event-id.js';
-import { CHAINED_INSERT, documentOf, rowOf } from '../../src/writer/postgres-fast-path.js';
+import { CHAINED_INSERT, documentOf, idsAndRowsOf } from '../../src/writer/postgres-fast-path.js';
+import { rowTextOf } from '../../src/writer/row-text.js';
 import { createTestDatabase, useTestDatabase } from '../support/database.js';
 import { asOwner, chainedTrail, event, select } from './support.js';
 
@@ -105,7 +106,9 @@ describe('a retried batch', () => {
   const chain = new PostgresChain({ signingKeyPem: undefined, checkpointEvery: { batches: 1, seconds: 1 } });
   const append = (entries: ReturnType<typeof entriesOf>) =>
     chain.append(client, async () => {
-      const [link] = (await client.query({ text: CHAINED_INSERT, values: [documentOf(entries.map(rowOf))], rowMode: 'array' })).rows as Array<[string, string]>;
+      const [link] = (
+        await client.query({ text: CHAINED_INSERT, values: [documentOf(idsAndRowsOf(entries.map(({ id, event }) => ({ id, event: rowTextOf(event) }))))], rowMode: 'array' })
+      ).rows as Array<[string, string]>;
       return link && { seq: Number(link[0]), hash: link[1] };
     });
   const entriesOf = (from: number, count: number) => Array.from({ length: count }, (_, i) => ({ id: newEventId(), event: event(from + i) }));

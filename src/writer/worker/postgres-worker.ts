@@ -25,7 +25,7 @@ const chain = settings.chain && new PostgresChain(settings.chain);
 port.on('message', (message: ToWorker) => {
   if (message.type === 'close') void pool.end().finally(() => port.close());
   else if (message.type === 'changes') void write(message.id, (client) => storeChanges(client, message.rows));
-  else void write(message.id, (client) => store(client, documentOf(message.rows)));
+  else void write(message.id, (client) => store(client, documentOf(message.idsAndRows)));
 });
 
 /** The rows alone, or (chain on) the rows and their chain link in one transaction. */

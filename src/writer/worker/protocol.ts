@@ -22,7 +22,8 @@ export interface WorkerSettings {
 }
 
 export type ToWorker =
-  | { readonly type: 'write'; readonly id: number; readonly rows: unknown[][] }
+  /** A batch of requests' rows: each event id, then its row's text (src/writer/row-text.ts). */
+  | { readonly type: 'write'; readonly id: number; readonly idsAndRows: string[] }
   /** A batch of model changes, for user_action_changes (src/changes/). */
   | { readonly type: 'changes'; readonly id: number; readonly rows: unknown[][] }
   | { readonly type: 'close' };

@@ -7,7 +7,8 @@ import { CHANGES_INSERT, changeRowOf } from '../../changes/postgres-insert.js';
 import { messageOf } from '../../errors.js';
 import type { Checkpoint } from '../../integrity/checkpoint.js';
 import type { Logger } from '../../logger.js';
-import { INSERT, rowOf, type QueryReport } from '../postgres-fast-path.js';
+import { idsAndRowsOf, INSERT, type QueryReport } from '../postgres-fast-path.js';
+import type { RowText } from '../row-text.js';
 import type { RowWriter } from '../row-writer.js';
 import { fromWire, type FromWorker, type ToWorker, type WorkerSettings } from './protocol.js';
 
@@ -22,7 +23,7 @@ interface Pending {
 const CLOSE_GRACE_MS = 5_000;
 
 /**
- * The host's side of the PostgreSQL worker: one `postMessage` per batch, each event as an array of plain values.
+ * The host's side of the PostgreSQL worker: one `postMessage` per batch, each event as its row's text.
  * A worker that crashes or is terminated fails its unanswered batches like a lost connection, so the
  * writer retries them (idempotent by event id) on a worker started afresh.
  */
@@ -43,16 +44,14 @@ export class WorkerRowWriter {
     this.worker ??= this.start();
   }
 
-  readonly write: RowWriter = (entries) => this.post('write', entries.map(rowOf));
+  readonly write: RowWriter<RowText> = (entries) => this.post({ type: 'write', id: ++this.lastId, idsAndRows: idsAndRowsOf(entries) });
 
   /** Model changes, to their own table (src/changes/). */
-  readonly writeChanges: RowWriter<ChangeEvent> = (entries) => this.post('changes', entries.map(changeRowOf));
+  readonly writeChanges: RowWriter<ChangeEvent> = (entries) => this.post({ type: 'changes', id: ++this.lastId, rows: entries.map(changeRowOf) });
 
-  private post(type: 'write' | 'changes', rows: unknown[][]): Promise<void> {
+  private post(message: Exclude<ToWorker, { type: 'close' }>): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const worker = this.worker ?? this.start();
-      const id = ++this.lastId;
-      const message: ToWorker = { type, id, rows };
       try {
         worker.postMessage(message);
       } catch (error) {
@@ -62,7 +61,7 @@ export class WorkerRowWriter {
       }
       // An idle worker must never keep the host process alive; one with a batch under way does.
       if (this.pending.size === 0) worker.ref();
-      this.pending.set(id, { statement: type === 'write' ? INSERT : CHANGES_INSERT, resolve, reject });
+      this.pending.set(message.id, { statement: message.type === 'write' ? INSERT : CHANGES_INSERT, resolve, reject });
     });
   }
 
