@@ -1,7 +1,6 @@
 // Writer throughput: `npm run bench:writer`. Prints rows/s for each way of inserting a batch into
 // PostgreSQL, the cost of exactly-once (event id + ON CONFLICT), and sustained rows/s from record() to
 // durable through the whole trail, on PostgreSQL (fast path) and on SQLite (portable path).
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { AuditEvent } from '../src/capture/event.js';
 import { createAuditTrail, type AuditTrailOptions } from '../src/index.js';
+import { event } from './bench-event.js';
 import { newEventId } from '../src/writer/event-id.js';
 import { documentOf, idsAndRowsOf, INSERT } from '../src/writer/postgres-fast-path.js';
 import { ROW_TEXT_COLUMNS, rowTextOf } from '../src/writer/row-text.js';
@@ -21,25 +21,6 @@ import { median } from './stats.js';
 const SERVER = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROWS = Number(process.env.BENCH_ROWS ?? 50_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-
-function event(i: number): AuditEvent {
-  return {
-    timestamp: new Date(),
-    userId: `user-${i % 97}`,
-    username: `someone-${i % 97}`,
-    userRoles: ['reader', 'get-authors'],
-    actionType: i % 3 === 0 ? 'POST' : 'GET',
-    resource: `/authors/${i % 1000}`,
-    outcome: 'success',
-    ipAddress: '203.0.113.7',
-    userAgent: 'Mozilla/5.0 (X11; Linux x86_64) bench/1.0',
-    requestId: randomUUID(), // as a request without X-Request-ID gets
-    requestData: JSON.stringify({ query: { page: '2' }, route: '/authors/:id', body: { name: 'Ada', password: '[REDACTED]', tags: ['a', 'b'] } }),
-    responseStatus: 200,
-    errorMessage: null,
-    durationMs: 3,
-  };
-}
 
 const entries = (count: number): QueuedEvent[] => Array.from({ length: count }, (_, i) => ({ id: newEventId(), event: event(i) }));
 

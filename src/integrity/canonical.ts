@@ -21,12 +21,13 @@ const POSTGRES_TEXT: Partial<Record<(typeof CANONICAL_COLUMNS)[number], string>>
 export const POSTGRES_CANONICAL_SELECT = CANONICAL_COLUMNS.map((name) => POSTGRES_TEXT[name] ?? `"${name}"::text`).join(', ');
 
 /**
- * A batch's digest computed by PostgreSQL, as BatchDigest computes it, over a relation `stored(id, line)`
- * whose `line` is POSTGRES_CANONICAL_LINE: array_to_json writes text arrays as JSON.stringify does (no
- * spaces, the same escapes). The writer lets the database hash the rows it has just inserted, in the
- * same statement; the verifier hashes in JavaScript and trusts no function of the database.
+ * A row's canonical line (without its newline) written by PostgreSQL: array_to_json writes a text array
+ * as JSON.stringify does (no spaces, the same escapes). Schema-qualified, so that no function on the
+ * search_path stands in for it. The writer hashes these lines in the database, in its INSERT; the
+ * verifier reads them (they cost PostgreSQL less to send than the 17 values) and hashes them itself.
  */
-export const POSTGRES_CANONICAL_LINE = `array_to_json(ARRAY[${POSTGRES_CANONICAL_SELECT}])::text`;
+export const POSTGRES_CANONICAL_LINE = `pg_catalog.array_to_json(ARRAY[${POSTGRES_CANONICAL_SELECT}])::text`;
+/** A batch's digest, as BatchDigest computes it, over a relation `stored(id, line)` of POSTGRES_CANONICAL_LINE. */
 export const POSTGRES_BATCH_DIGEST = `encode(sha256(convert_to(string_agg(line || E'\\n', '' ORDER BY id), 'UTF8')), 'hex')`;
 
 /** One row's line: the JSON array of its canonical values, then a newline. */
@@ -40,7 +41,12 @@ export class BatchDigest {
   count = 0;
 
   add(values: ReadonlyArray<string | null>): void {
-    this.hash.update(canonicalLine(values));
+    this.addLine(canonicalLine(values));
+  }
+
+  /** A line as canonicalLine() makes it, newline included. */
+  addLine(line: string): void {
+    this.hash.update(line);
     this.count++;
   }
 

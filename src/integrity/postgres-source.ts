@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import type { Sequelize } from 'sequelize';
-import { POSTGRES_CANONICAL_SELECT } from './canonical.js';
+import { POSTGRES_CANONICAL_LINE } from './canonical.js';
 import type { ChainLink } from './chain.js';
 import type { Checkpoint } from './checkpoint.js';
-import type { CanonicalRow, ChainSource } from './source.js';
+import type { ChainSource, StoredRow } from './source.js';
 
 interface ConnectionManager {
   getConnection(options: { type: 'read' | 'write' }): Promise<pg.Client>;
@@ -11,16 +11,24 @@ interface ConnectionManager {
 }
 
 /**
- * Runs `work` over one REPEATABLE READ snapshot of the primary, on a connection borrowed from
- * Sequelize's pool: rows and links committed together are seen together, and a writer still
- * appending is not. Rows come back as text arrays, with no parsing into objects.
+ * Runs `work` over one REPEATABLE READ snapshot of the primary, on two connections borrowed from
+ * Sequelize's pool, the second one importing the first one's snapshot: rows and links committed together
+ * are seen together, and a writer still appending is not. Pages of rows alternate between the two, so
+ * that two backends write them while this thread hashes. Rows come back as text arrays, with no parsing
+ * into objects.
  */
 export async function withPostgresSource<T>(sequelize: Sequelize, work: (source: ChainSource) => Promise<T>): Promise<T> {
   const manager = (sequelize as unknown as { connectionManager: ConnectionManager }).connectionManager;
-  const client = await manager.getConnection({ type: 'write' });
-  const select = async (text: string, values: unknown[] = []) => (await client.query({ text, values, rowMode: 'array' })).rows as Array<Array<string | null>>;
+  const clients: pg.Client[] = [];
+  const select = async (text: string, values: unknown[] = [], client = clients[0]!) => (await client.query({ text, values, rowMode: 'array' })).rows as Array<Array<string | null>>;
+  let pages = 0;
   try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    // A pool of one connection (the host's Sequelize may have one) reads every page on it.
+    const width = Math.min(2, sequelize.config.pool?.max ?? 2);
+    for (let i = 0; i < width; i++) clients.push(await manager.getConnection({ type: 'write' }));
+    await clients[0]!.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const [[snapshot]] = (await select('SELECT pg_export_snapshot()')) as [[string]];
+    for (const client of clients.slice(1)) await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${snapshot}'`);
     const result = await work({
       links: async (afterSeq, limit) => (await select(`SELECT ${LINK} FROM audit_chain WHERE seq > $1 ORDER BY audit_chain.seq LIMIT $2`, [afterSeq, limit])).map(toLink),
       linksByPlace: async (afterFirstId, reachingId, limit) =>
@@ -29,7 +37,11 @@ export async function withPostgresSource<T>(sequelize: Sequelize, work: (source:
         ),
       linkOfBatch: async (batch) => (await select(`SELECT ${LINK} FROM audit_chain WHERE batch = $1`, [batch])).map(toLink)[0],
       rows: (afterId, throughId) =>
-        select(`SELECT ${POSTGRES_CANONICAL_SELECT} FROM user_actions WHERE id > $1 AND id <= $2 ORDER BY user_actions.id`, [afterId, throughId]) as Promise<CanonicalRow[]>,
+        select(
+          `SELECT id::text, chain_seq::text, ${POSTGRES_CANONICAL_LINE} || E'\\n' FROM user_actions WHERE id > $1 AND id <= $2 ORDER BY user_actions.id`,
+          [afterId, throughId],
+          clients[pages++ % clients.length],
+        ) as unknown as Promise<StoredRow[]>,
       lastRowId: async () => Number((await select('SELECT coalesce(max(id), 0)::text FROM user_actions'))[0]![0]),
       checkpoints: async () =>
         (
@@ -38,13 +50,13 @@ export async function withPostgresSource<T>(sequelize: Sequelize, work: (source:
           )
         ).map(([seq, hash, signedAt, signature]): Checkpoint => ({ seq: Number(seq), hash: hash!, signedAt: signedAt!, signature: signature ?? null })),
     });
-    await client.query('COMMIT');
+    for (const client of clients) await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
+    for (const client of clients) await client.query('ROLLBACK').catch(() => {});
     throw error;
   } finally {
-    await manager.releaseConnection(client);
+    for (const client of clients) await manager.releaseConnection(client);
   }
 }
 

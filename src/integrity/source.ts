@@ -1,8 +1,8 @@
 import type { ChainLink } from './chain.js';
 import type { Checkpoint } from './checkpoint.js';
 
-/** A stored row as its canonical values (CANONICAL_COLUMNS order): `id` first, `chain_seq` last. */
-export type CanonicalRow = ReadonlyArray<string | null>;
+/** A stored row: its id, its `chain_seq` (null when unchained), and its canonical line without the newline. */
+export type StoredRow = readonly [id: string, chainSeq: string | null, line: string];
 
 /** What verify() reads, one bounded page at a time, from one consistent snapshot of the database. */
 export interface ChainSource {
@@ -15,8 +15,11 @@ export interface ChainSource {
   linksByPlace(afterFirstId: number, reachingId: number, limit: number): Promise<ChainLink[]>;
   /** The link whose rows carry `batch` in `chain_seq`, if any. */
   linkOfBatch(batch: number): Promise<ChainLink | undefined>;
-  /** Rows with `id` above `afterId` and at most `throughId`, ascending by id: a range, which the primary key serves. */
-  rows(afterId: number, throughId: number): Promise<CanonicalRow[]>;
+  /**
+   * Rows with `id` above `afterId` and at most `throughId`, ascending by id: a range, which the primary key
+   * serves. Two pages asked for at once are read side by side, on two connections.
+   */
+  rows(afterId: number, throughId: number): Promise<StoredRow[]>;
   /** The highest row id, 0 for none. */
   lastRowId(): Promise<number>;
   /** The checkpoints stored in the database. */

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { BatchDigest } from './canonical.js';
 import { GENESIS_HASH, linkHash, type ChainLink } from './chain.js';
 import { signatureHolds, type Checkpoint } from './checkpoint.js';
-import type { CanonicalRow, ChainSource } from './source.js';
+import type { ChainSource, StoredRow } from './source.js';
 
 /** What verify() found wrong, named as an auditor would: the first break in chain order. */
 export type FindingKind = 'modified' | 'deleted' | 'inserted' | 'broken_link' | 'bad_signature' | 'checkpoint_mismatch' | 'truncated';
@@ -203,20 +203,21 @@ class Verification {
     const lastId = ranged ? this.highId : await this.source.lastRowId();
     const startId = ranged ? this.lowId : 1;
     const rows = new RowWalk(this, this.source, startId, lastId);
-    const page = (afterId: number) => (afterId < lastId ? this.source.rows(afterId, Math.min(afterId + ROW_PAGE, lastId)) : undefined);
-    // The next page is asked for before this one is hashed, so the database and the hashing overlap.
+    // Two pages are asked for ahead of the one being hashed: the database writes them side by side meanwhile.
+    const ahead: Array<Promise<StoredRow[]>> = [];
     let afterId = startId - 1;
-    let next = page(afterId);
+    const askAhead = () => {
+      for (; ahead.length < 2 && afterId < lastId; afterId += ROW_PAGE) ahead.push(this.source.rows(afterId, Math.min(afterId + ROW_PAGE, lastId)));
+    };
     try {
-      while (next) {
-        const batch = await next;
-        afterId += ROW_PAGE;
-        next = page(afterId);
-        for (const row of batch) await rows.add(row);
+      for (askAhead(); ahead.length > 0;) {
+        const page = await ahead.shift()!;
+        askAhead();
+        for (const row of page) await rows.add(row);
         this.options.onProgress?.({ rows: this.rows, links: this.links });
       }
     } finally {
-      await next?.catch(() => {}); // a page asked for ahead of a finding
+      await Promise.all(ahead.map((pending) => pending.catch(() => {}))); // pages asked for ahead of a finding
     }
     await rows.end();
   }
@@ -282,21 +283,20 @@ class RowWalk {
     this.previousId = startId - 1;
   }
 
-  async add(row: CanonicalRow): Promise<void> {
-    const id = Number(row[0]);
+  async add([idText, chainSeq, line]: StoredRow): Promise<void> {
+    const id = Number(idText);
     await this.openUntil(id);
     if (id > this.closesAt) this.closeBefore(id);
     if (id > this.previousId + 1) this.hole(this.previousId + 1, id - 1);
     this.previousId = id;
-    const chainSeq = row.at(-1);
-    if (chainSeq === null || chainSeq === undefined) {
+    if (chainSeq === null) {
       if (this.latest) fail('inserted', `row ${id} has no chain_seq but comes after chained rows`, { rowId: id, seq: this.latest.seq });
       this.verification.unchained++;
       return;
     }
     const batch = this.open.get(Number(chainSeq));
     if (!batch) return this.misplaced(id, Number(chainSeq));
-    batch.digest.add(row);
+    batch.digest.addLine(line);
     if (batch.judged) this.verification.rows++;
   }
 
