@@ -118,12 +118,7 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
   const { integrity } = config;
   const chain = integrity && { signingKeyPem: integrity.signingKeyPem, checkpointEvery: integrity.checkpointEvery };
   const rowWorker = postgres
-    ? new WorkerRowWriter(
-        workerSettings(database.sequelize, config.writeConcurrency, chain, config.mode !== 'strict'),
-        queryMonitor.report,
-        logger,
-        integrity ? integrity.onCheckpoint : undefined,
-      )
+    ? new WorkerRowWriter(workerSettings(database.sequelize, config.writeConcurrency, chain), queryMonitor.report, logger, integrity ? integrity.onCheckpoint : undefined)
     : undefined;
   /** One kind of row's writer: its own queue and spill directory, the same durability. */
   function writerOf<E>(kind: EntryKind<E>, writeWith: (store: Store) => RowWriter<E>, spillDir: string, strict: boolean): Writer<E> {

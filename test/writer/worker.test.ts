@@ -1,12 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { getPriority, tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
 import { Sequelize } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditTrail } from '../../src/index.js';
-import { WRITER_NICE_STEPS } from '../../src/writer/worker/yield-to-host.js';
 import { missingAndDuplicated, startAuditedApp } from '../support/audited-app.js';
 import { useTestDatabase } from '../support/database.js';
 import { startLoad } from '../support/load.js';
@@ -119,28 +118,6 @@ describe('the PostgreSQL writer thread', () => {
     } finally {
       await trail.close();
       await host.close();
-    }
-  });
-
-  it.runIf(process.platform === 'linux')("W83 runs below the host thread's priority, so the host wins a contended core", async () => {
-    const nices = () =>
-      readdirSync('/proc/self/task').map((thread) => {
-        // The fields after the command name, which is in parentheses and may hold spaces: nice is field 19.
-        const stat = readFileSync(`/proc/self/task/${thread}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-      });
-    const host = getPriority();
-    const lowered = Math.min(19, host + WRITER_NICE_STEPS);
-    expect(nices().filter((nice) => nice === lowered)).toEqual([]);
-    const trail = createAuditTrail({ database: database.url, logger: false });
-    try {
-      await trail.ready();
-      // The thread starts at ready() and lowers itself once its module has loaded.
-      for (let waited = 0; !nices().includes(lowered) && waited < 10_000; waited += 50) await sleep(50);
-      expect(nices().filter((nice) => nice === lowered)).toHaveLength(1);
-      expect(getPriority()).toBe(host);
-    } finally {
-      await trail.close();
     }
   });
 });

@@ -9,11 +9,9 @@ import { isDataError } from '../data-error.js';
 import { CHANGES_INSERT, changesDocumentOf } from '../../changes/postgres-insert.js';
 import { CHAINED_INSERT, documentOf, INSERT, WRITE_TIMEOUT_MS } from '../postgres-fast-path.js';
 import { toWire, type FromWorker, type ToWorker, type WorkerSettings } from './protocol.js';
-import { yieldToHost } from './yield-to-host.js';
 
 const port = parentPort!;
 const settings = workerData as WorkerSettings;
-if (settings.yieldsToHost) yieldToHost();
 const pool = new pg.Pool({
   ...(settings.connection as pg.PoolConfig),
   max: settings.maxConnections,

@@ -19,8 +19,6 @@ export interface WorkerSettings {
   readonly maxConnections: number;
   /** The tamper-evidence chain's settings; false when it is off (the default). */
   readonly chain: ChainSettings | false;
-  /** Whether the thread runs below the host's priority (yield-to-host.ts): not in strict mode, where responses wait for it. */
-  readonly yieldsToHost: boolean;
 }
 
 export type ToWorker =

@@ -17,7 +17,7 @@ const PASSED_ON = ['ssl', 'application_name', 'options', 'statement_timeout', 'c
  * The worker connects as the trail's Sequelize does, whether the trail opened it from a URL or the host
  * lent its own: the same server (the write replica, under replication), user, database and driver options.
  */
-export function workerSettings(sequelize: Sequelize, maxConnections: number, chain: ChainSettings | false, yieldsToHost: boolean): WorkerSettings {
+export function workerSettings(sequelize: Sequelize, maxConnections: number, chain: ChainSettings | false): WorkerSettings {
   const config = sequelize.config as SequelizeConnection & {
     replication?: false | { write?: SequelizeConnection };
     dialectOptions?: Record<string, unknown>;
@@ -33,5 +33,5 @@ export function workerSettings(sequelize: Sequelize, maxConnections: number, cha
     database: target.database,
     ...passedOn,
   };
-  return { connection, maxConnections, chain, yieldsToHost };
+  return { connection, maxConnections, chain };
 }
