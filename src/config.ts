@@ -11,6 +11,7 @@ import { OVERFLOW_POLICIES, type OverflowPolicy } from './writer/overflow.js';
 export type { OverflowPolicy } from './writer/overflow.js';
 export type WriteMode = 'default' | 'strict';
 import { resolveRetention, type RetentionConfig, type RetentionOptions } from './query/retention.js';
+import { resolvePartitioning, type PartitioningConfig, type PartitioningOptions } from './partitions/options.js';
 import { resolveIntegrity, type IntegrityConfig, type IntegrityOptions } from './integrity/options.js';
 
 export interface PoolOptions {
@@ -66,6 +67,11 @@ export interface AuditTrailOptions {
   /** Prune rows older than `olderThan` every `every` (default `1h`), one instance at a time. Default: keep everything. */
   retention?: RetentionOptions;
   /**
+   * Range-partition user_actions and user_action_changes on "timestamp" (PostgreSQL), so that retention
+   * drops whole partitions. Off by default. See docs/partitioning.md.
+   */
+  partitioning?: PartitioningOptions;
+  /**
    * The tamper-evidence chain over every stored batch (PostgreSQL): `true` or options turn it on. Off by
    * default while it costs the writer about half its throughput. See docs/integrity.md.
    */
@@ -95,6 +101,7 @@ export interface AuditTrailConfig {
   readonly logger: Logger;
   readonly slowQueryMs: number;
   readonly retention: RetentionConfig | undefined;
+  readonly partitioning: PartitioningConfig | undefined;
   readonly integrity: IntegrityConfig | false;
 }
 
@@ -141,6 +148,7 @@ export const TRAIL_OPTIONS = optionNames<AuditTrailOptions>({
   logger: true,
   slowQueryMs: true,
   retention: true,
+  partitioning: true,
   integrity: true,
 });
 const POOL_OPTIONS = optionNames<PoolOptions>({ max: true, min: true, acquireMs: true, idleMs: true });
@@ -180,6 +188,7 @@ export function resolveConfig(options: AuditTrailOptions = {}, env: NodeJS.Proce
     logger,
     slowQueryMs: requireCount('slowQueryMs', options.slowQueryMs ?? DEFAULTS.slowQueryMs, 0),
     retention: resolveRetention(options.retention),
+    partitioning: resolvePartitioning(options.partitioning),
     integrity: resolveIntegrity(options.integrity),
   });
 }

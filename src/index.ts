@@ -22,6 +22,7 @@ export type { TimeArgument } from './query/time.js';
 export type { Bucket } from './query/buckets.js';
 export type { PruneOptions, PruneResult } from './query/prune.js';
 export type { RetentionOptions } from './query/retention.js';
+export type { PartitioningOptions } from './partitions/options.js';
 export type { IntegrityOptions } from './integrity/options.js';
 export type { Checkpoint } from './integrity/checkpoint.js';
 export type { VerifyOptions, VerifyReport, Finding, FindingKind } from './integrity/verify.js';

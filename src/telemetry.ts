@@ -29,6 +29,8 @@ export interface TelemetryEvents {
   ws_row: [{ action: string; outcome: Outcome }];
   /** An audited WebSocket connection opened or closed. */
   ws_connection: [{ open: boolean }];
+  /** Rows a partitioned table's default partition held at the retention task's last round, before it moved them out. */
+  partition_strays: [{ table: string; rows: number }];
   /** close() has finished; listeners detach here. */
   closed: [];
 }

@@ -7,6 +7,7 @@ import { portableChanges } from './changes/change-model.js';
 import { InFlightRequests } from './capture/in-flight.js';
 import { messageOf } from './errors.js';
 import { resolveConfig, type AuditTrailConfig, type AuditTrailOptions } from './config.js';
+import { AuditTrailError } from './errors.js';
 import { monitorQueries } from './metrics/query-monitor.js';
 import { readerOf, type TrailReader } from './query/reader.js';
 import { startRetention } from './query/retention.js';
@@ -85,7 +86,13 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
   const database = openDatabase(config);
   const models = defineModels(database.sequelize);
   const stopping = new AbortController();
-  const prepare = () => migrateToLatest(database.sequelize, logger, config.migrationLockTimeoutMs).then((): Store => ({ sequelize: database.sequelize, models }));
+  if (config.partitioning && database.sequelize.getDialect() !== 'postgres') {
+    throw new AuditTrailError('invalid_option', 'partitioning needs PostgreSQL; this trail writes to SQLite. See docs/partitioning.md.');
+  }
+  const prepare = async (): Promise<Store> => {
+    await migrateToLatest(database.sequelize, logger, config.migrationLockTimeoutMs, config.partitioning);
+    return { sequelize: database.sequelize, models };
+  };
   const readiness = new Readiness({
     first: connectWithRetry(database, config, stopping.signal).then(prepare),
     attempt: () => database.sequelize.authenticate({ logging: false }).then(prepare),
@@ -168,7 +175,8 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
   let closing: Promise<void> | undefined;
   // Prune's checkpoint at the chain's new start is signed with the trail's key, unless the caller passes another.
   const signingKey = integrity ? integrity.signingKeyPem : undefined;
-  const retention = config.retention && startRetention(started, config.retention, logger, signingKey);
+  const { retention: pruning, partitioning } = config;
+  const retention = (pruning || partitioning) && startRetention(started, { retention: pruning, partitioning, telemetry }, logger, signingKey);
   const reader = readerOf(started);
 
   const trail: AuditTrail = {

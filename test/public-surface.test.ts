@@ -37,6 +37,7 @@ const CORE_TYPES = [
   'MetricsRouteOptions',
   'Outcome',
   'OverflowPolicy',
+  'PartitioningOptions',
   'PoolOptions',
   'PruneOptions',
   'PruneResult',

@@ -5,10 +5,10 @@ import type { ChangeEvent } from './change-event.js';
 const NAMES = ['change_id', 'event_id', 'request_id', 'timestamp', 'user_id', 'username', 'model', 'table_name', 'record_id', 'operation', 'changes'];
 const LIST = NAMES.join(', ');
 
-/** Like the user_actions statement: one JSON array of rows per batch; a change id already stored is skipped. */
+/** Like the user_actions statement: one JSON array of rows per batch; a change id already stored is skipped (by its unique key, partitioned or not). */
 export const CHANGES_INSERT = `INSERT INTO user_action_changes (${LIST})
 SELECT ${LIST} FROM json_populate_recordset(NULL::user_action_changes, $1::json)
-ON CONFLICT (change_id) DO NOTHING`;
+ON CONFLICT DO NOTHING`;
 
 /** On the host's thread: plain values, which structured cloning copies cheaply. */
 export function changeRowOf({ id, event: e }: QueuedEvent<ChangeEvent>): unknown[] {

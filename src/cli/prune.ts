@@ -22,7 +22,7 @@ export async function runPruneCommand(store: Store, values: CliValues, { out }: 
   const cutoff = result.cutoff.toISOString();
   out(
     result.wouldDelete === undefined
-      ? `deleted ${result.deleted} audit row(s) and ${result.deletedChanges} change row(s) older than ${cutoff}`
+      ? `deleted ${result.deleted} audit row(s) and ${result.deletedChanges} change row(s)${result.partitionsDropped > 0 ? `, and dropped ${result.partitionsDropped} partition(s),` : ''} older than ${cutoff}`
       : `dry run: would delete ${result.wouldDelete} audit row(s) and ${result.wouldDeleteChanges ?? 0} change row(s) older than ${cutoff}`,
   );
   return 0;

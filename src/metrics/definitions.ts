@@ -39,6 +39,11 @@ export function defineMetrics(client: PromClientModule, registry: Registry, queu
     wsRows: counter('ws_audit_rows_total', 'WebSocket audit rows recorded (messages, connects, disconnects, refusals), by action and outcome.', ['action', 'outcome']),
     wsReplyDuration: histogram('ws_reply_duration_seconds', 'Time from an inbound WebSocket message to the reply that answered it, by action.', ['action'], HTTP_BUCKETS),
     wsConnections: gauge('ws_connections_open', 'Audited WebSocket connections currently open.', []),
+    partitionStrays: gauge(
+      'audit_partition_default_rows',
+      "Rows a partitioned table's default partition held at the last retention round, before they were moved into partitions of their own.",
+      ['table'],
+    ),
     countCache: counter('pagination_count_cache_total', 'Pagination count cache lookups, by result.', ['result']),
   };
 }

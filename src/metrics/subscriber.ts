@@ -77,6 +77,7 @@ function listenersFor({ metrics, routeLabel, actionLabel }: Publication): Listen
     events_spilled: ({ count }) => metrics.auditSpilled.inc(count),
     events_replayed: ({ count }) => metrics.auditReplayed.inc(count),
     count_cache: ({ result }) => metrics.countCache.inc({ result }),
+    partition_strays: ({ table, rows }) => metrics.partitionStrays.set({ table }, rows),
     ws_message: ({ action }) => metrics.wsMessages.inc({ action: actionLabel(action) }),
     ws_reply: ({ action, durationSeconds }) => metrics.wsReplyDuration.observe({ action: actionLabel(action) }, durationSeconds),
     ws_row: ({ action, outcome }) => metrics.wsRows.inc({ action: actionLabel(action), outcome }),

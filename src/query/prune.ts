@@ -4,6 +4,7 @@ import { PRUNE_DOOR_TABLE, PRUNE_SETTING } from '../../migrations/7d1b3e9f0a62_p
 import { AuditTrailError } from '../errors.js';
 import { signingKeyPem } from '../integrity/options.js';
 import { chainPrune } from '../integrity/prune-chain.js';
+import { dropPartitionsBefore } from '../partitions/drop.js';
 import type { Store } from '../store/store.js';
 import { toInstant, type TimeArgument } from './time.js';
 
@@ -30,10 +31,12 @@ export interface PruneOptions {
 }
 
 export interface PruneResult {
-  /** `user_actions` rows deleted. */
+  /** `user_actions` rows deleted one by one (those of dropped partitions are not counted). */
   deleted: number;
   /** `user_action_changes` rows (docs/changes.md) deleted: the same cut-off applies to them. */
   deletedChanges: number;
+  /** Whole partitions dropped, of both tables, when they are partitioned (docs/partitioning.md); 0 otherwise. */
+  partitionsDropped: number;
   /** Rows before this moment were (or, in a dry run, would be) deleted. */
   cutoff: Date;
   /** Dry runs only: how many `user_actions` rows a real run would delete now. */
@@ -52,7 +55,9 @@ type ByAge = (typeof BY_AGE)[keyof typeof BY_AGE];
 /**
  * Deletes old rows in bounded batches, each in its own transaction through the prune door that the
  * append-only triggers leave: a transaction-local setting on PostgreSQL, a door row on SQLite.
- * New rows are never blocked: a batch locks only the old rows it deletes.
+ * New rows are never blocked: a batch locks only the old rows it deletes. On a partitioned table,
+ * partitions wholly before the cut-off are dropped instead, and only the one that straddles it is
+ * pruned row by row.
  */
 export async function prune(store: Store, options: PruneOptions): Promise<PruneResult> {
   if (options?.olderThan === undefined) throw new AuditTrailError('invalid_query', 'prune needs olderThan, such as { olderThan: "365d" }.');
@@ -70,11 +75,19 @@ export async function prune(store: Store, options: PruneOptions): Promise<PruneR
       : undefined;
   if (options.dryRun) {
     const unchained = await countOld(sequelize, BY_AGE.requests, cutoff);
-    return { deleted: 0, deletedChanges: 0, cutoff, wouldDelete: unchained + ((await chain?.count()) ?? 0), wouldDeleteChanges: await countOld(sequelize, BY_AGE.changes, cutoff) };
+    return {
+      deleted: 0,
+      deletedChanges: 0,
+      partitionsDropped: 0,
+      cutoff,
+      wouldDelete: unchained + ((await chain?.count()) ?? 0),
+      wouldDeleteChanges: await countOld(sequelize, BY_AGE.changes, cutoff),
+    };
   }
   const chained = (await chain?.run(batchSize, options.signal)) ?? 0;
+  const partitionsDropped = sequelize.getDialect() === 'postgres' ? await dropPartitionsBefore(sequelize, cutoff, options.signal) : 0;
   const deleted = chained + (await deleteOld(sequelize, BY_AGE.requests, cutoff, batchSize, options.signal));
-  return { deleted, deletedChanges: await deleteOld(sequelize, BY_AGE.changes, cutoff, batchSize, options.signal), cutoff };
+  return { deleted, deletedChanges: await deleteOld(sequelize, BY_AGE.changes, cutoff, batchSize, options.signal), partitionsDropped, cutoff };
 }
 
 async function countOld(sequelize: Sequelize, { table, where }: ByAge, cutoff: Date): Promise<number> {
@@ -115,7 +128,8 @@ async function deleteBatch(sequelize: Sequelize, transaction: Transaction, { tab
   const oldRows = `SELECT id FROM ${table} WHERE ${where} LIMIT :batchSize`;
   await openDoor(sequelize, transaction);
   if (sequelize.getDialect() === 'postgres') {
-    const [row] = await select(`WITH gone AS (DELETE FROM ${table} WHERE id IN (${oldRows}) RETURNING 1) SELECT count(*) AS deleted FROM gone`);
+    // The outer bound on "timestamp" lets a partitioned table's DELETE read only the partitions before the cut-off.
+    const [row] = await select(`WITH gone AS (DELETE FROM ${table} WHERE id IN (${oldRows}) AND "timestamp" < :cutoff RETURNING 1) SELECT count(*) AS deleted FROM gone`);
     return Number(row?.deleted ?? 0);
   }
   await sequelize.query(`DELETE FROM ${table} WHERE id IN (${oldRows})`, { transaction, replacements: { cutoff, batchSize } });

@@ -2,9 +2,12 @@ import { AuditTrailError, messageOf } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { optionNames, requireKnownOptions } from '../option-keys.js';
 import { ifAdvisoryLockFree, LOCK_KEYS } from '../store/advisory-lock.js';
+import { maintainPartitions } from '../partitions/maintain.js';
+import type { PartitioningConfig } from '../partitions/options.js';
 import { claimRound } from '../store/job-round.js';
 import type { Store } from '../store/store.js';
 import { MIN_PRUNE_AGE_MS, prune } from './prune.js';
+import type { Telemetry } from '../telemetry.js';
 import { durationMs } from './time.js';
 
 export interface RetentionOptions {
@@ -43,13 +46,24 @@ export function resolveRetention(options: RetentionOptions | undefined): Retenti
  * of it, so that the claimer's own next round, which a timer may fire a hair early, is never refused.
  */
 const ROUND_SHARE = 0.9;
+/** How often partitions are kept up when partitioning is on and retention is not. */
+const DEFAULT_EVERY_MS = 3_600_000;
+
+/** What the retention task does each round: prune, keep partitions up, or both. */
+export interface RetentionJobs {
+  readonly retention: RetentionConfig | undefined;
+  readonly partitioning: PartitioningConfig | undefined;
+  readonly telemetry?: Telemetry;
+}
 
 /**
- * Prunes now and then every `everyMs`, inside the app. Several instances may run it, their timers in or
+ * Prunes, and keeps partitions made ahead (src/partitions/), now and then every `everyMs`, inside the app. Several instances may run it, their timers in or
  * out of step: the advisory lock keeps two from pruning at once, and the round each claims in the
  * database keeps a later one from pruning again in the same round. The timer never keeps the process alive.
  */
-export function startRetention(store: () => Promise<Store>, retention: RetentionConfig, logger: Logger, signingKey?: string): { stop(): Promise<void> } {
+export function startRetention(store: () => Promise<Store>, jobs: RetentionJobs, logger: Logger, signingKey?: string): { stop(): Promise<void> } {
+  const { retention, partitioning, telemetry } = jobs;
+  const everyMs = retention?.everyMs ?? DEFAULT_EVERY_MS;
   const stopping = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -59,22 +73,28 @@ export function startRetention(store: () => Promise<Store>, retention: Retention
       const opened = await store();
       let claimed = false;
       const ran = await ifAdvisoryLockFree(opened.sequelize, LOCK_KEYS.retention, async () => {
-        claimed = await claimRound(opened.sequelize, 'retention', retention.everyMs * ROUND_SHARE);
+        claimed = await claimRound(opened.sequelize, 'retention', everyMs * ROUND_SHARE);
         if (!claimed) return;
         logger.debug('retention: this instance runs the round');
-        const { deleted, deletedChanges, cutoff } = await prune(opened, { olderThan: retention.olderThan, signal: stopping.signal, signingKey });
-        if (deleted + deletedChanges > 0) logger.info(`retention: pruned ${deleted} audit row(s) and ${deletedChanges} change row(s) older than ${cutoff.toISOString()}`);
+        if (partitioning) await maintainPartitions(opened.sequelize, partitioning, { logger, telemetry });
+        if (!retention) return;
+        const { deleted, deletedChanges, partitionsDropped, cutoff } = await prune(opened, { olderThan: retention.olderThan, signal: stopping.signal, signingKey });
+        if (deleted + deletedChanges + partitionsDropped > 0) {
+          logger.info(
+            `retention: pruned ${deleted} audit row(s) and ${deletedChanges} change row(s), and dropped ${partitionsDropped} partition(s), older than ${cutoff.toISOString()}`,
+          );
+        }
       });
       if (!ran || !claimed) logger.debug('retention: another instance runs this round; skipped');
     } catch (error) {
-      logger.error(`retention: pruning audit rows failed: ${messageOf(error)}`);
+      logger.error(`retention: ${partitioning ? 'partition upkeep or ' : ''}pruning audit rows failed: ${messageOf(error)}`);
     }
   };
   const schedule = (delayMs: number) => {
     timer = setTimeout(() => {
       running = round().finally(() => {
         running = undefined;
-        if (!stopping.signal.aborted) schedule(retention.everyMs);
+        if (!stopping.signal.aborted) schedule(everyMs);
       });
     }, delayMs);
     timer.unref();

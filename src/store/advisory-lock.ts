@@ -2,7 +2,7 @@ import type { Sequelize } from 'sequelize';
 import type { Logger } from '../logger.js';
 
 /** Fixed keys in the advisory-lock space; arbitrary, but stable across releases. */
-export const LOCK_KEYS = Object.freeze({ migrations: 0x61756474, retention: 0x61756475, chain: 0x61756476 });
+export const LOCK_KEYS = Object.freeze({ migrations: 0x61756474, retention: 0x61756475, chain: 0x61756476, partitions: 0x61756477 });
 
 export interface LockOptions {
   readonly key: number;

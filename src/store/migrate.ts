@@ -3,6 +3,9 @@ import type { Sequelize } from 'sequelize';
 import { MIGRATIONS, type MigrationContext } from '../../migrations/index.js';
 import { AuditTrailError, messageOf } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { partitionTables } from '../partitions/convert.js';
+import { maintainPartitions } from '../partitions/maintain.js';
+import type { PartitioningConfig } from '../partitions/options.js';
 import { LOCK_KEYS, withAdvisoryLock } from './advisory-lock.js';
 
 /** Our own history table, so we never mix with a host's sequelize-cli `SequelizeMeta`. */
@@ -35,13 +38,21 @@ export function createMigrator(sequelize: Sequelize, logger: Logger): Migrator {
   });
 }
 
-/** Brings the schema up to date, one instance at a time. Resolves to the names it applied. */
-export async function migrateToLatest(sequelize: Sequelize, logger: Logger, lockTimeoutMs: number): Promise<string[]> {
+/**
+ * Brings the schema up to date, one instance at a time, and partitions the trail tables when asked
+ * (once; docs/partitioning.md). Resolves to the names of the migrations it applied.
+ */
+export async function migrateToLatest(sequelize: Sequelize, logger: Logger, lockTimeoutMs: number, partitioning?: PartitioningConfig): Promise<string[]> {
   const migrator = createMigrator(sequelize, logger);
   try {
-    return await withAdvisoryLock(sequelize, { key: LOCK_KEYS.migrations, purpose: 'migrations', timeoutMs: lockTimeoutMs, logger }, async () =>
-      (await migrator.up()).map((migration) => migration.name),
-    );
+    return await withAdvisoryLock(sequelize, { key: LOCK_KEYS.migrations, purpose: 'migrations', timeoutMs: lockTimeoutMs, logger }, async () => {
+      const applied = (await migrator.up()).map((migration) => migration.name);
+      if (partitioning) {
+        await partitionTables(sequelize, partitioning, logger);
+        await maintainPartitions(sequelize, partitioning, { logger });
+      }
+      return applied;
+    });
   } catch (error) {
     throw new AuditTrailError('migration_failed', `migrating the audit-trail schema failed: ${messageOf(error)}`, {
       cause: error,

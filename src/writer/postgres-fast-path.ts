@@ -8,11 +8,13 @@ const NAMES = ROW_TEXT_COLUMNS.join(', ');
  * One statement and one parameter per batch, whatever its size: a JSON array of rows that PostgreSQL
  * expands into rows of the table's own type. Each row is the text record() made (row-text.ts), so the
  * writer thread only joins them; bench/writer.ts measured this against unnest arrays, COPY and
- * bulkCreate. COPY cannot skip rows already stored.
+ * bulkCreate. COPY cannot skip rows already stored. The conflict names no index: the unique key is
+ * (event_id) on a plain table and (event_id, "timestamp") on a partitioned one, and a retried or
+ * replayed event carries its first timestamp, so either key finds it.
  */
 export const INSERT = `INSERT INTO user_actions (${NAMES}, event_id)
 SELECT ${NAMES}, event_id FROM json_populate_recordset(NULL::user_actions, $1::json)
-ON CONFLICT (event_id) DO NOTHING`;
+ON CONFLICT DO NOTHING`;
 
 /**
  * The same with the chain on, in one statement and so one transaction: the rows carry a batch number
@@ -25,7 +27,7 @@ export const CHAINED_INSERT = `WITH batch AS (SELECT nextval('audit_chain_batch_
 stored AS (
   INSERT INTO user_actions (${NAMES}, event_id, chain_seq)
   SELECT ${NAMES}, event_id, (SELECT batch FROM batch) FROM json_populate_recordset(NULL::user_actions, $1::json)
-  ON CONFLICT (event_id) DO NOTHING
+  ON CONFLICT DO NOTHING
   RETURNING id, ${POSTGRES_CANONICAL_LINE} AS line),
 digest AS (SELECT count(*) AS row_count, min(id) AS first_id, max(id) AS last_id, ${POSTGRES_BATCH_DIGEST} AS digest FROM stored)
 SELECT link.seq::text, link.hash FROM batch, digest, audit_trail_chain_append(batch.batch, digest.row_count, digest.first_id, digest.last_id, digest.digest) AS link`;

@@ -20,4 +20,5 @@ export const PUBLISHED = {
   ws_audit_rows_total: 'counter',
   ws_reply_duration_seconds: 'histogram',
   ws_connections_open: 'gauge',
+  audit_partition_default_rows: 'gauge',
 } as const;
