@@ -1,14 +1,19 @@
+import { chainedInsert } from '../integrity/chained-insert.js';
 import type { QueuedEvent } from '../writer/queue.js';
 import type { ChangeEvent } from './change-event.js';
+import { CHANGE_COLUMNS } from './change-columns.js';
 
 /** The columns in the order the host's thread hands them to the writer thread. */
-const NAMES = ['change_id', 'event_id', 'request_id', 'timestamp', 'user_id', 'username', 'model', 'table_name', 'record_id', 'operation', 'changes'];
+const NAMES: readonly string[] = CHANGE_COLUMNS;
 const LIST = NAMES.join(', ');
 
 /** Like the user_actions statement: one JSON array of rows per batch; a change id already stored is skipped (by its unique key, partitioned or not). */
 export const CHANGES_INSERT = `INSERT INTO user_action_changes (${LIST})
 SELECT ${LIST} FROM json_populate_recordset(NULL::user_action_changes, $1::json)
 ON CONFLICT DO NOTHING`;
+
+/** The same with the chain on: the batch's new rows and their link, in one statement (src/integrity/chained-insert.ts). */
+export const CHANGES_CHAINED_INSERT = chainedInsert('user_action_changes', LIST);
 
 /** On the host's thread: plain values, which structured cloning copies cheaply. */
 export function changeRowOf({ id, event: e }: QueuedEvent<ChangeEvent>): unknown[] {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Sequelize } from 'sequelize';
-import { POSTGRES_CANONICAL_LINE } from './canonical.js';
+import { POSTGRES_CANONICAL_LINE, type ChainedTable } from './canonical.js';
 import type { ChainLink } from './chain.js';
 import type { Checkpoint } from './checkpoint.js';
 import type { ChainSource, StoredRow } from './source.js';
@@ -31,18 +31,23 @@ export async function withPostgresSource<T>(sequelize: Sequelize, work: (source:
     for (const client of clients.slice(1)) await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${snapshot}'`);
     const result = await work({
       links: async (afterSeq, limit) => (await select(`SELECT ${LINK} FROM audit_chain WHERE seq > $1 ORDER BY audit_chain.seq LIMIT $2`, [afterSeq, limit])).map(toLink),
-      linksByPlace: async (afterFirstId, reachingId, limit) =>
-        (await select(`SELECT ${LINK} FROM audit_chain WHERE first_id > $1 AND last_id >= $2 ORDER BY audit_chain.first_id LIMIT $3`, [afterFirstId, reachingId, limit])).map(
-          toLink,
-        ),
+      linksByPlace: async (table, afterFirstId, reachingId, limit) =>
+        (
+          await select(`SELECT ${LINK} FROM audit_chain WHERE row_table = $1 AND first_id > $2 AND last_id >= $3 ORDER BY audit_chain.first_id LIMIT $4`, [
+            table,
+            afterFirstId,
+            reachingId,
+            limit,
+          ])
+        ).map(toLink),
       linkOfBatch: async (batch) => (await select(`SELECT ${LINK} FROM audit_chain WHERE batch = $1`, [batch])).map(toLink)[0],
-      rows: (afterId, throughId) =>
+      rows: (table, afterId, throughId) =>
         select(
-          `SELECT id::text, chain_seq::text, ${POSTGRES_CANONICAL_LINE} || E'\\n' FROM user_actions WHERE id > $1 AND id <= $2 ORDER BY user_actions.id`,
+          `SELECT id::text, chain_seq::text, ${POSTGRES_CANONICAL_LINE[table]} || E'\\n' FROM ${table} WHERE id > $1 AND id <= $2 ORDER BY ${table}.id`,
           [afterId, throughId],
           clients[pages++ % clients.length],
         ) as unknown as Promise<StoredRow[]>,
-      lastRowId: async () => Number((await select('SELECT coalesce(max(id), 0)::text FROM user_actions'))[0]![0]),
+      lastRowId: async (table) => Number((await select(`SELECT coalesce(max(id), 0)::text FROM ${table}`))[0]![0]),
       checkpoints: async () =>
         (
           await select(
@@ -60,12 +65,13 @@ export async function withPostgresSource<T>(sequelize: Sequelize, work: (source:
   }
 }
 
-const LINK = 'seq::text, batch::text, row_count::text, digest, prev_hash, hash, first_id::text, last_id::text';
+const LINK = 'seq::text, batch::text, row_table, row_count::text, digest, prev_hash, hash, first_id::text, last_id::text';
 
-function toLink([seq, batch, rowCount, digest, prevHash, hash, firstId, lastId]: Array<string | null>): ChainLink {
+function toLink([seq, batch, table, rowCount, digest, prevHash, hash, firstId, lastId]: Array<string | null>): ChainLink {
   return {
     seq: Number(seq),
     batch: Number(batch),
+    table: table as ChainedTable,
     rowCount: Number(rowCount),
     digest: digest!,
     prevHash: prevHash!,

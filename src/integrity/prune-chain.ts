@@ -1,17 +1,24 @@
 import { createPrivateKey } from 'node:crypto';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import type { ChainedTable } from './canonical.js';
 import { checkpointInsert, signCheckpoint } from './checkpoint.js';
+
+/** Rows of each chained table. */
+type PerTable = Record<ChainedTable, number>;
 
 /** The chain's part of a prune: whole batches only, each step leaving a checkpoint where the chain now starts. */
 export interface ChainPrune {
   /** Rows in the batches a prune would delete now. */
-  count(): Promise<number>;
+  count(): Promise<PerTable>;
   /**
-   * Deletes the oldest whole batches stored before the cut-off, about `batchSize` rows per transaction,
-   * and resolves to how many rows went. The newest batch always stays, so the chain keeps a start.
+   * Deletes the oldest whole batches stored before the cut-off, of either table, about `batchSize` rows
+   * per transaction, and resolves to how many rows went. The newest batch always stays, so the chain
+   * keeps a start.
    */
-  run(batchSize: number, signal: AbortSignal | undefined): Promise<number>;
+  run(batchSize: number, signal: AbortSignal | undefined): Promise<PerTable>;
 }
+
+const TABLES: readonly ChainedTable[] = ['user_actions', 'user_action_changes'];
 
 /**
  * A batch is old when its link was written before the cut-off: its rows were recorded earlier still.
@@ -28,11 +35,16 @@ export function chainPrune(sequelize: Sequelize, cutoff: Date, signingKeyPem: st
 
   return {
     async count() {
-      const row = await one<{ rows: string | null }>(`SELECT sum(row_count) AS rows FROM audit_chain WHERE seq <= (${lastOld})`);
-      return Number(row?.rows ?? 0);
+      const counted = { user_actions: 0, user_action_changes: 0 };
+      const sums = await sequelize.query<{ row_table: ChainedTable; rows: string }>(
+        `SELECT row_table, sum(row_count) AS rows FROM audit_chain WHERE seq <= (${lastOld}) GROUP BY row_table`,
+        { type: QueryTypes.SELECT, replacements: { cutoff } },
+      );
+      for (const { row_table, rows } of sums) counted[row_table] = Number(rows);
+      return counted;
     },
     async run(batchSize, signal) {
-      let deleted = 0;
+      const deleted = { user_actions: 0, user_action_changes: 0 };
       while (!signal?.aborted) {
         const step = await sequelize.transaction(async (transaction) => {
           const span = await one<{ first: string | null; last: string | null }>(
@@ -47,21 +59,28 @@ export function chainPrune(sequelize: Sequelize, cutoff: Date, signingKeyPem: st
           const start = await one<{ hash: string }>('SELECT hash FROM audit_chain WHERE seq = :seq', transaction, { seq: last + 1 });
           await openDoor(transaction);
           await sequelize.query(checkpointInsert(signCheckpoint(last + 1, start!.hash, key)), { transaction });
-          const gone = await one<{ deleted: string }>(
-            `WITH span AS (SELECT min(first_id) AS low, max(last_id) AS high FROM audit_chain WHERE seq BETWEEN :first AND :last),
-             gone AS (DELETE FROM user_actions WHERE id BETWEEN (SELECT low FROM span) AND (SELECT high FROM span) AND chain_seq IN (SELECT batch FROM audit_chain WHERE seq BETWEEN :first AND :last) RETURNING 1)
-             SELECT count(*) AS deleted FROM gone`,
-            transaction,
-            { first, last },
-          );
+          const gone = { user_actions: 0, user_action_changes: 0 };
+          for (const table of TABLES) gone[table] = await deleteRows(table, transaction, first, last);
           await sequelize.query('DELETE FROM audit_chain WHERE seq BETWEEN :first AND :last', { transaction, replacements: { first, last } });
           await sequelize.query('DELETE FROM audit_checkpoints WHERE seq <= :last', { transaction, replacements: { last } });
-          return Number(gone?.deleted ?? 0);
+          return gone;
         });
         if (step === undefined) break;
-        deleted += step;
+        for (const table of TABLES) deleted[table] += step[table];
       }
       return deleted;
     },
   };
+
+  /** The rows of `table` in the batches of links first–last: within their span of ids, by their batch numbers. */
+  async function deleteRows(table: ChainedTable, transaction: Transaction, first: number, last: number): Promise<number> {
+    const gone = await one<{ deleted: string }>(
+      `WITH span AS (SELECT min(first_id) AS low, max(last_id) AS high FROM audit_chain WHERE row_table = :table AND seq BETWEEN :first AND :last),
+       gone AS (DELETE FROM ${table} WHERE id BETWEEN (SELECT low FROM span) AND (SELECT high FROM span) AND chain_seq IN (SELECT batch FROM audit_chain WHERE row_table = :table AND seq BETWEEN :first AND :last) RETURNING 1)
+       SELECT count(*) AS deleted FROM gone`,
+      transaction,
+      { first, last, table },
+    );
+    return Number(gone?.deleted ?? 0);
+  }
 }

@@ -1,3 +1,4 @@
+import type { ChainedTable } from './canonical.js';
 import type { ChainLink } from './chain.js';
 import type { Checkpoint } from './checkpoint.js';
 
@@ -9,19 +10,20 @@ export interface ChainSource {
   /** Links with `seq` above `afterSeq`, ascending. */
   links(afterSeq: number, limit: number): Promise<ChainLink[]>;
   /**
-   * Links by where their rows start: `first_id` above `afterFirstId`, and `last_id` at least `reachingId`,
-   * ascending by `first_id`. Batches stored at once interleave their ids, so this is not seq order.
+   * The links of `table`'s batches by where their rows start: `first_id` above `afterFirstId`, and `last_id`
+   * at least `reachingId`, ascending by `first_id`. Batches stored at once interleave their ids, so this is
+   * not seq order.
    */
-  linksByPlace(afterFirstId: number, reachingId: number, limit: number): Promise<ChainLink[]>;
-  /** The link whose rows carry `batch` in `chain_seq`, if any. */
+  linksByPlace(table: ChainedTable, afterFirstId: number, reachingId: number, limit: number): Promise<ChainLink[]>;
+  /** The link whose rows carry `batch` in `chain_seq`, if any, whichever table they are in. */
   linkOfBatch(batch: number): Promise<ChainLink | undefined>;
   /**
-   * Rows with `id` above `afterId` and at most `throughId`, ascending by id: a range, which the primary key
-   * serves. Two pages asked for at once are read side by side, on two connections.
+   * `table`'s rows with `id` above `afterId` and at most `throughId`, ascending by id: a range, which the
+   * primary key serves. Two pages asked for at once are read side by side, on two connections.
    */
-  rows(afterId: number, throughId: number): Promise<StoredRow[]>;
-  /** The highest row id, 0 for none. */
-  lastRowId(): Promise<number>;
+  rows(table: ChainedTable, afterId: number, throughId: number): Promise<StoredRow[]>;
+  /** `table`'s highest row id, 0 for none. */
+  lastRowId(table: ChainedTable): Promise<number>;
   /** The checkpoints stored in the database. */
   checkpoints(): Promise<Checkpoint[]>;
 }

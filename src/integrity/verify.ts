@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { BatchDigest } from './canonical.js';
+import { BatchDigest, type ChainedTable } from './canonical.js';
 import { GENESIS_HASH, linkHash, type ChainLink } from './chain.js';
 import { signatureHolds, type Checkpoint } from './checkpoint.js';
 import type { ChainSource, StoredRow } from './source.js';
@@ -12,8 +12,9 @@ export interface Finding {
   readonly kind: FindingKind;
   /** The chain link (batch) where it was found. */
   readonly seq?: number;
-  /** The row, when one can be named. */
+  /** The row, when one can be named, and (for a batch's rows or a row) the table it is in. */
   readonly rowId?: number;
+  readonly table?: ChainedTable;
   readonly message: string;
 }
 
@@ -56,14 +57,14 @@ class Tampered extends Error {
   }
 }
 
-const fail = (kind: FindingKind, message: string, at: { seq?: number; rowId?: number } = {}): never => {
+const fail = (kind: FindingKind, message: string, at: { seq?: number; rowId?: number; table?: ChainedTable } = {}): never => {
   throw new Tampered({ kind, ...at, message });
 };
 
 /**
  * Recomputes the chain from the stored rows and links, in bounded memory, and stops at the first break:
- * first the links in seq order (each one's hash, its predecessor's, the checkpoints), then the rows in id
- * order against their batches' digests. docs/integrity.md describes what each finding means.
+ * first the links in seq order (each one's hash, its predecessor's, the checkpoints), then each chained
+ * table's rows in id order against their batches' digests. docs/integrity.md describes what each finding means.
  */
 export async function verifyChain(source: ChainSource, options: VerifyOptions = {}): Promise<VerifyReport> {
   const started = performance.now();
@@ -109,9 +110,11 @@ class Verification {
   signaturesChecked = 0;
   first: ChainLink | undefined;
   last: ChainLink | undefined;
-  /** The span of ids the verified links' rows lie in. */
-  private lowId = Infinity;
-  private highId = 0;
+  /** Per table, the span of ids the verified links' rows lie in. */
+  readonly spans: Record<ChainedTable, { low: number; high: number }> = {
+    user_actions: { low: Infinity, high: 0 },
+    user_action_changes: { low: Infinity, high: 0 },
+  };
   private readonly publicKey: KeyObject | undefined;
   private readonly bySeq = new Map<number, Array<Checkpoint & { readonly external: boolean }>>();
 
@@ -172,14 +175,15 @@ class Verification {
 
   private check(link: ChainLink, prevHash: string): void {
     if (link.prevHash !== prevHash) fail('broken_link', `link ${link.seq}'s prev_hash is not link ${link.seq - 1}'s hash`, { seq: link.seq });
-    if (linkHash(link.prevHash, link.seq, link.rowCount, link.digest) !== link.hash)
+    if (linkHash(link.prevHash, link.seq, link.rowCount, link.digest, link.table) !== link.hash)
       fail('broken_link', `link ${link.seq} was edited: its hash does not match its contents`, { seq: link.seq });
     for (const checkpoint of this.bySeq.get(link.seq) ?? []) this.checkpoint(checkpoint, link);
     this.bySeq.delete(link.seq);
     this.last = link;
     this.links++;
-    this.lowId = Math.min(this.lowId, link.firstId);
-    this.highId = Math.max(this.highId, link.lastId);
+    const span = this.spans[link.table] ?? fail('broken_link', `link ${link.seq} names ${link.table}, which the chain does not cover`, { seq: link.seq });
+    span.low = Math.min(span.low, link.firstId);
+    span.high = Math.max(span.high, link.lastId);
   }
 
   /** A checkpoint past the last link: the chain's tail was cut. */
@@ -193,21 +197,27 @@ class Verification {
     }
   }
 
-  /**
-   * The rows in id order, each one hashed into its batch's digest. A batch is open from where its rows
-   * start to where they end (first_id–last_id); batches stored at once are open together.
-   */
+  /** Each chained table's rows, user_actions first. */
   private async walkRows(): Promise<void> {
+    for (const table of Object.keys(this.spans) as ChainedTable[]) await this.walkTable(table);
+  }
+
+  /**
+   * A table's rows in id order, each one hashed into its batch's digest. A batch is open from where its
+   * rows start to where they end (first_id–last_id); batches stored at once are open together.
+   */
+  private async walkTable(table: ChainedTable): Promise<void> {
     const ranged = this.options.fromSeq !== undefined || this.options.toSeq !== undefined;
-    if (ranged && !this.first) return;
-    const lastId = ranged ? this.highId : await this.source.lastRowId();
-    const startId = ranged ? this.lowId : 1;
-    const rows = new RowWalk(this, this.source, startId, lastId);
+    const span = this.spans[table];
+    if (ranged && span.high === 0) return;
+    const lastId = ranged ? span.high : await this.source.lastRowId(table);
+    const startId = ranged ? span.low : 1;
+    const rows = new RowWalk(this, this.source, table, startId, lastId);
     // Two pages are asked for ahead of the one being hashed: the database writes them side by side meanwhile.
     const ahead: Array<Promise<StoredRow[]>> = [];
     let afterId = startId - 1;
     const askAhead = () => {
-      for (; ahead.length < 2 && afterId < lastId; afterId += ROW_PAGE) ahead.push(this.source.rows(afterId, Math.min(afterId + ROW_PAGE, lastId)));
+      for (; ahead.length < 2 && afterId < lastId; afterId += ROW_PAGE) ahead.push(this.source.rows(table, afterId, Math.min(afterId + ROW_PAGE, lastId)));
     };
     try {
       for (askAhead(); ahead.length > 0;) {
@@ -227,13 +237,13 @@ class Verification {
     if (!batch.judged) return;
     const { link, digest } = batch;
     const found = digest.count;
-    const span = `batch ${link.seq} (ids ${link.firstId}–${link.lastId})`;
+    const span = `batch ${link.seq} (${link.table === 'user_actions' ? '' : `${link.table} `}ids ${link.firstId}–${link.lastId})`;
     if (found < link.rowCount) {
       const rowId = batch.gap ?? link.firstId;
-      fail('deleted', `${span}: ${link.rowCount - found} of its ${link.rowCount} rows are missing, first id ${rowId}`, { seq: link.seq, rowId });
+      fail('deleted', `${span}: ${link.rowCount - found} of its ${link.rowCount} rows are missing, first id ${rowId}`, { seq: link.seq, rowId, table: link.table });
     }
-    if (found > link.rowCount) fail('inserted', `${span}: ${found} rows carry its batch number, ${link.rowCount} were chained`, { seq: link.seq });
-    if (digest.hex() !== link.digest) fail('modified', `${span}: a row's stored content differs from what was chained`, { seq: link.seq });
+    if (found > link.rowCount) fail('inserted', `${span}: ${found} rows carry its batch number, ${link.rowCount} were chained`, { seq: link.seq, table: link.table });
+    if (digest.hex() !== link.digest) fail('modified', `${span}: a row's stored content differs from what was chained`, { seq: link.seq, table: link.table });
   }
 
   isJudged(link: ChainLink): boolean {
@@ -277,6 +287,7 @@ class RowWalk {
   constructor(
     private readonly verification: Verification,
     private readonly source: ChainSource,
+    private readonly table: ChainedTable,
     private readonly startId: number,
     private readonly lastId: number,
   ) {
@@ -290,7 +301,7 @@ class RowWalk {
     if (id > this.previousId + 1) this.hole(this.previousId + 1, id - 1);
     this.previousId = id;
     if (chainSeq === null) {
-      if (this.latest) fail('inserted', `row ${id} has no chain_seq but comes after chained rows`, { rowId: id, seq: this.latest.seq });
+      if (this.latest) fail('inserted', `${this.rowName(id)} has no chain_seq but comes after chained rows`, { rowId: id, seq: this.latest.seq, table: this.table });
       this.verification.unchained++;
       return;
     }
@@ -303,7 +314,7 @@ class RowWalk {
   async end(): Promise<void> {
     this.closeBefore(Infinity);
     // Links whose rows are all gone: their span was never reached.
-    for (let link = await this.nextLink(); link && link.firstId <= Math.max(this.lastId, this.verification.last?.lastId ?? 0); link = await this.nextLink()) {
+    for (let link = await this.nextLink(); link && link.firstId <= Math.max(this.lastId, this.verification.spans[this.table].high); link = await this.nextLink()) {
       this.verification.judge(this.opened(link));
     }
   }
@@ -347,13 +358,17 @@ class RowWalk {
   /** A row whose chain_seq names no batch stored around it: forged, or its batch's link is gone. */
   private async misplaced(id: number, batch: number): Promise<never> {
     const link = await this.source.linkOfBatch(batch);
-    if (!link) return fail('broken_link', `row ${id} belongs to batch number ${batch}, but no link chains it`, { rowId: id });
-    return fail('inserted', `row ${id} claims batch ${link.seq}, whose rows lie at ids ${link.firstId}–${link.lastId}`, { rowId: id, seq: link.seq });
+    if (!link) return fail('broken_link', `${this.rowName(id)} belongs to batch number ${batch}, but no link chains it`, { rowId: id, table: this.table });
+    return fail('inserted', `${this.rowName(id)} claims batch ${link.seq}, whose rows lie at ${link.table} ids ${link.firstId}–${link.lastId}`, { rowId: id, seq: link.seq, table: this.table });
+  }
+
+  private rowName(id: number): string {
+    return this.table === 'user_actions' ? `row ${id}` : `${this.table} row ${id}`;
   }
 
   private async peekLink(): Promise<ChainLink | undefined> {
     if (this.nextPending === this.pending.length && !this.linksDone) {
-      this.pending = await this.source.linksByPlace(this.afterFirstId, this.startId, LINK_PAGE);
+      this.pending = await this.source.linksByPlace(this.table, this.afterFirstId, this.startId, LINK_PAGE);
       this.nextPending = 0;
       this.linksDone = this.pending.length < LINK_PAGE;
       this.afterFirstId = this.pending.at(-1)?.firstId ?? this.afterFirstId;

@@ -6,15 +6,15 @@ const DROP_LOCK_TIMEOUT_MS = 5_000;
 
 /**
  * Drops the partitions of each trail table that end at or before the cut-off, all at once, and resolves
- * to how many went. A partition of user_actions that may hold rows of the tamper-evidence chain stays,
- * for the chain's own prune to take row by row: the chain's oldest batch begins at its `first_id`, and
- * ids only grow.
+ * to how many went. A partition that may hold rows of the tamper-evidence chain stays, for the chain's
+ * own prune to take row by row: the table's oldest chained batch begins at its `first_id`, and ids only
+ * grow.
  */
 export async function dropPartitionsBefore(sequelize: Sequelize, cutoff: Date, signal: AbortSignal | undefined): Promise<number> {
   const droppable: string[] = [];
   for (const table of PARTITIONED_TABLES) {
     if (!(await isPartitioned(sequelize, table))) continue;
-    const chainStart = table === 'user_actions' ? await firstChainedId(sequelize) : null;
+    const chainStart = await firstChainedId(sequelize, table);
     for (const { name, to } of await partitionsOf(sequelize, table)) {
       if (to === null || to > cutoff) break;
       if (chainStart !== null) {
@@ -33,7 +33,10 @@ export async function dropPartitionsBefore(sequelize: Sequelize, cutoff: Date, s
   return droppable.length;
 }
 
-async function firstChainedId(sequelize: Sequelize): Promise<number | null> {
-  const [{ first } = { first: null }] = await sequelize.query<{ first: string | null }>('SELECT min(first_id) AS first FROM audit_chain', { type: QueryTypes.SELECT });
+async function firstChainedId(sequelize: Sequelize, table: string): Promise<number | null> {
+  const [{ first } = { first: null }] = await sequelize.query<{ first: string | null }>('SELECT min(first_id) AS first FROM audit_chain WHERE row_table = :table', {
+    type: QueryTypes.SELECT,
+    replacements: { table },
+  });
   return first === null ? null : Number(first);
 }

@@ -45,10 +45,10 @@ export interface PruneResult {
   wouldDeleteChanges?: number;
 }
 
-/** What goes by age, batch by batch: unchained request rows (the chain's go whole, below), and change rows. */
+/** What goes by age, batch by batch: unchained rows (the chain's go whole, below). */
 const BY_AGE = {
   requests: { table: 'user_actions', where: '"timestamp" < :cutoff AND chain_seq IS NULL' },
-  changes: { table: 'user_action_changes', where: '"timestamp" < :cutoff' },
+  changes: { table: 'user_action_changes', where: '"timestamp" < :cutoff AND chain_seq IS NULL' },
 } as const;
 type ByAge = (typeof BY_AGE)[keyof typeof BY_AGE];
 
@@ -74,20 +74,21 @@ export async function prune(store: Store, options: PruneOptions): Promise<PruneR
       ? chainPrune(sequelize, cutoff, options.signingKey && signingKeyPem(options.signingKey), (transaction) => openDoor(sequelize, transaction))
       : undefined;
   if (options.dryRun) {
-    const unchained = await countOld(sequelize, BY_AGE.requests, cutoff);
+    const chained = await chain?.count();
     return {
       deleted: 0,
       deletedChanges: 0,
       partitionsDropped: 0,
       cutoff,
-      wouldDelete: unchained + ((await chain?.count()) ?? 0),
-      wouldDeleteChanges: await countOld(sequelize, BY_AGE.changes, cutoff),
+      wouldDelete: (await countOld(sequelize, BY_AGE.requests, cutoff)) + (chained?.user_actions ?? 0),
+      wouldDeleteChanges: (await countOld(sequelize, BY_AGE.changes, cutoff)) + (chained?.user_action_changes ?? 0),
     };
   }
-  const chained = (await chain?.run(batchSize, options.signal)) ?? 0;
+  const chained = await chain?.run(batchSize, options.signal);
   const partitionsDropped = sequelize.getDialect() === 'postgres' ? await dropPartitionsBefore(sequelize, cutoff, options.signal) : 0;
-  const deleted = chained + (await deleteOld(sequelize, BY_AGE.requests, cutoff, batchSize, options.signal));
-  return { deleted, deletedChanges: await deleteOld(sequelize, BY_AGE.changes, cutoff, batchSize, options.signal), partitionsDropped, cutoff };
+  const deleted = (chained?.user_actions ?? 0) + (await deleteOld(sequelize, BY_AGE.requests, cutoff, batchSize, options.signal));
+  const deletedChanges = (chained?.user_action_changes ?? 0) + (await deleteOld(sequelize, BY_AGE.changes, cutoff, batchSize, options.signal));
+  return { deleted, deletedChanges, partitionsDropped, cutoff };
 }
 
 async function countOld(sequelize: Sequelize, { table, where }: ByAge, cutoff: Date): Promise<number> {

@@ -1,4 +1,4 @@
-import { POSTGRES_BATCH_DIGEST, POSTGRES_CANONICAL_LINE } from '../integrity/canonical.js';
+import { chainedInsert } from '../integrity/chained-insert.js';
 import type { QueuedEvent } from './queue.js';
 import { ROW_TEXT_COLUMNS, type RowText } from './row-text.js';
 
@@ -16,21 +16,8 @@ export const INSERT = `INSERT INTO user_actions (${NAMES}, event_id)
 SELECT ${NAMES}, event_id FROM json_populate_recordset(NULL::user_actions, $1::json)
 ON CONFLICT DO NOTHING`;
 
-/**
- * The same with the chain on, in one statement and so one transaction: the rows carry a batch number
- * from a sequence in `chain_seq`, PostgreSQL hashes exactly the rows this statement inserted, and
- * audit_trail_chain_append (migration c4d8a2e61f97) takes the chain's lock only to append their link,
- * so that batches insert side by side. It returns the link's seq and hash, or no row when every row
- * was already stored (a retried batch): no link over zero rows.
- */
-export const CHAINED_INSERT = `WITH batch AS (SELECT nextval('audit_chain_batch_seq') AS batch),
-stored AS (
-  INSERT INTO user_actions (${NAMES}, event_id, chain_seq)
-  SELECT ${NAMES}, event_id, (SELECT batch FROM batch) FROM json_populate_recordset(NULL::user_actions, $1::json)
-  ON CONFLICT DO NOTHING
-  RETURNING id, ${POSTGRES_CANONICAL_LINE} AS line),
-digest AS (SELECT count(*) AS row_count, min(id) AS first_id, max(id) AS last_id, ${POSTGRES_BATCH_DIGEST} AS digest FROM stored)
-SELECT link.seq::text, link.hash FROM batch, digest, audit_trail_chain_append(batch.batch, digest.row_count, digest.first_id, digest.last_id, digest.digest) AS link`;
+/** The same with the chain on: the batch's new rows and their link, in one statement (src/integrity/chained-insert.ts). */
+export const CHAINED_INSERT = chainedInsert('user_actions', `${NAMES}, event_id`);
 
 /** A write that hangs (a silent network cut) must end, so that the batch can be retried or spilled. */
 export const WRITE_TIMEOUT_MS = 15_000;

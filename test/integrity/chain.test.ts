@@ -60,7 +60,7 @@ describe('the chain on PostgreSQL', () => {
       await trail.flush();
       const rows = await select<Record<string, string | null>>(
         database.url,
-        `SELECT ${POSTGRES_CANONICAL_LINE} AS line, ARRAY[${POSTGRES_CANONICAL_SELECT}] AS values FROM user_actions WHERE request_id LIKE 'awkward-%'`,
+        `SELECT ${POSTGRES_CANONICAL_LINE.user_actions} AS line, ARRAY[${POSTGRES_CANONICAL_SELECT.user_actions}] AS values FROM user_actions WHERE request_id LIKE 'awkward-%'`,
       );
       expect(rows).toHaveLength(awkward.length);
       for (const row of rows) expect(`${row.line}\n`).toBe(canonicalLine(row.values as unknown as string[]));

@@ -49,7 +49,9 @@ describe('canonical form, links and checkpoints', () => {
     expect(digest.count).toBe(2);
     const hex = digest.hex();
     expect(hex).toMatch(/^[0-9a-f]{64}$/);
-    expect(linkHash(GENESIS_HASH, 1, 2, hex)).not.toBe(linkHash(GENESIS_HASH, 1, 3, hex));
+    expect(linkHash(GENESIS_HASH, 1, 2, hex, 'user_actions')).not.toBe(linkHash(GENESIS_HASH, 1, 3, hex, 'user_actions'));
+    // A change batch's link names its table: the same rows' link cannot pass for the other table's.
+    expect(linkHash(GENESIS_HASH, 1, 2, hex, 'user_action_changes')).not.toBe(linkHash(GENESIS_HASH, 1, 2, hex, 'user_actions'));
   });
 
   it('O04 a checkpoint verifies with the public key only, and not once any field changes', () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { AuditEvent } from '../../src/capture/event.js';
+import type { ChangeEvent } from '../../src/changes/change-event.js';
 import { createAuditTrail, type AuditTrailOptions } from '../../src/index.js';
 
 export const KEYS = generateKeyPairSync('ed25519');
@@ -26,6 +27,21 @@ export function event(i: number, requestId = `req-${i}`): AuditEvent {
     responseStatus: 200,
     errorMessage: null,
     durationMs: 3,
+  };
+}
+
+export function change(i: number): ChangeEvent {
+  return {
+    timestamp: new Date(),
+    eventId: null,
+    requestId: `req-${i}`,
+    userId: `user-${i % 7}`,
+    username: `someone-${i % 7}`,
+    model: 'Invoice',
+    tableName: 'Invoices',
+    recordId: String(i),
+    operation: 'update',
+    changes: JSON.stringify({ amount: [i, i + 1], note: ['', 'é "quoted"'] }),
   };
 }
 
@@ -57,18 +73,16 @@ export async function writeEvents(url: string, count: number, options: AuditTrai
   }
 }
 
+const PROTECTED = ['user_actions', 'user_action_changes', 'audit_chain', 'audit_checkpoints'];
+
 /** Runs statements as the database owner would, the append-only triggers switched off around them. */
 export async function asOwner(url: string, statements: string[]): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query('ALTER TABLE user_actions DISABLE TRIGGER user_actions_append_only');
-    await client.query('ALTER TABLE audit_chain DISABLE TRIGGER audit_chain_append_only');
-    await client.query('ALTER TABLE audit_checkpoints DISABLE TRIGGER audit_checkpoints_append_only');
+    for (const table of PROTECTED) await client.query(`ALTER TABLE ${table} DISABLE TRIGGER ${table}_append_only`);
     for (const sql of statements) await client.query(sql);
-    await client.query('ALTER TABLE user_actions ENABLE TRIGGER user_actions_append_only');
-    await client.query('ALTER TABLE audit_chain ENABLE TRIGGER audit_chain_append_only');
-    await client.query('ALTER TABLE audit_checkpoints ENABLE TRIGGER audit_checkpoints_append_only');
+    for (const table of PROTECTED) await client.query(`ALTER TABLE ${table} ENABLE TRIGGER ${table}_append_only`);
   } finally {
     await client.end();
   }

@@ -124,7 +124,7 @@ async function rehash(url: string): Promise<void> {
   const pg = (await import('pg')).default;
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const rows = (await client.query({ text: `SELECT ${POSTGRES_CANONICAL_SELECT} FROM user_actions ORDER BY user_actions.id`, rowMode: 'array' })).rows as string[][];
+  const rows = (await client.query({ text: `SELECT ${POSTGRES_CANONICAL_SELECT.user_actions} FROM user_actions ORDER BY user_actions.id`, rowMode: 'array' })).rows as string[][];
   const batches = new Map((await client.query<{ seq: string; batch: string }>('SELECT seq, batch FROM audit_chain')).rows.map((link) => [Number(link.seq), link.batch]));
   await client.end();
   const statements: string[] = [];
@@ -133,7 +133,7 @@ async function rehash(url: string): Promise<void> {
     const digest = new BatchDigest();
     for (const row of rows.filter((r) => r.at(-1) === batches.get(seq))) digest.add(row);
     const hex = digest.hex();
-    const hash = linkHash(prev, seq, digest.count, hex);
+    const hash = linkHash(prev, seq, digest.count, hex, 'user_actions');
     statements.push(`UPDATE audit_chain SET digest = '${hex}', prev_hash = '${prev}', hash = '${hash}' WHERE seq = ${seq}`);
     prev = hash;
   }

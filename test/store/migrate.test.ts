@@ -18,7 +18,7 @@ afterAll(() => sequelize.close());
 describe('migration list', () => {
   it('has unique revision ids, each carried in the migration name', () => {
     const ids = MIGRATIONS.map((m) => m.name.split('_')[0]);
-    expect(ids).toEqual(['94cef3eb6eae', 'b857e3e16921', '2c5e8f1a9d34', '7d1b3e9f0a62', 'e6f1c3a8b207', '5b2e9d7c41f3', '3f8a6c2d19e4', 'a41c7e2b9d58', 'c4d8a2e61f97']);
+    expect(ids).toEqual(['94cef3eb6eae', 'b857e3e16921', '2c5e8f1a9d34', '7d1b3e9f0a62', 'e6f1c3a8b207', '5b2e9d7c41f3', '3f8a6c2d19e4', 'a41c7e2b9d58', 'c4d8a2e61f97', '8b3f1d6e2a95']);
     expect(new Set(MIGRATIONS.map((m) => m.name)).size).toBe(MIGRATIONS.length);
   });
 
@@ -36,7 +36,7 @@ describe('migrations on PostgreSQL', () => {
     const migrator = createMigrator(sequelize, silentLogger);
     expect(await migrateToLatest(sequelize, silentLogger, 10_000)).toEqual(MIGRATIONS.map((m) => m.name));
     const first = await catalogSnapshot(sequelize);
-    expect(first.columns.length).toBe(47); // user_actions 17, author 2, audit_chain 9, audit_checkpoints 5, user_action_changes 12, audit_trail_rounds 2
+    expect(first.columns.length).toBe(49); // user_actions 17, author 2, audit_chain 10, audit_checkpoints 5, user_action_changes 13, audit_trail_rounds 2
     expect(first.triggers).toHaveLength(8); // the append-only triggers of user_actions, audit_chain, audit_checkpoints and user_action_changes, on UPDATE and on DELETE
     expect(first.functions).toHaveLength(3); // two trigger functions and audit_trail_chain_append
 

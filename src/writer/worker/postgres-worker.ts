@@ -6,7 +6,7 @@ import pg from 'pg';
 import type { Checkpoint } from '../../integrity/checkpoint.js';
 import { PostgresChain } from '../../integrity/postgres-chain.js';
 import { isDataError } from '../data-error.js';
-import { CHANGES_INSERT, changesDocumentOf } from '../../changes/postgres-insert.js';
+import { CHANGES_CHAINED_INSERT, CHANGES_INSERT, changesDocumentOf } from '../../changes/postgres-insert.js';
 import { CHAINED_INSERT, documentOf, INSERT, WRITE_TIMEOUT_MS } from '../postgres-fast-path.js';
 import { toWire, type FromWorker, type ToWorker, type WorkerSettings } from './protocol.js';
 
@@ -24,23 +24,19 @@ const chain = settings.chain && new PostgresChain(settings.chain);
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'close') void pool.end().finally(() => port.close());
-  else if (message.type === 'changes') void write(message.id, (client) => storeChanges(client, message.rows));
-  else void write(message.id, (client) => store(client, documentOf(message.idsAndRows)));
+  // Model changes (src/changes/) go to their own table, in the same chain.
+  else if (message.type === 'changes') void write(message.id, (client) => store(client, CHANGES_INSERT, CHANGES_CHAINED_INSERT, changesDocumentOf(message.rows)));
+  else void write(message.id, (client) => store(client, INSERT, CHAINED_INSERT, documentOf(message.idsAndRows)));
 });
 
-/** The rows alone, or (chain on) the rows and their chain link in one transaction. */
-function store(client: pg.PoolClient, document: string): Promise<Checkpoint | undefined> {
-  if (!chain) return client.query({ text: INSERT, values: [document], query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig).then(() => undefined);
+/** A batch's one statement: the rows alone (`plain`, chain off), or (`chained`) the rows and their chain link in one transaction. */
+function store(client: pg.PoolClient, plain: string, chained: string, document: string): Promise<Checkpoint | undefined> {
+  if (!chain) return client.query({ text: plain, values: [document], query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig).then(() => undefined);
   return chain.append(client, async () => {
-    const inserted = await client.query({ text: CHAINED_INSERT, values: [document], rowMode: 'array', query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig);
+    const inserted = await client.query({ text: chained, values: [document], rowMode: 'array', query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig);
     const link = inserted.rows[0] as [string, string] | undefined;
     return link && { seq: Number(link[0]), hash: link[1] };
   });
-}
-
-/** Model changes (src/changes/): their own table, outside the chain. */
-function storeChanges(client: pg.PoolClient, rows: unknown[][]): Promise<undefined> {
-  return client.query({ text: CHANGES_INSERT, values: [changesDocumentOf(rows)], query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig).then(() => undefined);
 }
 
 /** `run` builds the statement's parameter inside the try: a value it cannot encode fails that batch, as a data error. */
