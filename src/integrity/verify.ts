@@ -359,7 +359,11 @@ class RowWalk {
   private async misplaced(id: number, batch: number): Promise<never> {
     const link = await this.source.linkOfBatch(batch);
     if (!link) return fail('broken_link', `${this.rowName(id)} belongs to batch number ${batch}, but no link chains it`, { rowId: id, table: this.table });
-    return fail('inserted', `${this.rowName(id)} claims batch ${link.seq}, whose rows lie at ${link.table} ids ${link.firstId}–${link.lastId}`, { rowId: id, seq: link.seq, table: this.table });
+    return fail('inserted', `${this.rowName(id)} claims batch ${link.seq}, whose rows lie at ${link.table} ids ${link.firstId}–${link.lastId}`, {
+      rowId: id,
+      seq: link.seq,
+      table: this.table,
+    });
   }
 
   private rowName(id: number): string {

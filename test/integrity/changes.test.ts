@@ -180,7 +180,7 @@ describe('a retried change batch', () => {
 });
 
 describe('prune and chained change rows', () => {
-  it('CP01 deletes whole batches of both tables, keeps the newest, counts change rows apart, and leaves a chain that verifies', async () => {
+  it('P02 deletes whole batches of both tables, keeps the newest, counts change rows apart, and leaves a chain that verifies', async () => {
     const exported: Checkpoint[] = [];
     const integrity = { signingKey: PRIVATE_PEM, checkpointEvery: { batches: 3 }, onCheckpoint: (c: Checkpoint) => void exported.push(c) };
     const url = await mixedTrail({ integrity });

@@ -18,7 +18,18 @@ afterAll(() => sequelize.close());
 describe('migration list', () => {
   it('has unique revision ids, each carried in the migration name', () => {
     const ids = MIGRATIONS.map((m) => m.name.split('_')[0]);
-    expect(ids).toEqual(['94cef3eb6eae', 'b857e3e16921', '2c5e8f1a9d34', '7d1b3e9f0a62', 'e6f1c3a8b207', '5b2e9d7c41f3', '3f8a6c2d19e4', 'a41c7e2b9d58', 'c4d8a2e61f97', '8b3f1d6e2a95']);
+    expect(ids).toEqual([
+      '94cef3eb6eae',
+      'b857e3e16921',
+      '2c5e8f1a9d34',
+      '7d1b3e9f0a62',
+      'e6f1c3a8b207',
+      '5b2e9d7c41f3',
+      '3f8a6c2d19e4',
+      'a41c7e2b9d58',
+      'c4d8a2e61f97',
+      '8b3f1d6e2a95',
+    ]);
     expect(new Set(MIGRATIONS.map((m) => m.name)).size).toBe(MIGRATIONS.length);
   });
 
