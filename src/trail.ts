@@ -188,7 +188,7 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
       await readiness.awaitReady();
     },
     record(event, eventId) {
-      telemetry.emit('recorded', { outcome: event.outcome });
+      if (telemetry.listenerCount('recorded') > 0) telemetry.emit('recorded', { outcome: event.outcome });
       return requests.record(event, eventId);
     },
     recordChange(change) {

@@ -17,3 +17,16 @@ export function memoized<T>(compute: (key: string) => T): (key: string) => T {
     return value;
   };
 }
+
+/** `compute` remembered for the last millisecond it was asked about: requests of one millisecond share its text. */
+export function perMillisecond(compute: (ms: number) => string): (ms: number) => string {
+  let last = Number.NaN;
+  let value = '';
+  return (ms) => {
+    if (ms !== last) {
+      value = compute(ms);
+      last = ms;
+    }
+    return value;
+  };
+}

@@ -1,4 +1,5 @@
 import type { AuditEvent } from '../capture/event.js';
+import { perMillisecond } from '../capture/memo.js';
 
 /**
  * A request's `user_actions` row as JSON text keyed by column name, event_id aside: the form in which a
@@ -28,6 +29,7 @@ export const ROW_TEXT_COLUMNS = [
 ] as const;
 
 const json = JSON.stringify;
+const isoTime = perMillisecond((ms) => new Date(ms).toISOString());
 /** What JSON must escape: most values hold none of it, and are quoted as they are (17% of the row's cost). */
 // eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
 const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
@@ -39,7 +41,7 @@ const number = (value: number | null): string => (value !== null && Number.isFin
 export function rowTextOf(e: AuditEvent): RowText {
   return [
     '{"timestamp":"',
-    e.timestamp.toISOString(),
+    isoTime(e.timestamp.getTime()),
     '","user_id":',
     text(e.userId),
     ',"username":',

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Outcome } from '../capture/outcome.js';
 import { runInRequest, tracksRequests, type PendingRow } from '../context.js';
 import { messageOf } from '../errors.js';
+import { newEventId } from '../writer/event-id.js';
 import { readInbound, readReply, type InboundMessage } from './message.js';
 import type { WebSocketAuditConfig } from './options.js';
 import type { WebSocketRecorder } from './recorder.js';
@@ -206,7 +207,8 @@ export class AuditedConnection {
         this.columns,
         this.actor,
         { name: inbound.name, requestId: message.requestId, startedAt: message.startedAt, durationMs, data: inbound.data, status, outcome, error },
-        message.eventId,
+        // Set now, as for an HTTP request's row: a change its work makes later still points to this row.
+        (message.eventId ??= newEventId()),
       );
     } finally {
       this.recorder.trail.inFlight.end(message.generation);

@@ -33,7 +33,13 @@ async function serve(trail: AuditTrail, models: ReturnType<typeof hostModels>, r
   wss.on('connection', (socket: WebSocket) => {
     socket.on('message', async (raw) => {
       received?.();
-      const { req_id: reqId, id, number } = JSON.parse(raw.toString()) as { req_id: string; id: number; number: string };
+      const { req_id: reqId, id, number, late } = JSON.parse(raw.toString()) as { req_id: string; id: number; number: string; late?: boolean };
+      if (late) {
+        // The reply (and so the row) first; the only change comes after.
+        socket.send(JSON.stringify({ req_id: reqId, status_code: 0 }));
+        setTimeout(() => void models.Invoice.update({ number }, { where: { id }, individualHooks: true }), 20);
+        return;
+      }
       await models.Invoice.update({ number }, { where: { id }, individualHooks: true });
       await sleep(5);
       setTimeout(() => void models.Invoice.update({ amount: 7 }, { where: { id }, individualHooks: true }), 1);
@@ -86,6 +92,35 @@ describe('changes made while a WebSocket message is handled', () => {
     }
   });
 });
+
+describe("a change made after the message's row was written", () => {
+  it('CW03 still points to that row', async () => {
+    const { opened, models } = await readyHost(database.url);
+    const host = await serve(opened.trail, models);
+    const invoice = await models.Invoice.create({ number: 'before', amount: 0 });
+    const client = await connect(host.url, { 'x-test-user': JSON.stringify({ sub: 'later' }) });
+    client.send({ type: 'LATER', req_id: 'late-change-1', id: invoice.get('id'), number: 'after', late: true });
+    await client.next();
+    const [row] = await awaitRows(opened.trail, async () => (await connectionRows(models.sequelize, client.connectionId)).filter((each) => each.action_type === 'WS:LATER'), 1);
+    const [change] = await awaitChanges(opened.trail, models, `record_id = '${String(invoice.get('id'))}' AND operation = 'update'`);
+    expect(change).toMatchObject({ event_id: row!.event_id, request_id: 'late-change-1', user_id: 'later' });
+    await client.close();
+    await host.close();
+    await opened.trail.close();
+    await models.sequelize.close();
+  });
+});
+
+/** Flushes and reads until a change row matches `where`. */
+async function awaitChanges(trail: AuditTrail, models: ReturnType<typeof hostModels>, where: string) {
+  for (let tries = 0; tries < 100; tries++) {
+    await trail.flush();
+    const rows = await changeRows(models.sequelize, where);
+    if (rows.length > 0) return rows;
+    await sleep(20);
+  }
+  throw new Error(`no change row where ${where}`);
+}
 
 describe('close() and WebSocket messages', () => {
   it('CW02 waits for a message whose reply is still pending, and stores its row', async () => {
