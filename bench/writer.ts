@@ -32,9 +32,23 @@ const TYPES = ['timestamptz', 'varchar', 'varchar', 'jsonb', 'varchar', 'varchar
 const arrays = TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ');
 
 /** An event's column values, in ROW_TEXT_COLUMNS order, as bound parameters or COPY fields take them. */
-function plainValues(event: AuditEvent): unknown[] {
-  const row = JSON.parse(rowTextOf(event)) as Record<string, unknown>;
-  return ROW_TEXT_COLUMNS.map((name) => (name === 'user_roles' || name === 'request_data' ? JSON.stringify(row[name]) : row[name]));
+function plainValues(e: AuditEvent): unknown[] {
+  return [
+    e.timestamp.toISOString(),
+    e.userId,
+    e.username,
+    JSON.stringify(e.userRoles),
+    e.actionType,
+    e.resource,
+    e.outcome,
+    e.ipAddress,
+    e.userAgent,
+    e.requestId,
+    e.requestData,
+    e.responseStatus,
+    e.errorMessage,
+    e.durationMs,
+  ];
 }
 
 function unnestColumns(batch: QueuedEvent[]): unknown[][] {
