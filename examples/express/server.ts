@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import express from 'express';
 import { auditLogRouter, auditTrail, auditWebSocket, authorsRouter, metricsRoute } from 'audit-trail/express';
 import { ACTIONS, serveAuthorsWebSocket } from '../reference-websocket.js';
+import { tryIt } from '../try-it.js';
 
 const app = express();
 const audit = auditTrail({ trustProxy: 'loopback' });
@@ -78,22 +79,7 @@ await audit.ready();
 // own models work the same way: audit.trackChanges(yourSequelize, { models: ['Invoice'] }).
 audit.trackChanges((await audit.trail.store()).sequelize, { models: ['AuditTrailAuthor'] });
 const server = app.listen(port, () => {
-  console.log(`Express example on http://localhost:${port}, auditing every request. Try:
-  curl -H 'x-user: acika' localhost:${port}/hello
-  curl -H 'content-type: application/json' -d '{"user":"acika","password":"s3cret"}' localhost:${port}/login
-  curl -H 'x-user: admin' -H 'content-type: application/json' -d '{"name":"Ursula K. Le Guin"}' localhost:${port}/authors
-  curl -H 'x-user: acika' 'localhost:${port}/authors?search=le&per_page=5'
-  curl localhost:${port}/admin ; curl localhost:${port}/boom
-  curl -H 'x-user: admin' -X PUT -H 'content-type: application/json' -d '{"name":"Ursula Le Guin"}' localhost:${port}/authors/1
-  curl localhost:${port}/recent
-  curl localhost:${port}/recent-changes
-  curl localhost:${port}/metrics
-  curl -H 'x-user: admin' 'localhost:${port}/audit-log?outcome=error,permission_denied&from=1h'
-  curl -H 'x-user: admin' 'localhost:${port}/audit-log/reports/timeline?bucket=minute'
-  curl -H 'x-user: acika' localhost:${port}/audit-log   # 403, and recorded as permission_denied
-  curl -H 'x-user: admin' 'localhost:${port}/audit-log/export?format=csv&from=24h'
-  node -e "const ws = new (require('ws'))('ws://localhost:${port}/ws', { headers: { 'x-user': 'acika' } }); ws.on('open', () => ws.send(JSON.stringify({ pkg_id: 1, req_id: 'r-1', data: {} }))); ws.on('message', (m) => (console.log(String(m)), ws.close()))"
-Open http://localhost:${port}/as/admin in a browser for the audit-log viewer.`);
+  console.log(tryIt('Express', port));
 });
 
 // WebSockets on /ws in the reference design's shape (examples/reference-websocket.ts), every message a row.

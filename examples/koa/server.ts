@@ -6,6 +6,7 @@ import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import { auditLogRouter, auditTrail, auditWebSocket, authorsRouter, metricsRoute } from 'audit-trail/koa';
 import { ACTIONS, serveAuthorsWebSocket } from '../reference-websocket.js';
+import { tryIt } from '../try-it.js';
 
 const app = new Koa();
 const audit = auditTrail({ trustProxy: 'loopback' });
@@ -70,25 +71,21 @@ router.get('/recent', async (ctx) => {
   const { models } = await audit.trail.store();
   ctx.body = await models.UserAction.findAll({ order: [['id', 'DESC']], limit: 10 });
 });
+// The last model changes, each with the event_id of the request that made it (docs/changes.md).
+router.get('/recent-changes', async (ctx) => {
+  const { sequelize } = await audit.trail.store();
+  const [rows] = await sequelize.query('SELECT * FROM user_action_changes ORDER BY timestamp DESC LIMIT 10');
+  ctx.body = rows;
+});
 app.use(router.routes());
 
 const port = Number(process.env.PORT ?? 3001);
 await audit.ready();
+// Who changed what: every committed write to the authors table, tied to the request that made it. Your
+// own models work the same way: audit.trackChanges(yourSequelize, { models: ['Invoice'] }).
+audit.trackChanges((await audit.trail.store()).sequelize, { models: ['AuditTrailAuthor'] });
 const server = app.listen(port, () => {
-  console.log(`Koa example on http://localhost:${port}, auditing every request. Try:
-  curl -H 'x-user: acika' localhost:${port}/hello
-  curl -H 'content-type: application/json' -d '{"user":"acika","password":"s3cret"}' localhost:${port}/login
-  curl -H 'x-user: admin' -H 'content-type: application/json' -d '{"name":"Ursula K. Le Guin"}' localhost:${port}/authors
-  curl -H 'x-user: acika' 'localhost:${port}/authors?search=le&per_page=5'
-  curl localhost:${port}/admin ; curl localhost:${port}/boom
-  curl localhost:${port}/recent
-  curl localhost:${port}/metrics
-  curl -H 'x-user: admin' 'localhost:${port}/audit-log?outcome=error,permission_denied&from=1h'
-  curl -H 'x-user: admin' 'localhost:${port}/audit-log/reports/timeline?bucket=minute'
-  curl -H 'x-user: acika' localhost:${port}/audit-log   # 403, and recorded as permission_denied
-  curl -H 'x-user: admin' 'localhost:${port}/audit-log/export?format=csv&from=24h'
-  node -e "const ws = new (require('ws'))('ws://localhost:${port}/ws', { headers: { 'x-user': 'acika' } }); ws.on('open', () => ws.send(JSON.stringify({ pkg_id: 1, req_id: 'r-1', data: {} }))); ws.on('message', (m) => (console.log(String(m)), ws.close()))"
-Open http://localhost:${port}/as/admin in a browser for the audit-log viewer.`);
+  console.log(tryIt('Koa', port));
 });
 
 // WebSockets on /ws in the reference design's shape (examples/reference-websocket.ts), every message a row.

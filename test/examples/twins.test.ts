@@ -106,6 +106,16 @@ describe.each([
     expect(recent.length).toBeGreaterThan(0);
   });
 
+  it('X07 tracks the authors model: a created author shows in /recent-changes', async () => {
+    const name = `Octavia ${Date.now()}`;
+    const created = await fetch(`${url}/authors`, { method: 'POST', headers: { 'x-user': 'admin', 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+    expect(created.status).toBe(201);
+    type Change = { model: string; operation: string; changes: string | { name?: string } };
+    const nameOf = ({ changes }: Change) => (typeof changes === 'string' ? (JSON.parse(changes) as { name?: string }) : changes).name;
+    const changes = await eventually(async () => ((await (await fetch(`${url}/recent-changes`)).json()) as Change[]).filter((change) => nameOf(change) === name));
+    expect(changes).toMatchObject([{ model: 'AuditTrailAuthor', operation: 'create' }]);
+  });
+
   /** One request over the example's /ws as user, in the reference design's shape; resolves to the reply. */
   async function overWebSocket(user: string, request: object): Promise<{ req_id: string; status_code: number; data: unknown }> {
     const socket = new WebSocket(`${url.replace('http', 'ws')}/ws`, { headers: { 'x-user': user } });
