@@ -5,9 +5,8 @@ import type { AuditEvent } from './capture/event.js';
 import { CHANGES, type ChangeEvent } from './changes/change-event.js';
 import { portableChanges } from './changes/change-model.js';
 import { InFlightRequests } from './capture/in-flight.js';
-import { messageOf } from './errors.js';
 import { resolveConfig, type AuditTrailConfig, type AuditTrailOptions } from './config.js';
-import { AuditTrailError } from './errors.js';
+import { AuditTrailError, messageOf } from './errors.js';
 import { monitorQueries } from './metrics/query-monitor.js';
 import { readerOf, type TrailReader } from './query/reader.js';
 import { startRetention } from './query/retention.js';
@@ -149,8 +148,7 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
       try {
         form = formOf(event);
       } catch (error) {
-        logger.error(`audit event ${id} (${USER_ACTIONS.describe(event)}) is unwritable: ${messageOf(error)}`);
-        drops.count('unwritable', 1);
+        drops.unwritable(id, USER_ACTIONS.describe(event), messageOf(error));
         return;
       }
       return writer.record(form, id);

@@ -26,6 +26,12 @@ export class DropLog {
     else this.timer ??= setTimeout(() => this.log(), wait).unref();
   }
 
+  /** One event nothing could make storable: logged by itself with the reason (it names the request), and counted. */
+  unwritable(id: string, what: string, reason: string): void {
+    this.logger.error(`audit event ${id} (${what}) is unwritable: ${reason}`);
+    this.count('unwritable', 1);
+  }
+
   /** Logs what is still uncounted in the log, e.g. before close() returns. */
   log(): void {
     clearTimeout(this.timer);

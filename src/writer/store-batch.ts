@@ -44,7 +44,6 @@ async function salvage<E>(context: StoreContext<E>, entry: QueuedEvent<E>, refus
       if (!isDataError(error)) throw error;
     }
   }
-  context.logger.error(`audit event ${entry.id} (${context.kind.describe(entry.event)}) is unwritable: ${reason}`);
-  context.drops.count('unwritable', 1);
+  context.drops.unwritable(entry.id, context.kind.describe(entry.event), reason);
   return 1;
 }
