@@ -6,6 +6,7 @@ import { addUserActionChanges } from './5b2e9d7c41f3_add_user_action_changes.js'
 import { addAuditChain } from './e6f1c3a8b207_add_audit_chain.js';
 import { chainBatches } from './c4d8a2e61f97_chain_batches.js';
 import { chainChanges } from './8b3f1d6e2a95_chain_changes.js';
+import { chainSqlite } from './d95b7e2c04a8_chain_sqlite.js';
 import { addJobRounds } from './3f8a6c2d19e4_add_job_rounds.js';
 import { indexUserActionChangesTimestamp } from './a41c7e2b9d58_index_user_action_changes_timestamp.js';
 import type { Migration } from './migration.js';
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   indexUserActionChangesTimestamp,
   chainBatches,
   chainChanges,
+  chainSqlite,
 ];

@@ -1,9 +1,8 @@
 import type pg from 'pg';
 import type { Sequelize } from 'sequelize';
-import { POSTGRES_CANONICAL_LINE, type ChainedTable } from './canonical.js';
-import type { ChainLink } from './chain.js';
+import { POSTGRES_CANONICAL_LINE } from './canonical.js';
 import type { Checkpoint } from './checkpoint.js';
-import type { ChainSource, StoredRow } from './source.js';
+import { LINK_COLUMNS, toLink, type ChainSource, type StoredRow } from './source.js';
 
 interface ConnectionManager {
   getConnection(options: { type: 'read' | 'write' }): Promise<pg.Client>;
@@ -65,18 +64,4 @@ export async function withPostgresSource<T>(sequelize: Sequelize, work: (source:
   }
 }
 
-const LINK = 'seq::text, batch::text, row_table, row_count::text, digest, prev_hash, hash, first_id::text, last_id::text';
-
-function toLink([seq, batch, table, rowCount, digest, prevHash, hash, firstId, lastId]: Array<string | null>): ChainLink {
-  return {
-    seq: Number(seq),
-    batch: Number(batch),
-    table: table as ChainedTable,
-    rowCount: Number(rowCount),
-    digest: digest!,
-    prevHash: prevHash!,
-    hash: hash!,
-    firstId: Number(firstId),
-    lastId: Number(lastId),
-  };
-}
+const LINK = LINK_COLUMNS.map((name) => `${name}::text`).join(', ');

@@ -2,7 +2,7 @@ import type { ChainedTable } from './canonical.js';
 import type { ChainLink } from './chain.js';
 import type { Checkpoint } from './checkpoint.js';
 
-/** A stored row: its id, its `chain_seq` (null when unchained), and its canonical line without the newline. */
+/** A stored row: its id, its `chain_seq` (null when unchained), and its canonical line, newline included. */
 export type StoredRow = readonly [id: string, chainSeq: string | null, line: string];
 
 /** What verify() reads, one bounded page at a time, from one consistent snapshot of the database. */
@@ -26,4 +26,22 @@ export interface ChainSource {
   lastRowId(table: ChainedTable): Promise<number>;
   /** The checkpoints stored in the database. */
   checkpoints(): Promise<Checkpoint[]>;
+}
+
+/** The columns of a link, in the order toLink() takes them. */
+export const LINK_COLUMNS = ['seq', 'batch', 'row_table', 'row_count', 'digest', 'prev_hash', 'hash', 'first_id', 'last_id'] as const;
+
+/** A link from its LINK_COLUMNS' values, as text (PostgreSQL) or numbers and text (SQLite). */
+export function toLink([seq, batch, table, rowCount, digest, prevHash, hash, firstId, lastId]: readonly unknown[]): ChainLink {
+  return {
+    seq: Number(seq),
+    batch: Number(batch),
+    table: table as ChainedTable,
+    rowCount: Number(rowCount),
+    digest: digest as string,
+    prevHash: prevHash as string,
+    hash: hash as string,
+    firstId: Number(firstId),
+    lastId: Number(lastId),
+  };
 }

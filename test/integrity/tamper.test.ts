@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Checkpoint } from '../../src/integrity/checkpoint.js';
-import type { VerifyOptions } from '../../src/integrity/verify.js';
 import { createTestDatabase } from '../support/database.js';
-import { asOwner, chainedTrail, PRIVATE_PEM, PUBLIC_PEM, select, writeEvents } from './support.js';
+import { asOwner, PRIVATE_PEM, select, verify, writeEvents } from './support.js';
 
 const drops: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -16,15 +15,6 @@ async function signedTrail(): Promise<{ url: string; exported: Checkpoint[] }> {
   const exported: Checkpoint[] = [];
   await writeEvents(database.url, 60, { integrity: { signingKey: PRIVATE_PEM, checkpointEvery: { batches: 2 }, onCheckpoint: (c) => void exported.push(c) } });
   return { url: database.url, exported };
-}
-
-async function verify(url: string, options: VerifyOptions = {}) {
-  const trail = chainedTrail(url);
-  try {
-    return await trail.verify({ publicKey: PUBLIC_PEM, ...options });
-  } finally {
-    await trail.close();
-  }
 }
 
 const idsOf = async (url: string, seq: number) =>

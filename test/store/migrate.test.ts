@@ -29,6 +29,7 @@ describe('migration list', () => {
       'a41c7e2b9d58',
       'c4d8a2e61f97',
       '8b3f1d6e2a95',
+      'd95b7e2c04a8',
     ]);
     expect(new Set(MIGRATIONS.map((m) => m.name)).size).toBe(MIGRATIONS.length);
   });
