@@ -213,6 +213,7 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
         await retention?.stop();
         await Promise.all([writer, changeWriter].map((each) => each.close(Math.max(0, deadline - performance.now()))));
         await rowWorker?.close();
+        await sqliteChain?.close();
         if (redis?.owned) redis.client.disconnect();
         queryMonitor.stop();
         await readiness.settled; // a connection or migration under way finishes before the pool closes

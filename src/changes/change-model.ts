@@ -30,7 +30,7 @@ export function changeModel(sequelize: Sequelize): ModelStatic<Model> {
   );
 }
 
-/** Any dialect (SQLite): one bulkCreate per batch; a change id already stored is skipped. With the chain on, inside its transaction. */
+/** Any dialect (SQLite): one bulkCreate per batch; a change id already stored is skipped. With the chain on, in its transaction. */
 export function portableChanges(sequelize: Sequelize, chain?: SqliteChain): RowWriter<ChangeEvent> {
   const model = changeModel(sequelize);
   const options = { ignoreDuplicates: true, validate: false, hooks: false, returning: false } as const;
@@ -54,5 +54,5 @@ export function portableChanges(sequelize: Sequelize, chain?: SqliteChain): RowW
       await model.bulkCreate(rowsOf(entries, null), options);
     };
   }
-  return (entries) => chain.store('user_action_changes', (transaction, batch) => model.bulkCreate(rowsOf(entries, batch), { ...options, transaction }));
+  return (entries) => chain.store('user_action_changes', (connection, batch) => model.bulkCreate(rowsOf(entries, batch), { ...options, ...connection }));
 }

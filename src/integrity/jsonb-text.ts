@@ -15,7 +15,12 @@ export function jsonbText(value: unknown): string {
   return `{${keys.map((key) => `${JSON.stringify(key)}: ${jsonbText(object[key])}`).join(', ')}}`;
 }
 
+// eslint-disable-next-line no-control-regex -- every ASCII character, controls included
+const ASCII = /^[\u0000-\u007f]*$/;
+
 function byJsonbKeyOrder(a: string, b: string): number {
+  // Most keys are ASCII, whose UTF-16 length and order are their UTF-8 bytes' (and far cheaper to get).
+  if (ASCII.test(a) && ASCII.test(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
   const byLength = Buffer.byteLength(a) - Buffer.byteLength(b);
   return byLength !== 0 ? byLength : Buffer.compare(Buffer.from(a), Buffer.from(b));
 }

@@ -4,12 +4,12 @@ import type { Checkpoint } from './checkpoint.js';
 import { LINK_COLUMNS, toLink, type ChainSource, type StoredRow } from './source.js';
 
 /** The sqlite3 driver's connection, as much of it as is read here. */
-interface SqliteConnection {
+export interface SqliteConnection {
   all(sql: string, params: unknown[], callback: (error: Error | null, rows: Array<Record<string, unknown>>) => void): void;
 }
 
 /** A transaction's own connection: Sequelize opens one per transaction on a SQLite file. */
-export function connectionOf(transaction: Transaction): SqliteConnection {
+function connectionOf(transaction: Transaction): SqliteConnection {
   return (transaction as unknown as { connection: SqliteConnection }).connection;
 }
 

@@ -8,7 +8,7 @@ const BULK = { ignoreDuplicates: true, validate: false, hooks: false, returning:
 /**
  * Any dialect Sequelize speaks: one multi-row INSERT through bulkCreate. `ignoreDuplicates` skips an
  * event id already stored (ON CONFLICT DO NOTHING, INSERT OR IGNORE on SQLite). With the chain on
- * (SQLite), the INSERT runs inside the chain's transaction, each row carrying its batch's number.
+ * (SQLite), the INSERT runs in the chain's transaction, on its connection, each row carrying its batch's number.
  */
 export function portablePath(models: Models, chain?: SqliteChain): RowWriter {
   if (!chain) {
@@ -20,10 +20,10 @@ export function portablePath(models: Models, chain?: SqliteChain): RowWriter {
     };
   }
   return (entries) =>
-    chain.store('user_actions', (transaction, batch) =>
+    chain.store('user_actions', (connection, batch) =>
       models.UserAction.bulkCreate(
         entries.map(({ id, event }) => ({ ...toRow(event, id), chain_seq: batch })),
-        { ...BULK, transaction },
+        { ...BULK, ...connection },
       ),
     );
 }

@@ -163,4 +163,14 @@ describe('the chain on SQLite', () => {
       await sequelize.close();
     }
   });
+
+  it('S10 two trails on one file, each with its own connections, write at once: one gapless chain that verifies', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'audit-sqlite-chain-')), 'audit.sqlite');
+    const url = `sqlite:${file}`;
+    await writeEvents(url, 1); // migrated once, before both start
+    await Promise.all(['a', 'b'].map((prefix) => writeEvents(url, 100, {}, prefix)));
+    const links = await selectSqlite<{ seq: number }>(file, 'SELECT seq FROM audit_chain ORDER BY seq');
+    expect(links.map((link) => link.seq)).toEqual(links.map((_, i) => i + 1));
+    expect(await verify(url)).toMatchObject({ intact: true, rows: 201, unchainedRows: 0 });
+  });
 });
