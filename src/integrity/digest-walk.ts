@@ -29,7 +29,8 @@ interface Segment {
  * the digests are compared here. The table is cut into segments of about `segmentRows` ids that no batch
  * straddles, so that each batch is hashed whole, in one query. A segment passes only when the row-by-row
  * walk (RowWalk) would find nothing in it; at the first that does not, this pass stops and says where
- * the row-by-row walk is to start, so that it finds and names the break as it always has.
+ * the row-by-row walk is to start, so that it finds and names the break as it always has. Links that
+ * start past `lastId` but not past `linksReach` have lost all their rows: that walk judges them too.
  */
 export async function walkDigests(
   source: ChainSource,
