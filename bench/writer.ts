@@ -68,7 +68,7 @@ const unnestWithoutEventId =
     client.query(`INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays})`, unnestColumns(batch).slice(0, ROW_TEXT_COLUMNS.length));
 
 /** The shipped statement: one JSON document per batch, expanded by PostgreSQL into rows of the table's own type. */
-const jsonRecordset: Insert = (client, batch) => client.query(INSERT, [documentOf(idsAndRowsOf(batch.map(({ id, event }) => ({ id, event: rowTextOf(event) }))))]);
+const jsonbRecordset: Insert = (client, batch) => client.query(INSERT, [documentOf(idsAndRowsOf(batch.map(({ id, event }) => ({ id, event: rowTextOf(event) }))))]);
 
 /** A multi-row VALUES statement, as bulkCreate builds it, with bound parameters. */
 const valuesIdempotent: Insert = (client, batch) => {
@@ -246,7 +246,7 @@ try {
     ['unnest + ON CONFLICT (event_id), batches of 500, 2 in flight', unnestIdempotent, 500, 2],
     ['unnest, no event id nor unique index, batches of 500, 2 in flight', unnestWithoutEventId('user_actions_plain'), 500, 2],
     ['unnest into a copy of user_actions with no index at all, 2 in flight', unnestWithoutEventId('user_actions_unindexed'), 500, 2],
-    ['json_populate_recordset + ON CONFLICT (shipped), batches of 500, 2 in flight', jsonRecordset, 500, 2],
+    ['jsonb_populate_recordset + ON CONFLICT (shipped), batches of 500, 2 in flight', jsonbRecordset, 500, 2],
     ['COPY (no ON CONFLICT: not exactly-once), batches of 2,000, 2 in flight', copy, 2_000, 2],
     ['COPY to a temp table + INSERT … ON CONFLICT, 2,000, 2 in flight', copyStaged, 2_000, 2],
     ["multi-row VALUES + ON CONFLICT (bulkCreate's), 500, 1 connection", valuesIdempotent, 500, 1],

@@ -88,6 +88,13 @@ describe('partitioning on PostgreSQL', () => {
         [`${table}_default`, null, null],
       ]);
     }
+    // Partitions made by the retention task copy the parent's column compression (migration f2a7c9e4b613).
+    const compressions = await select<{ compression: string }>(
+      sequelize,
+      `SELECT DISTINCT attcompression AS compression FROM pg_attribute a JOIN pg_inherits i ON i.inhrelid = a.attrelid
+       WHERE i.inhparent = 'user_actions'::regclass AND a.attname = 'request_data'`,
+    );
+    expect(compressions).toEqual([{ compression: 'l' }]);
   });
 
   it('P02 a second start changes nothing; rows land in the day partition, each event once however often it is written', async () => {
