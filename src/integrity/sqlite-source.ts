@@ -1,7 +1,7 @@
 import { Transaction, type Sequelize } from 'sequelize';
-import { SQLITE_CANONICAL_SELECT, sqliteCanonicalLine, type ChainedTable } from './canonical.js';
+import { BatchDigest, SQLITE_CANONICAL_SELECT, sqliteCanonicalLine, type ChainedTable } from './canonical.js';
 import type { Checkpoint } from './checkpoint.js';
-import { LINK_COLUMNS, toLink, type ChainSource, type StoredRow } from './source.js';
+import { LINK_COLUMNS, toLink, type ChainSource, type StoredDigest, type StoredRow } from './source.js';
 
 /** The sqlite3 driver's connection, as much of it as is read here. */
 export interface SqliteConnection {
@@ -27,6 +27,22 @@ export async function sqliteRows(connection: SqliteConnection, table: ChainedTab
   });
 }
 
+/**
+ * What the rows of a range make, per batch number, as PostgreSQL's digests() returns it; SQLite cannot
+ * hash, so the rows are read and hashed here, in id order.
+ */
+async function sqliteDigests(connection: SqliteConnection, table: ChainedTable, afterId: number, throughId: number): Promise<StoredDigest[]> {
+  const batches = new Map<string | null, { count: number; firstId: string; lastId: string; digest: BatchDigest | undefined }>();
+  for (const [id, chainSeq, line] of await sqliteRows(connection, table, afterId, throughId)) {
+    let batch = batches.get(chainSeq);
+    if (!batch) batches.set(chainSeq, (batch = { count: 0, firstId: id, lastId: id, digest: chainSeq === null ? undefined : new BatchDigest() }));
+    batch.count++;
+    batch.lastId = id;
+    batch.digest?.addLine(line);
+  }
+  return [...batches].map(([chainSeq, { count, firstId, lastId, digest }]) => [chainSeq, String(count), firstId, lastId, digest?.hex() ?? null]);
+}
+
 const LINK = LINK_COLUMNS.join(', ');
 
 /**
@@ -46,6 +62,7 @@ export function withSqliteSource<T>(sequelize: Sequelize, work: (source: ChainSo
         ).map(toLink),
       linkOfBatch: async (batch) => (await select(`SELECT ${LINK} FROM audit_chain WHERE batch = ?`, [batch])).map(toLink)[0],
       rows: (table, afterId, throughId) => sqliteRows(connection, table, afterId, throughId),
+      digests: (table, afterId, throughId) => sqliteDigests(connection, table, afterId, throughId),
       lastRowId: async (table) => Number((await select(`SELECT coalesce(max(id), 0) FROM ${table}`))[0]![0]),
       checkpoints: async () =>
         (await select(`SELECT seq, hash, strftime('%Y-%m-%dT%H:%M:%fZ', signed_at), signature FROM audit_checkpoints ORDER BY seq, id`)).map(

@@ -5,6 +5,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { QueryTypes, Sequelize } from 'sequelize';
 import type { AuditEvent } from '../../src/capture/event.js';
+import { BatchDigest, POSTGRES_CANONICAL_SELECT } from '../../src/integrity/canonical.js';
+import { GENESIS_HASH, linkHash } from '../../src/integrity/chain.js';
 import type { ChangeEvent } from '../../src/changes/change-event.js';
 import { createAuditTrail, type AuditTrailOptions } from '../../src/index.js';
 import type { VerifyOptions } from '../../src/integrity/verify.js';
@@ -129,5 +131,32 @@ export async function selectSqlite<T extends object>(file: string, sql: string):
     return await sequelize.query<T>(sql, { type: QueryTypes.SELECT });
   } finally {
     await sequelize.close();
+  }
+}
+
+/** What an attacker without the key does: recompute every user_actions batch's digest and every link from the stored rows, in Node. */
+export async function rechain(url: string): Promise<void> {
+  const rows = await selectArrays(url, `SELECT ${POSTGRES_CANONICAL_SELECT.user_actions} FROM user_actions ORDER BY user_actions.id`);
+  const links = await selectArrays(url, 'SELECT seq::text, batch::text FROM audit_chain ORDER BY audit_chain.seq');
+  const statements: string[] = [];
+  let prev = GENESIS_HASH;
+  for (const [seq, batch] of links) {
+    const digest = new BatchDigest();
+    for (const row of rows.filter((r) => r.at(-1) === batch)) digest.add(row);
+    const hex = digest.hex();
+    const hash = linkHash(prev, Number(seq), digest.count, hex, 'user_actions');
+    statements.push(`UPDATE audit_chain SET row_count = ${digest.count}, digest = '${hex}', prev_hash = '${prev}', hash = '${hash}' WHERE seq = ${seq}`);
+    prev = hash;
+  }
+  await asOwner(url, statements);
+}
+
+async function selectArrays(url: string, sql: string): Promise<string[][]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query({ text: sql, rowMode: 'array' })).rows as string[][];
+  } finally {
+    await client.end();
   }
 }
