@@ -6,8 +6,10 @@ import { addUserActionChanges } from './5b2e9d7c41f3_add_user_action_changes.js'
 import { addAuditChain } from './e6f1c3a8b207_add_audit_chain.js';
 import { chainBatches } from './c4d8a2e61f97_chain_batches.js';
 import { chainChanges } from './8b3f1d6e2a95_chain_changes.js';
+import { chainSqlite } from './d95b7e2c04a8_chain_sqlite.js';
 import { addJobRounds } from './3f8a6c2d19e4_add_job_rounds.js';
 import { indexUserActionChangesTimestamp } from './a41c7e2b9d58_index_user_action_changes_timestamp.js';
+import { compressJsonLz4 } from './f2a7c9e4b613_compress_json_lz4.js';
 import type { Migration } from './migration.js';
 
 export type { Migration, MigrationContext } from './migration.js';
@@ -28,4 +30,6 @@ export const MIGRATIONS: readonly Migration[] = [
   indexUserActionChangesTimestamp,
   chainBatches,
   chainChanges,
+  compressJsonLz4,
+  chainSqlite,
 ];

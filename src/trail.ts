@@ -7,6 +7,8 @@ import { portableChanges } from './changes/change-model.js';
 import { InFlightRequests } from './capture/in-flight.js';
 import { resolveConfig, type AuditTrailConfig, type AuditTrailOptions } from './config.js';
 import { AuditTrailError, messageOf } from './errors.js';
+import { announceCheckpoint } from './integrity/announce.js';
+import { SqliteChain } from './integrity/sqlite-chain.js';
 import { monitorQueries } from './metrics/query-monitor.js';
 import { readerOf, type TrailReader } from './query/reader.js';
 import { startRetention } from './query/retention.js';
@@ -116,9 +118,10 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
   // PostgreSQL rows are written by a thread of their own; SQLite's single connection stays on this one.
   const { integrity } = config;
   const chain = integrity && { signingKeyPem: integrity.signingKeyPem, checkpointEvery: integrity.checkpointEvery };
-  const rowWorker = postgres
-    ? new WorkerRowWriter(workerSettings(database.sequelize, config.writeConcurrency, chain), queryMonitor.report, logger, integrity ? integrity.onCheckpoint : undefined)
-    : undefined;
+  const onCheckpoint = integrity ? integrity.onCheckpoint : undefined;
+  const rowWorker = postgres ? new WorkerRowWriter(workerSettings(database.sequelize, config.writeConcurrency, chain), queryMonitor.report, logger, onCheckpoint) : undefined;
+  // SQLite's chain is appended on this thread, by both writers, on one schedule of checkpoints.
+  const sqliteChain = !postgres && chain ? new SqliteChain(database.sequelize, chain, (checkpoint) => announceCheckpoint(onCheckpoint, checkpoint, logger)) : undefined;
   /** One kind of row's writer: its own queue and spill directory, the same durability. */
   function writerOf<E>(kind: EntryKind<E>, writeWith: (store: Store) => RowWriter<E>, spillDir: string, strict: boolean): Writer<E> {
     let writeRows: RowWriter<E> | undefined;
@@ -162,12 +165,12 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
         rowTextOf,
       )
     : recorderOf(
-        writerOf(USER_ACTIONS, (ready) => portablePath(ready.models), config.spillDir, strict),
+        writerOf(USER_ACTIONS, (ready) => portablePath(ready.models, sqliteChain), config.spillDir, strict),
         (event) => event,
       );
   const { writer } = requests;
   // Changes never hold a response, so they are never strict; they spill beside the requests' segments.
-  const changeWriter = writerOf(CHANGES, (ready) => rowWorker?.writeChanges ?? portableChanges(ready.sequelize), path.join(config.spillDir, 'changes'), false);
+  const changeWriter = writerOf(CHANGES, (ready) => rowWorker?.writeChanges ?? portableChanges(ready.sequelize, sqliteChain), path.join(config.spillDir, 'changes'), false);
   let redis: OpenedRedis | undefined;
   let redisOpened = false;
   let closing: Promise<void> | undefined;
@@ -210,6 +213,7 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
         await retention?.stop();
         await Promise.all([writer, changeWriter].map((each) => each.close(Math.max(0, deadline - performance.now()))));
         await rowWorker?.close();
+        await sqliteChain?.close();
         if (redis?.owned) redis.client.disconnect();
         queryMonitor.stop();
         await readiness.settled; // a connection or migration under way finishes before the pool closes

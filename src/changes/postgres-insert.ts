@@ -1,4 +1,5 @@
 import { chainedInsert } from '../integrity/chained-insert.js';
+import { batchRows } from '../store/batch-rows.js';
 import type { QueuedEvent } from '../writer/queue.js';
 import type { ChangeEvent } from './change-event.js';
 import { CHANGE_COLUMNS } from './change-columns.js';
@@ -9,7 +10,7 @@ const LIST = NAMES.join(', ');
 
 /** Like the user_actions statement: one JSON array of rows per batch; a change id already stored is skipped (by its unique key, partitioned or not). */
 export const CHANGES_INSERT = `INSERT INTO user_action_changes (${LIST})
-SELECT ${LIST} FROM json_populate_recordset(NULL::user_action_changes, $1::json)
+SELECT ${LIST} FROM ${batchRows('user_action_changes')}
 ON CONFLICT DO NOTHING`;
 
 /** The same with the chain on: the batch's new rows and their link, in one statement (src/integrity/chained-insert.ts). */

@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { CHANGE_COLUMNS } from '../changes/change-columns.js';
 import { ROW_TEXT_COLUMNS } from '../writer/row-text.js';
+import { jsonbText } from './jsonb-text.js';
 
 /** The tables whose rows the chain covers; a link names the one its batch went to. */
 export type ChainedTable = 'user_actions' | 'user_action_changes';
@@ -38,6 +39,45 @@ export const POSTGRES_CANONICAL_SELECT = perTable((table) => CANONICAL_COLUMNS[t
 export const POSTGRES_CANONICAL_LINE = perTable((table) => `pg_catalog.array_to_json(ARRAY[${POSTGRES_CANONICAL_SELECT[table]}])::text`);
 /** A batch's digest, as BatchDigest computes it, over a relation `stored(id, line)` of POSTGRES_CANONICAL_LINE. */
 export const POSTGRES_BATCH_DIGEST = `encode(sha256(convert_to(string_agg(line || E'\\n', '' ORDER BY id), 'UTF8')), 'hex')`;
+
+/**
+ * SQLite's select list for the same values, in the same order. The time is made the text PostgreSQL
+ * writes, in UTC to the microsecond (SQLite keeps milliseconds, as the writer gives them to PostgreSQL
+ * too); strftime reads any offset the text holds, and gives NULL for text that is no time. The other
+ * values are made text by sqliteCanonicalLine().
+ */
+export const SQLITE_CANONICAL_SELECT = perTable((table) =>
+  CANONICAL_COLUMNS[table].map((name, i) => `${name === 'timestamp' ? `strftime('%Y-%m-%dT%H:%M:%f000Z', "timestamp")` : `"${name}"`} AS c${i}`).join(', '),
+);
+
+/** The columns stored as JSON: jsonb on PostgreSQL, whose text form the line holds. */
+const JSON_COLUMNS = new Set(['user_roles', 'request_data', 'changes']);
+
+/**
+ * A SQLite row's canonical line, from the values of SQLITE_CANONICAL_SELECT: the line PostgreSQL writes
+ * for the same row (test K05 compares the two). JSON text is written as jsonb's (jsonb-text.ts); text that
+ * is not JSON stays as it is, so that it fails its batch's digest rather than the verifier.
+ */
+export function sqliteCanonicalLine(table: ChainedTable, values: readonly unknown[]): string {
+  const columns = CANONICAL_COLUMNS[table];
+  return canonicalLine(
+    values.map((value, i) => {
+      if (value === null || value === undefined) return null;
+      const text = typeof value === 'string' ? value : String(value);
+      return JSON_COLUMNS.has(columns[i]!) ? jsonbOf(text) : text;
+    }),
+  );
+}
+
+function jsonbOf(text: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  return jsonbText(parsed);
+}
 
 /** One row's line: the JSON array of its canonical values, then a newline. */
 export function canonicalLine(values: ReadonlyArray<string | null>): string {

@@ -1,4 +1,5 @@
 import { POSTGRES_BATCH_DIGEST, POSTGRES_CANONICAL_LINE, type ChainedTable } from './canonical.js';
+import { batchRows } from '../store/batch-rows.js';
 
 /**
  * A batch's INSERT with the chain on, in one statement and so one transaction: the rows (`columns`, from
@@ -12,7 +13,7 @@ export function chainedInsert(table: ChainedTable, columns: string): string {
   return `WITH batch AS (SELECT nextval('audit_chain_batch_seq') AS batch),
 stored AS (
   INSERT INTO ${table} (${columns}, chain_seq)
-  SELECT ${columns}, (SELECT batch FROM batch) FROM json_populate_recordset(NULL::${table}, $1::json)
+  SELECT ${columns}, (SELECT batch FROM batch) FROM ${batchRows(table)}
   ON CONFLICT DO NOTHING
   RETURNING id, ${POSTGRES_CANONICAL_LINE[table]} AS line),
 digest AS (SELECT count(*) AS row_count, min(id) AS first_id, max(id) AS last_id, ${POSTGRES_BATCH_DIGEST} AS digest FROM stored)

@@ -1,12 +1,14 @@
 import type { Sequelize } from 'sequelize';
 import { AuditTrailError } from '../errors.js';
 import { withPostgresSource } from './postgres-source.js';
+import { withSqliteSource } from './sqlite-source.js';
 import { verifyChain, type VerifyOptions, type VerifyReport } from './verify.js';
 
 /** `audit.verify()` and `audit-trail verify`: recompute the chain of the trail's database. */
 export function verifyTrail({ sequelize }: { readonly sequelize: Sequelize }, options: VerifyOptions = {}): Promise<VerifyReport> {
-  if (sequelize.getDialect() !== 'postgres') {
-    return Promise.reject(new AuditTrailError('invalid_option', `the tamper-evidence chain is written on PostgreSQL only; this trail is on ${sequelize.getDialect()}.`));
+  const dialect = sequelize.getDialect();
+  if (dialect !== 'postgres' && dialect !== 'sqlite') {
+    return Promise.reject(new AuditTrailError('invalid_option', `the tamper-evidence chain is written on PostgreSQL and SQLite; this trail is on ${dialect}.`));
   }
   for (const name of ['fromSeq', 'toSeq'] as const) {
     const value = options[name];
@@ -14,5 +16,6 @@ export function verifyTrail({ sequelize }: { readonly sequelize: Sequelize }, op
       return Promise.reject(new AuditTrailError('invalid_query', `${name} must be a chain seq, a positive integer; got ${String(value)}.`));
     }
   }
-  return withPostgresSource(sequelize, (source) => verifyChain(source, options));
+  const withSource = dialect === 'postgres' ? withPostgresSource : withSqliteSource;
+  return withSource(sequelize, (source) => verifyChain(source, options));
 }

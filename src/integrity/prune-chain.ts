@@ -1,5 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
+import { deleteCounting } from '../store/delete-counting.js';
 import type { ChainedTable } from './canonical.js';
 import { checkpointInsert, signCheckpoint } from './checkpoint.js';
 
@@ -24,14 +25,20 @@ const TABLES: readonly ChainedTable[] = ['user_actions', 'user_action_changes'];
  * A batch is old when its link was written before the cut-off: its rows were recorded earlier still.
  * Each transaction records a checkpoint (signed when a key is given) on the link that becomes the
  * chain's first, then deletes the rows, links and checkpoints before it, so every committed state
- * verifies. `openDoor` opens the append-only triggers' prune door inside the transaction.
+ * verifies. `throughDoor` runs its work with the append-only triggers' prune door open. On SQLite each
+ * transaction takes the write lock at its start (IMMEDIATE), as the writer's do; PostgreSQL ignores the type.
  */
-export function chainPrune(sequelize: Sequelize, cutoff: Date, signingKeyPem: string | undefined, openDoor: (transaction: Transaction) => Promise<void>): ChainPrune {
+export function chainPrune(
+  sequelize: Sequelize,
+  cutoff: Date,
+  signingKeyPem: string | undefined,
+  throughDoor: <T>(transaction: Transaction, work: () => Promise<T>) => Promise<T>,
+): ChainPrune {
   const key = signingKeyPem === undefined ? undefined : createPrivateKey(signingKeyPem);
   const one = async <T extends object>(sql: string, transaction?: Transaction, replacements: Record<string, unknown> = {}) =>
     (await sequelize.query<T>(sql, { type: QueryTypes.SELECT, transaction, replacements: { cutoff, ...replacements } }))[0];
-  // The last old batch, kept below the head; null when nothing is to go.
-  const lastOld = `SELECT least((SELECT max(seq) FROM audit_chain WHERE created_at < :cutoff), (SELECT max(seq) - 1 FROM audit_chain)) AS seq`;
+  // The last old batch below the head; null when nothing is to go.
+  const lastOld = `SELECT max(seq) AS seq FROM audit_chain WHERE created_at < :cutoff AND seq < (SELECT max(seq) FROM audit_chain)`;
 
   return {
     async count() {
@@ -46,7 +53,7 @@ export function chainPrune(sequelize: Sequelize, cutoff: Date, signingKeyPem: st
     async run(batchSize, signal) {
       const deleted = { user_actions: 0, user_action_changes: 0 };
       while (!signal?.aborted) {
-        const step = await sequelize.transaction(async (transaction) => {
+        const step = await sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, async (transaction) => {
           const span = await one<{ first: string | null; last: string | null }>(
             `WITH old AS (SELECT seq, sum(row_count) OVER (ORDER BY seq) AS total FROM audit_chain WHERE seq <= (${lastOld}) ORDER BY seq LIMIT :batchSize)
              SELECT (SELECT min(seq) FROM old) AS first, coalesce((SELECT max(seq) FROM old WHERE total <= :batchSize), (SELECT min(seq) FROM old)) AS last`,
@@ -57,13 +64,14 @@ export function chainPrune(sequelize: Sequelize, cutoff: Date, signingKeyPem: st
           const first = Number(span.first);
           const last = Number(span.last);
           const start = await one<{ hash: string }>('SELECT hash FROM audit_chain WHERE seq = :seq', transaction, { seq: last + 1 });
-          await openDoor(transaction);
-          await sequelize.query(checkpointInsert(signCheckpoint(last + 1, start!.hash, key)), { transaction });
-          const gone = { user_actions: 0, user_action_changes: 0 };
-          for (const table of TABLES) gone[table] = await deleteRows(table, transaction, first, last);
-          await sequelize.query('DELETE FROM audit_chain WHERE seq BETWEEN :first AND :last', { transaction, replacements: { first, last } });
-          await sequelize.query('DELETE FROM audit_checkpoints WHERE seq <= :last', { transaction, replacements: { last } });
-          return gone;
+          return throughDoor(transaction, async () => {
+            await sequelize.query(checkpointInsert(signCheckpoint(last + 1, start!.hash, key)), { transaction });
+            const gone = { user_actions: 0, user_action_changes: 0 };
+            for (const table of TABLES) gone[table] = await deleteRows(table, transaction, first, last);
+            await sequelize.query('DELETE FROM audit_chain WHERE seq BETWEEN :first AND :last', { transaction, replacements: { first, last } });
+            await sequelize.query('DELETE FROM audit_checkpoints WHERE seq <= :last', { transaction, replacements: { last } });
+            return gone;
+          });
         });
         if (step === undefined) break;
         for (const table of TABLES) deleted[table] += step[table];
@@ -73,14 +81,13 @@ export function chainPrune(sequelize: Sequelize, cutoff: Date, signingKeyPem: st
   };
 
   /** The rows of `table` in the batches of links first–last: within their span of ids, by their batch numbers. */
-  async function deleteRows(table: ChainedTable, transaction: Transaction, first: number, last: number): Promise<number> {
-    const gone = await one<{ deleted: string }>(
-      `WITH span AS (SELECT min(first_id) AS low, max(last_id) AS high FROM audit_chain WHERE row_table = :table AND seq BETWEEN :first AND :last),
-       gone AS (DELETE FROM ${table} WHERE id BETWEEN (SELECT low FROM span) AND (SELECT high FROM span) AND chain_seq IN (SELECT batch FROM audit_chain WHERE row_table = :table AND seq BETWEEN :first AND :last) RETURNING 1)
-       SELECT count(*) AS deleted FROM gone`,
+  function deleteRows(table: ChainedTable, transaction: Transaction, first: number, last: number): Promise<number> {
+    const links = `FROM audit_chain WHERE row_table = :table AND seq BETWEEN :first AND :last`;
+    return deleteCounting(
+      sequelize,
       transaction,
+      `DELETE FROM ${table} WHERE id BETWEEN (SELECT min(first_id) ${links}) AND (SELECT max(last_id) ${links}) AND chain_seq IN (SELECT batch ${links})`,
       { first, last, table },
     );
-    return Number(gone?.deleted ?? 0);
   }
 }

@@ -3,6 +3,8 @@ import { performance } from 'node:perf_hooks';
 import { BatchDigest, type ChainedTable } from './canonical.js';
 import { GENESIS_HASH, linkHash, type ChainLink } from './chain.js';
 import { signatureHolds, type Checkpoint } from './checkpoint.js';
+import { walkDigests } from './digest-walk.js';
+import { LINK_PAGE, LinkCursor } from './link-cursor.js';
 import type { ChainSource, StoredRow } from './source.js';
 
 /** What verify() found wrong, named as an auditor would: the first break in chain order. */
@@ -49,7 +51,6 @@ export interface VerifyReport {
 }
 
 const ROW_PAGE = 10_000;
-const LINK_PAGE = 5_000;
 
 class Tampered extends Error {
   constructor(readonly finding: Finding) {
@@ -65,10 +66,11 @@ const fail = (kind: FindingKind, message: string, at: { seq?: number; rowId?: nu
  * Recomputes the chain from the stored rows and links, in bounded memory, and stops at the first break:
  * first the links in seq order (each one's hash, its predecessor's, the checkpoints), then each chained
  * table's rows in id order against their batches' digests. docs/integrity.md describes what each finding means.
+ * `rowPage` (about how many ids one query covers) is smaller in tests, so that a few rows make several pages.
  */
-export async function verifyChain(source: ChainSource, options: VerifyOptions = {}): Promise<VerifyReport> {
+export async function verifyChain(source: ChainSource, options: VerifyOptions = {}, rowPage = ROW_PAGE): Promise<VerifyReport> {
   const started = performance.now();
-  const run = new Verification(source, options);
+  const run = new Verification(source, options, rowPage);
   let finding: Finding | undefined;
   try {
     await run.walk();
@@ -121,6 +123,8 @@ class Verification {
   constructor(
     private readonly source: ChainSource,
     private readonly options: VerifyOptions,
+    /** About how many ids one query covers. */
+    private readonly rowPage: number,
   ) {
     this.publicKey = options.publicKey === undefined ? undefined : createPublicKey(options.publicKey as string);
   }
@@ -203,8 +207,10 @@ class Verification {
   }
 
   /**
-   * A table's rows in id order, each one hashed into its batch's digest. A batch is open from where its
-   * rows start to where they end (first_id–last_id); batches stored at once are open together.
+   * A table's rows in id order, checked against their batches' digests. A batch is open from where its
+   * rows start to where they end (first_id–last_id); batches stored at once are open together. The
+   * database hashes the batches first (walkDigests); rows are read and hashed here one by one only from
+   * where a digest, a count or a place disagrees, to name what is wrong.
    */
   private async walkTable(table: ChainedTable): Promise<void> {
     const ranged = this.options.fromSeq !== undefined || this.options.toSeq !== undefined;
@@ -212,24 +218,33 @@ class Verification {
     if (ranged && span.high === 0) return;
     const lastId = ranged ? span.high : await this.source.lastRowId(table);
     const startId = ranged ? span.low : 1;
-    const rows = new RowWalk(this, this.source, table, startId, lastId);
+    const disagreement = await walkDigests(this.source, table, { startId, lastId, linksReach: Math.max(lastId, span.high) }, this.rowPage, this);
+    if (disagreement) await this.walkRowsOf(table, disagreement.afterId, lastId, disagreement.latest);
+  }
+
+  /** `table`'s rows after `afterId`, one by one, each one hashed into its batch's digest. */
+  private async walkRowsOf(table: ChainedTable, afterId: number, lastId: number, latest: ChainLink | undefined): Promise<void> {
+    const rows = new RowWalk(this, this.source, table, afterId + 1, lastId, latest);
     // Two pages are asked for ahead of the one being hashed: the database writes them side by side meanwhile.
     const ahead: Array<Promise<StoredRow[]>> = [];
-    let afterId = startId - 1;
     const askAhead = () => {
-      for (; ahead.length < 2 && afterId < lastId; afterId += ROW_PAGE) ahead.push(this.source.rows(table, afterId, Math.min(afterId + ROW_PAGE, lastId)));
+      for (; ahead.length < 2 && afterId < lastId; afterId += this.rowPage) ahead.push(this.source.rows(table, afterId, Math.min(afterId + this.rowPage, lastId)));
     };
     try {
       for (askAhead(); ahead.length > 0;) {
         const page = await ahead.shift()!;
         askAhead();
         for (const row of page) await rows.add(row);
-        this.options.onProgress?.({ rows: this.rows, links: this.links });
+        this.progress();
       }
     } finally {
       await Promise.all(ahead.map((pending) => pending.catch(() => {}))); // pages asked for ahead of a finding
     }
     await rows.end();
+  }
+
+  progress(): void {
+    this.options.onProgress?.({ rows: this.rows, links: this.links });
   }
 
   /** Called by RowWalk: a batch's rows are all read. */
@@ -276,21 +291,19 @@ class RowWalk {
   private readonly open = new Map<number, OpenBatch>();
   /** The lowest last_id among the open batches: no batch closes before a row passes it. */
   private closesAt = Infinity;
-  private pending: ChainLink[] = [];
-  private nextPending = 0;
-  private linksDone = false;
-  private afterFirstId = 0;
+  private readonly links: LinkCursor;
   private previousId: number;
-  /** The link opened last, to place a row without a batch. */
-  private latest: ChainLink | undefined;
 
+  /** `latest` is the link opened last before `startId`, to place a row without a batch. */
   constructor(
     private readonly verification: Verification,
     private readonly source: ChainSource,
     private readonly table: ChainedTable,
-    private readonly startId: number,
+    startId: number,
     private readonly lastId: number,
+    private latest: ChainLink | undefined,
   ) {
+    this.links = new LinkCursor(source, table, startId);
     this.previousId = startId - 1;
   }
 
@@ -314,16 +327,16 @@ class RowWalk {
   async end(): Promise<void> {
     this.closeBefore(Infinity);
     // Links whose rows are all gone: their span was never reached.
-    for (let link = await this.nextLink(); link && link.firstId <= Math.max(this.lastId, this.verification.spans[this.table].high); link = await this.nextLink()) {
+    for (let link = await this.links.take(); link && link.firstId <= Math.max(this.lastId, this.verification.spans[this.table].high); link = await this.links.take()) {
       this.verification.judge(this.opened(link));
     }
   }
 
   private async openUntil(id: number): Promise<void> {
     for (;;) {
-      const link = await this.peekLink();
+      const link = await this.links.peek();
       if (!link || link.firstId > id) return;
-      this.nextPending++;
+      await this.links.take();
       this.open.set(link.batch, this.opened(link));
       this.closesAt = Math.min(this.closesAt, link.lastId);
       this.latest = link;
@@ -368,21 +381,5 @@ class RowWalk {
 
   private rowName(id: number): string {
     return this.table === 'user_actions' ? `row ${id}` : `${this.table} row ${id}`;
-  }
-
-  private async peekLink(): Promise<ChainLink | undefined> {
-    if (this.nextPending === this.pending.length && !this.linksDone) {
-      this.pending = await this.source.linksByPlace(this.table, this.afterFirstId, this.startId, LINK_PAGE);
-      this.nextPending = 0;
-      this.linksDone = this.pending.length < LINK_PAGE;
-      this.afterFirstId = this.pending.at(-1)?.firstId ?? this.afterFirstId;
-    }
-    return this.pending[this.nextPending];
-  }
-
-  private async nextLink(): Promise<ChainLink | undefined> {
-    const link = await this.peekLink();
-    if (link) this.nextPending++;
-    return link;
   }
 }

@@ -45,7 +45,7 @@ async function convert(sequelize: Sequelize, table: string, config: Partitioning
 
   await run(`ALTER TABLE ${table} RENAME TO ${initial}`);
   for (const { name } of indexes) await run(`ALTER INDEX ${name} RENAME TO ${name}_initial`);
-  await run(`CREATE TABLE ${table} (LIKE ${initial} INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY RANGE ("timestamp")`);
+  await run(`CREATE TABLE ${table} (LIKE ${initial} INCLUDING ALL EXCLUDING INDEXES) PARTITION BY RANGE ("timestamp")`);
   // Not a primary key: the old table keeps its own, and a table may have only one.
   await run(`CREATE UNIQUE INDEX ux_${table}_id ON ${table} (id, "timestamp")`);
   for (const { definition, unique, primary } of indexes) {

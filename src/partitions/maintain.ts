@@ -82,7 +82,7 @@ async function addPartition(sequelize: Sequelize, table: string, from: Date, to:
   const strays = defaultPartitionOf(table);
   await sequelize.transaction(async (transaction) => {
     const run = (sql: string) => sequelize.query(sql, { transaction, replacements: { from, to } });
-    await run(`CREATE TABLE ${name} (LIKE ${table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
+    await run(`CREATE TABLE ${name} (LIKE ${table} INCLUDING ALL EXCLUDING INDEXES)`);
     await run(`SET LOCAL ${PRUNE_SETTING} = 'on'`);
     await run(`WITH moved AS (DELETE FROM ${strays} WHERE "timestamp" >= :from AND "timestamp" < :to RETURNING *) INSERT INTO ${name} SELECT * FROM moved`);
     await run(`ALTER TABLE ${table} ATTACH PARTITION ${name} FOR VALUES FROM (:from) TO (:to)`);

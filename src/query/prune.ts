@@ -5,6 +5,7 @@ import { AuditTrailError } from '../errors.js';
 import { signingKeyPem } from '../integrity/options.js';
 import { chainPrune } from '../integrity/prune-chain.js';
 import { dropPartitionsBefore } from '../partitions/drop.js';
+import { deleteCounting } from '../store/delete-counting.js';
 import type { Store } from '../store/store.js';
 import { toInstant, type TimeArgument } from './time.js';
 
@@ -69,25 +70,22 @@ export async function prune(store: Store, options: PruneOptions): Promise<PruneR
   }
   const { sequelize } = store;
   // The chain's batches go whole, each step leaving a checkpoint at the chain's new start; unchained rows go by age.
-  const chain =
-    sequelize.getDialect() === 'postgres'
-      ? chainPrune(sequelize, cutoff, options.signingKey && signingKeyPem(options.signingKey), (transaction) => openDoor(sequelize, transaction))
-      : undefined;
+  const chain = chainPrune(sequelize, cutoff, options.signingKey && signingKeyPem(options.signingKey), (transaction, work) => throughDoor(sequelize, transaction, work));
   if (options.dryRun) {
-    const chained = await chain?.count();
+    const chained = await chain.count();
     return {
       deleted: 0,
       deletedChanges: 0,
       partitionsDropped: 0,
       cutoff,
-      wouldDelete: (await countOld(sequelize, BY_AGE.requests, cutoff)) + (chained?.user_actions ?? 0),
-      wouldDeleteChanges: (await countOld(sequelize, BY_AGE.changes, cutoff)) + (chained?.user_action_changes ?? 0),
+      wouldDelete: (await countOld(sequelize, BY_AGE.requests, cutoff)) + chained.user_actions,
+      wouldDeleteChanges: (await countOld(sequelize, BY_AGE.changes, cutoff)) + chained.user_action_changes,
     };
   }
-  const chained = await chain?.run(batchSize, options.signal);
+  const chained = await chain.run(batchSize, options.signal);
   const partitionsDropped = sequelize.getDialect() === 'postgres' ? await dropPartitionsBefore(sequelize, cutoff, options.signal) : 0;
-  const deleted = (chained?.user_actions ?? 0) + (await deleteOld(sequelize, BY_AGE.requests, cutoff, batchSize, options.signal));
-  const deletedChanges = (chained?.user_action_changes ?? 0) + (await deleteOld(sequelize, BY_AGE.changes, cutoff, batchSize, options.signal));
+  const deleted = chained.user_actions + (await deleteOld(sequelize, BY_AGE.requests, cutoff, batchSize, options.signal));
+  const deletedChanges = chained.user_action_changes + (await deleteOld(sequelize, BY_AGE.changes, cutoff, batchSize, options.signal));
   return { deleted, deletedChanges, partitionsDropped, cutoff };
 }
 
@@ -118,23 +116,23 @@ function refuseRecentCutoff(cutoff: Date): void {
   if (why) throw new AuditTrailError('invalid_query', `prune refused: ${why}. Pass force: true (--force on the command line) if you mean it.`);
 }
 
-/** Opens the append-only triggers' prune door for the rest of the transaction. */
-async function openDoor(sequelize: Sequelize, transaction: Transaction): Promise<void> {
-  if (sequelize.getDialect() === 'postgres') await sequelize.query(`SET LOCAL ${PRUNE_SETTING} = 'on'`, { transaction });
-  else await sequelize.query(`INSERT INTO ${PRUNE_DOOR_TABLE} (opened) VALUES (1)`, { transaction });
+/**
+ * Runs `work` with the append-only triggers' prune door open: a transaction-local setting on PostgreSQL,
+ * which ends with the transaction; on SQLite a door row, removed again before the transaction commits.
+ */
+async function throughDoor<T>(sequelize: Sequelize, transaction: Transaction, work: () => Promise<T>): Promise<T> {
+  if (sequelize.getDialect() === 'postgres') {
+    await sequelize.query(`SET LOCAL ${PRUNE_SETTING} = 'on'`, { transaction });
+    return work();
+  }
+  await sequelize.query(`INSERT INTO ${PRUNE_DOOR_TABLE} (opened) VALUES (1)`, { transaction });
+  const result = await work();
+  await sequelize.query(`DELETE FROM ${PRUNE_DOOR_TABLE}`, { transaction });
+  return result;
 }
 
-async function deleteBatch(sequelize: Sequelize, transaction: Transaction, { table, where }: ByAge, cutoff: Date, batchSize: number): Promise<number> {
-  const select = (sql: string) => sequelize.query<{ deleted: number | string }>(sql, { type: QueryTypes.SELECT, transaction, replacements: { cutoff, batchSize } });
-  const oldRows = `SELECT id FROM ${table} WHERE ${where} LIMIT :batchSize`;
-  await openDoor(sequelize, transaction);
-  if (sequelize.getDialect() === 'postgres') {
-    // The outer bound on "timestamp" lets a partitioned table's DELETE read only the partitions before the cut-off.
-    const [row] = await select(`WITH gone AS (DELETE FROM ${table} WHERE id IN (${oldRows}) AND "timestamp" < :cutoff RETURNING 1) SELECT count(*) AS deleted FROM gone`);
-    return Number(row?.deleted ?? 0);
-  }
-  await sequelize.query(`DELETE FROM ${table} WHERE id IN (${oldRows})`, { transaction, replacements: { cutoff, batchSize } });
-  const [row] = await select('SELECT changes() AS deleted');
-  await sequelize.query(`DELETE FROM ${PRUNE_DOOR_TABLE}`, { transaction });
-  return Number(row?.deleted ?? 0);
+function deleteBatch(sequelize: Sequelize, transaction: Transaction, { table, where }: ByAge, cutoff: Date, batchSize: number): Promise<number> {
+  // The outer bound on "timestamp" lets a partitioned table's DELETE read only the partitions before the cut-off.
+  const sql = `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE ${where} LIMIT :batchSize) AND "timestamp" < :cutoff`;
+  return throughDoor(sequelize, transaction, () => deleteCounting(sequelize, transaction, sql, { cutoff, batchSize }));
 }

@@ -1,4 +1,5 @@
 import { chainedInsert } from '../integrity/chained-insert.js';
+import { batchRows } from '../store/batch-rows.js';
 import type { QueuedEvent } from './queue.js';
 import { ROW_TEXT_COLUMNS, type RowText } from './row-text.js';
 
@@ -13,7 +14,7 @@ const NAMES = ROW_TEXT_COLUMNS.join(', ');
  * replayed event carries its first timestamp, so either key finds it.
  */
 export const INSERT = `INSERT INTO user_actions (${NAMES}, event_id)
-SELECT ${NAMES}, event_id FROM json_populate_recordset(NULL::user_actions, $1::json)
+SELECT ${NAMES}, event_id FROM ${batchRows('user_actions')}
 ON CONFLICT DO NOTHING`;
 
 /** The same with the chain on: the batch's new rows and their link, in one statement (src/integrity/chained-insert.ts). */

@@ -5,7 +5,7 @@ import type { Worker } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresChain } from '../../src/integrity/postgres-chain.js';
+import { ChainAppender } from '../../src/integrity/appender.js';
 import { LOCK_KEYS } from '../../src/store/advisory-lock.js';
 import { newEventId } from '../../src/writer/event-id.js';
 import { CHAINED_INSERT, documentOf, idsAndRowsOf } from '../../src/writer/postgres-fast-path.js';
@@ -103,14 +103,17 @@ describe('a retried batch', () => {
     await drop();
   });
 
-  const chain = new PostgresChain({ signingKeyPem: undefined, checkpointEvery: { batches: 1, seconds: 1 } });
+  const chain = new ChainAppender({ signingKeyPem: undefined, checkpointEvery: { batches: 1, seconds: 1 } });
   const append = (entries: ReturnType<typeof entriesOf>) =>
-    chain.append(client, async () => {
-      const [link] = (
-        await client.query({ text: CHAINED_INSERT, values: [documentOf(idsAndRowsOf(entries.map(({ id, event }) => ({ id, event: rowTextOf(event) }))))], rowMode: 'array' })
-      ).rows as Array<[string, string]>;
-      return link && { seq: Number(link[0]), hash: link[1] };
-    });
+    chain.append(
+      async () => {
+        const [link] = (
+          await client.query({ text: CHAINED_INSERT, values: [documentOf(idsAndRowsOf(entries.map(({ id, event }) => ({ id, event: rowTextOf(event) }))))], rowMode: 'array' })
+        ).rows as Array<[string, string]>;
+        return link && { seq: Number(link[0]), hash: link[1] };
+      },
+      (sql) => client.query(sql),
+    );
   const entriesOf = (from: number, count: number) => Array.from({ length: count }, (_, i) => ({ id: newEventId(), event: event(from + i) }));
 
   it('C02 adds no second link when its rows all landed before, and links only the new rows of a partly stored one', async () => {

@@ -33,4 +33,17 @@ describe('prune and the chain', () => {
       await trail.close();
     }
   });
+
+  it('P03 a cut-off before every link deletes nothing: not every batch but the newest', async () => {
+    const url = database.url;
+    const before = await select<{ n: string }>(url, 'SELECT count(*) AS n FROM audit_chain');
+    const trail = chainedTrail(url);
+    try {
+      expect(await trail.prune({ olderThan: '2000-01-01T00:00:00Z', dryRun: true })).toMatchObject({ wouldDelete: 0, wouldDeleteChanges: 0 });
+      expect(await trail.prune({ olderThan: '2000-01-01T00:00:00Z' })).toMatchObject({ deleted: 0, deletedChanges: 0 });
+    } finally {
+      await trail.close();
+    }
+    expect(await select<{ n: string }>(url, 'SELECT count(*) AS n FROM audit_chain')).toEqual(before);
+  });
 });

@@ -3,9 +3,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { QueryTypes, Sequelize } from 'sequelize';
 import type { AuditEvent } from '../../src/capture/event.js';
+import { BatchDigest, POSTGRES_CANONICAL_SELECT } from '../../src/integrity/canonical.js';
+import { GENESIS_HASH, linkHash } from '../../src/integrity/chain.js';
 import type { ChangeEvent } from '../../src/changes/change-event.js';
 import { createAuditTrail, type AuditTrailOptions } from '../../src/index.js';
+import type { VerifyOptions } from '../../src/integrity/verify.js';
 
 export const KEYS = generateKeyPairSync('ed25519');
 export const PRIVATE_PEM = KEYS.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
@@ -58,6 +62,16 @@ export function chainedTrail(url: string, options: AuditTrailOptions = {}) {
   });
 }
 
+/** verify() on `url` through a trail of its own, checking signatures with the test key. */
+export async function verify(url: string, options: VerifyOptions = {}) {
+  const trail = chainedTrail(url);
+  try {
+    return await trail.verify({ publicKey: PUBLIC_PEM, ...options });
+  } finally {
+    await trail.close();
+  }
+}
+
 /** Records `count` events, `perTick` at a time so that batches fill as they would under load, and waits until stored. */
 export async function writeEvents(url: string, count: number, options: AuditTrailOptions = {}, prefix = 'req'): Promise<void> {
   const trail = chainedTrail(url, options);
@@ -93,6 +107,55 @@ export async function select<T>(url: string, sql: string): Promise<T[]> {
   await client.connect();
   try {
     return (await client.query(sql)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** The same on a SQLite file: its append-only triggers dropped around the statements, then made again as they were. */
+export async function asSqliteOwner(file: string, statements: string[]): Promise<void> {
+  const sequelize = new Sequelize({ dialect: 'sqlite', storage: file, logging: false });
+  try {
+    const triggers = await sequelize.query<{ name: string; sql: string }>(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger'`, { type: QueryTypes.SELECT });
+    for (const { name } of triggers) await sequelize.query(`DROP TRIGGER ${name}`);
+    for (const sql of statements) await sequelize.query(sql);
+    for (const { sql } of triggers) await sequelize.query(sql);
+  } finally {
+    await sequelize.close();
+  }
+}
+
+export async function selectSqlite<T extends object>(file: string, sql: string): Promise<T[]> {
+  const sequelize = new Sequelize({ dialect: 'sqlite', storage: file, logging: false });
+  try {
+    return await sequelize.query<T>(sql, { type: QueryTypes.SELECT });
+  } finally {
+    await sequelize.close();
+  }
+}
+
+/** What an attacker without the key does: recompute every user_actions batch's digest and every link from the stored rows, in Node. */
+export async function rechain(url: string): Promise<void> {
+  const rows = await selectArrays(url, `SELECT ${POSTGRES_CANONICAL_SELECT.user_actions} FROM user_actions ORDER BY user_actions.id`);
+  const links = await selectArrays(url, 'SELECT seq::text, batch::text FROM audit_chain ORDER BY audit_chain.seq');
+  const statements: string[] = [];
+  let prev = GENESIS_HASH;
+  for (const [seq, batch] of links) {
+    const digest = new BatchDigest();
+    for (const row of rows.filter((r) => r.at(-1) === batch)) digest.add(row);
+    const hex = digest.hex();
+    const hash = linkHash(prev, Number(seq), digest.count, hex, 'user_actions');
+    statements.push(`UPDATE audit_chain SET row_count = ${digest.count}, digest = '${hex}', prev_hash = '${prev}', hash = '${hash}' WHERE seq = ${seq}`);
+    prev = hash;
+  }
+  await asOwner(url, statements);
+}
+
+async function selectArrays(url: string, sql: string): Promise<string[][]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query({ text: sql, rowMode: 'array' })).rows as string[][];
   } finally {
     await client.end();
   }

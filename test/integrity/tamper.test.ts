@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Checkpoint } from '../../src/integrity/checkpoint.js';
-import type { VerifyOptions } from '../../src/integrity/verify.js';
 import { createTestDatabase } from '../support/database.js';
-import { asOwner, chainedTrail, PRIVATE_PEM, PUBLIC_PEM, select, writeEvents } from './support.js';
+import { asOwner, PRIVATE_PEM, rechain, select, verify, writeEvents } from './support.js';
 
 const drops: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -16,15 +15,6 @@ async function signedTrail(): Promise<{ url: string; exported: Checkpoint[] }> {
   const exported: Checkpoint[] = [];
   await writeEvents(database.url, 60, { integrity: { signingKey: PRIVATE_PEM, checkpointEvery: { batches: 2 }, onCheckpoint: (c) => void exported.push(c) } });
   return { url: database.url, exported };
-}
-
-async function verify(url: string, options: VerifyOptions = {}) {
-  const trail = chainedTrail(url);
-  try {
-    return await trail.verify({ publicKey: PUBLIC_PEM, ...options });
-  } finally {
-    await trail.close();
-  }
 }
 
 const idsOf = async (url: string, seq: number) =>
@@ -102,7 +92,7 @@ describe('verify() names each kind of tampering, as the database owner would do 
     const { url } = await signedTrail();
     const [id] = await idsOf(url, 1);
     await asOwner(url, [`UPDATE user_actions SET username = 'mallory' WHERE id = ${id}`]);
-    await rehash(url);
+    await rechain(url);
     const report = await verify(url);
     expect(report.finding).toMatchObject({ kind: 'checkpoint_mismatch', seq: 2 });
   });
@@ -115,27 +105,3 @@ describe('verify() names each kind of tampering, as the database owner would do 
     expect((await verify(url)).finding).toMatchObject({ kind: 'bad_signature', seq: 6 });
   });
 });
-
-/** What an attacker without the key does: recompute every digest and link from the edited rows. */
-async function rehash(url: string): Promise<void> {
-  const { BatchDigest } = await import('../../src/integrity/canonical.js');
-  const { GENESIS_HASH, linkHash } = await import('../../src/integrity/chain.js');
-  const { POSTGRES_CANONICAL_SELECT } = await import('../../src/integrity/canonical.js');
-  const pg = (await import('pg')).default;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  const rows = (await client.query({ text: `SELECT ${POSTGRES_CANONICAL_SELECT.user_actions} FROM user_actions ORDER BY user_actions.id`, rowMode: 'array' })).rows as string[][];
-  const batches = new Map((await client.query<{ seq: string; batch: string }>('SELECT seq, batch FROM audit_chain')).rows.map((link) => [Number(link.seq), link.batch]));
-  await client.end();
-  const statements: string[] = [];
-  let prev = GENESIS_HASH;
-  for (let seq = 1; seq <= 6; seq++) {
-    const digest = new BatchDigest();
-    for (const row of rows.filter((r) => r.at(-1) === batches.get(seq))) digest.add(row);
-    const hex = digest.hex();
-    const hash = linkHash(prev, seq, digest.count, hex, 'user_actions');
-    statements.push(`UPDATE audit_chain SET digest = '${hex}', prev_hash = '${prev}', hash = '${hash}' WHERE seq = ${seq}`);
-    prev = hash;
-  }
-  await asOwner(url, statements);
-}

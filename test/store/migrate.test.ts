@@ -29,6 +29,8 @@ describe('migration list', () => {
       'a41c7e2b9d58',
       'c4d8a2e61f97',
       '8b3f1d6e2a95',
+      'f2a7c9e4b613',
+      'd95b7e2c04a8',
     ]);
     expect(new Set(MIGRATIONS.map((m) => m.name)).size).toBe(MIGRATIONS.length);
   });
@@ -120,6 +122,25 @@ describe('migrations on PostgreSQL', () => {
     }
     const [indexes] = await sequelize.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'user_actions' AND indexname <> 'user_actions_pkey' ORDER BY indexname`);
     expect(indexes.map((i) => (i as { indexname: string }).indexname)).toEqual(USER_ACTION_INDEXES.map((i) => i.name).sort());
+  });
+
+  it('compresses large request bodies and data changes with lz4, which this server has', async () => {
+    const [columns] = await sequelize.query(
+      `SELECT attrelid::regclass::text AS "table", attname AS "column", attcompression AS compression FROM pg_attribute
+       WHERE attname IN ('request_data', 'changes') AND attrelid IN ('user_actions'::regclass, 'user_action_changes'::regclass) ORDER BY 1`,
+    );
+    expect(columns).toEqual([
+      { table: 'user_action_changes', column: 'changes', compression: 'l' },
+      { table: 'user_actions', column: 'request_data', compression: 'l' },
+    ]);
+    const body = JSON.stringify({ text: 'Lorem ipsum dolor sit amet. '.repeat(2_000) });
+    await sequelize.query(
+      `INSERT INTO user_actions ("timestamp", user_id, username, user_roles, action_type, resource, outcome, request_data)
+       VALUES (now(), 'u', 'u', '[]', 'POST', '/documents', 'success', :body)`,
+      { replacements: { body } },
+    );
+    const [[stored]] = await sequelize.query(`SELECT pg_column_compression(request_data) AS compression FROM user_actions WHERE resource = '/documents'`);
+    expect(stored).toEqual({ compression: 'lz4' });
   });
 
   it('creates composite indexes with their columns in order', async () => {

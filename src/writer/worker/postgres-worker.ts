@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import type { Checkpoint } from '../../integrity/checkpoint.js';
-import { PostgresChain } from '../../integrity/postgres-chain.js';
+import { ChainAppender } from '../../integrity/appender.js';
 import { isDataError } from '../data-error.js';
 import { CHANGES_CHAINED_INSERT, CHANGES_INSERT, changesDocumentOf } from '../../changes/postgres-insert.js';
 import { CHAINED_INSERT, documentOf, INSERT, WRITE_TIMEOUT_MS } from '../postgres-fast-path.js';
@@ -20,7 +20,7 @@ const pool = new pg.Pool({
 });
 // An idle connection the server dropped surfaces here; the next write opens a fresh one.
 pool.on('error', () => {});
-const chain = settings.chain && new PostgresChain(settings.chain);
+const chain = settings.chain && new ChainAppender(settings.chain);
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'close') void pool.end().finally(() => port.close());
@@ -32,11 +32,14 @@ port.on('message', (message: ToWorker) => {
 /** A batch's one statement: the rows alone (`plain`, chain off), or (`chained`) the rows and their chain link in one transaction. */
 function store(client: pg.PoolClient, plain: string, chained: string, document: string): Promise<Checkpoint | undefined> {
   if (!chain) return client.query({ text: plain, values: [document], query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig).then(() => undefined);
-  return chain.append(client, async () => {
-    const inserted = await client.query({ text: chained, values: [document], rowMode: 'array', query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig);
-    const link = inserted.rows[0] as [string, string] | undefined;
-    return link && { seq: Number(link[0]), hash: link[1] };
-  });
+  return chain.append(
+    async () => {
+      const inserted = await client.query({ text: chained, values: [document], rowMode: 'array', query_timeout: WRITE_TIMEOUT_MS } as pg.QueryConfig);
+      const link = inserted.rows[0] as [string, string] | undefined;
+      return link && { seq: Number(link[0]), hash: link[1] };
+    },
+    (sql) => client.query(sql),
+  );
 }
 
 /** `run` builds the statement's parameter inside the try: a value it cannot encode fails that batch, as a data error. */

@@ -1,6 +1,6 @@
 /** What crosses the thread boundary between the host's writer and the PostgreSQL worker. */
 import type { Checkpoint } from '../../integrity/checkpoint.js';
-import type { ChainSettings } from '../../integrity/postgres-chain.js';
+import type { ChainSettings } from '../../integrity/appender.js';
 
 /** A pg connection config that survives structured cloning: no functions, no sockets. */
 export interface WorkerConnection {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ChangeEvent } from '../../changes/change-event.js';
 import { CHANGES_INSERT, changeRowOf } from '../../changes/postgres-insert.js';
-import { messageOf } from '../../errors.js';
+import { announceCheckpoint } from '../../integrity/announce.js';
 import type { Checkpoint } from '../../integrity/checkpoint.js';
 import type { Logger } from '../../logger.js';
 import { idsAndRowsOf, INSERT, type QueryReport } from '../postgres-fast-path.js';
@@ -94,19 +94,7 @@ export class WorkerRowWriter {
     this.report(waiting.statement, reply.durationMs, reply.error !== undefined);
     if (reply.error) return waiting.reject(fromWire(reply.error));
     waiting.resolve();
-    if (reply.checkpoint) this.checkpointed(reply.checkpoint);
-  }
-
-  /** The host's callback runs on its thread; whatever it throws is logged, never raised into the writer. */
-  private checkpointed(checkpoint: Checkpoint): void {
-    const failed = (error: unknown) => this.logger.error(`integrity.onCheckpoint failed for checkpoint ${checkpoint.seq}: ${messageOf(error)}`);
-    try {
-      // A callback that returns a promise (shipping the checkpoint somewhere) must not reject unheard.
-      const shipped: unknown = this.onCheckpoint?.(checkpoint);
-      if (shipped instanceof Promise) shipped.catch(failed);
-    } catch (error) {
-      failed(error);
-    }
+    if (reply.checkpoint) announceCheckpoint(this.onCheckpoint, reply.checkpoint, this.logger);
   }
 
   private exited(worker: Worker, code: number): void {

@@ -1,5 +1,5 @@
 import type { Sequelize } from 'sequelize';
-import type { ChainSettings } from '../../integrity/postgres-chain.js';
+import type { ChainSettings } from '../../integrity/appender.js';
 import type { WorkerConnection, WorkerSettings } from './protocol.js';
 
 interface SequelizeConnection {
