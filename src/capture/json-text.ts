@@ -11,16 +11,18 @@ export function quoted(s: string): string {
   return PLAIN.test(s) ? `"${s}"` : JSON.stringify(storableText(s));
 }
 
-/** A property name as stored (`name`) and as written before its value (`"name":`). */
+/** A property name as stored (`name`) and as written before its value: first (`"name":`) or after another (`,"name":`). */
 export interface PropertyName {
   readonly name: string;
   readonly text: string;
+  readonly nextText: string;
 }
 
 /** Each property name cleaned and quoted once, not once per request. */
 export function propertyNames(): (rawKey: string) => PropertyName {
   return memoized((rawKey) => {
     const name = storableText(rawKey);
-    return { name, text: `${quoted(name)}:` };
+    const text = `${quoted(name)}:`;
+    return { name, text, nextText: `,${text}` };
   });
 }

@@ -8,7 +8,9 @@ const MEMO_KEY_LENGTH = 100;
 export function memoized<T>(compute: (key: string) => T): (key: string) => T {
   const memo = new Map<string, T>();
   return (key) => {
-    if (memo.has(key)) return memo.get(key)!;
+    // One lookup, not has() then get(): the sanitizer asks twice per property of every body.
+    const known = memo.get(key);
+    if (known !== undefined) return known;
     const value = compute(key);
     if (key.length <= MEMO_KEY_LENGTH) {
       if (memo.size === MEMO_SIZE) memo.clear();

@@ -153,9 +153,9 @@ class Walk {
 
   /**
    * Appends `value`; false, with nothing appended, where JSON.stringify would omit it (undefined,
-   * functions, symbols). `key` is the property name JSON.stringify would hand to toJSON.
+   * functions, symbols). `key` is the property name JSON.stringify would hand to toJSON (an array index as a number).
    */
-  value(value: unknown, depth: number, key: string): boolean {
+  value(value: unknown, depth: number, key: string | number): boolean {
     switch (typeof value) {
       case 'string':
         this.string(value);
@@ -180,7 +180,7 @@ class Walk {
     }
   }
 
-  private object(value: object, depth: number, key: string): boolean {
+  private object(value: object, depth: number, key: string | number): boolean {
     const before = this.parts.length;
     try {
       if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof SharedArrayBuffer) {
@@ -197,7 +197,7 @@ class Walk {
         return true;
       }
       // Like JSON.stringify, what toJSON returns is serialized as is, without calling its own toJSON.
-      const json: unknown = toJSON.call(value, key);
+      const json: unknown = toJSON.call(value, String(key));
       if (typeof json !== 'object' || json === null) return this.value(json, depth, key);
       this.container(json, depth);
       return true;
@@ -233,9 +233,9 @@ class Walk {
     for (const item of items) {
       if (kept === this.policy.maxKeys || this.budget < 1) break;
       if (kept > 0) this.parts.push(',');
-      const key = String(kept);
-      this.enter(depth, key);
-      if (!this.value(item, depth + 1, key)) this.literal('null');
+      // The index is made a string only where it is read: by toJSON, or by a redact callback's path.
+      this.enter(depth, kept);
+      if (!this.value(item, depth + 1, kept)) this.literal('null');
       this.budget -= 1;
       kept++;
     }
@@ -292,10 +292,10 @@ class Walk {
    * keys that clean to the same text are both written: readers of JSON, jsonb among them, keep the last.
    */
   private entry(rawKey: string, item: unknown, depth: number, written: number): boolean {
-    const { name, text } = this.policy.names(rawKey);
+    const { name, text, nextText } = this.policy.names(rawKey);
     this.enter(depth, name);
     const before = this.parts.length;
-    this.parts.push(written > 0 ? `,${text}` : text);
+    this.parts.push(written > 0 ? nextText : text);
     if (this.isSensitive(name, this.path)) {
       this.marker(REDACTED);
       return true;
@@ -306,10 +306,10 @@ class Walk {
   }
 
   /** Points `path` at `key` inside the container at `depth`; assigned, not pushed, so a throw cannot corrupt it. */
-  private enter(depth: number, key: string): void {
+  private enter(depth: number, key: string | number): void {
     if (!this.policy.tracksPath) return;
     this.path.length = depth - 1;
-    this.path.push(key);
+    this.path.push(String(key));
   }
 
   private endRecord(dropped: number, written: number): void {
