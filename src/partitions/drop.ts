@@ -6,8 +6,9 @@ const DROP_LOCK_TIMEOUT_MS = 5_000;
 
 /**
  * Transactions that drop partitions at once. Most of a drop's time is its commit, where PostgreSQL frees
- * each dropped file after releasing the locks (docs/partitioning.md, "Figures"): while one commit frees
- * files, the next drop can take the lock, so four commits free files together. Eight were no faster.
+ * each dropped file after releasing the locks (docs/partitioning.md, "Where a drop's time goes"): while
+ * one commit frees files, the next drop can take the lock, so four commits free files together. Eight
+ * were not clearly faster, and kept writers waiting longer.
  */
 const DROP_TRANSACTIONS = 4;
 
