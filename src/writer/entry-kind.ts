@@ -2,7 +2,7 @@ import type { AuditEvent } from '../capture/event.js';
 import { COLUMN_LIMITS } from '../capture/columns.js';
 import { cutAt } from '../capture/text.js';
 import { eventBytes } from './event-bytes.js';
-import { eventOfRowText, rowTextOf, type RowText } from './row-text.js';
+import { eventOfRowText, rowTextOf, rowTextSize, type RowText } from './row-text.js';
 import { revive } from './spilled-event.js';
 
 /**
@@ -57,7 +57,7 @@ const ROW_TEXT_OVERHEAD = 64;
 
 /** The same row on PostgreSQL, held as its text (see row-text.ts); the rare paths read the event back. */
 export const POSTGRES_USER_ACTIONS: EntryKind<RowText> = {
-  bytes: (text) => ROW_TEXT_OVERHEAD + text.length,
+  bytes: (text) => ROW_TEXT_OVERHEAD + rowTextSize(text),
   // A SQLite trail's spill, or an older version's, holds the event.
   revive: (stored) => (typeof stored === 'string' ? stored : rowTextOf(revive(stored as AuditEvent))),
   *fallbacks(text, reason) {

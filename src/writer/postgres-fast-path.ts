@@ -1,7 +1,8 @@
 import { chainedInsert } from '../integrity/chained-insert.js';
 import { batchRows } from '../store/batch-rows.js';
 import type { QueuedEvent } from './queue.js';
-import { ROW_TEXT_COLUMNS, type RowText } from './row-text.js';
+import { ROW_TEXT_COLUMNS, textOfRow, type RowText } from './row-text.js';
+import type { IdsAndRows } from './worker/protocol.js';
 
 const NAMES = ROW_TEXT_COLUMNS.join(', ');
 
@@ -24,16 +25,16 @@ export const CHAINED_INSERT = chainedInsert('user_actions', `${NAMES}, event_id`
 export const WRITE_TIMEOUT_MS = 15_000;
 
 /** On the host's thread: a batch as the worker receives it, each event id followed by its row's text. */
-export function idsAndRowsOf(entries: readonly QueuedEvent<RowText>[]): string[] {
-  const flat: string[] = [];
+export function idsAndRowsOf(entries: readonly QueuedEvent<RowText>[]): IdsAndRows {
+  const flat: IdsAndRows = [];
   for (const { id, event } of entries) flat.push(id, event);
   return flat;
 }
 
 /** On the writer thread: the batch as the statement's one parameter, each row given its event id. */
-export function documentOf(idsAndRows: readonly string[]): string {
+export function documentOf(idsAndRows: IdsAndRows): string {
   const rows: string[] = [];
-  for (let i = 0; i < idsAndRows.length; i += 2) rows.push(`{"event_id":${JSON.stringify(idsAndRows[i])},${idsAndRows[i + 1]!.slice(1)}`);
+  for (let i = 0; i < idsAndRows.length; i += 2) rows.push(`{"event_id":${JSON.stringify(idsAndRows[i])},${textOfRow(idsAndRows[i + 1]!).slice(1)}`);
   return `[${rows.join(',')}]`;
 }
 

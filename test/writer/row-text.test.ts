@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/capture/event.js';
-import { eventOfRowText, ROW_TEXT_COLUMNS, rowTextOf } from '../../src/writer/row-text.js';
+import { POSTGRES_USER_ACTIONS } from '../../src/writer/entry-kind.js';
+import { documentOf, idsAndRowsOf } from '../../src/writer/postgres-fast-path.js';
+import { eventOfRowText, LargeRowText, ROW_TEXT_COLUMNS, rowTextOf, textOfRow } from '../../src/writer/row-text.js';
 
 const EVENT: AuditEvent = {
   timestamp: new Date('2026-12-06T10:11:12.345Z'),
@@ -41,7 +43,7 @@ const reference = (e: AuditEvent) =>
 describe('a row as its JSON text', () => {
   it('R01 is the JSON of every column, in ROW_TEXT_COLUMNS order', () => {
     expect(rowTextOf(EVENT)).toBe(reference(EVENT));
-    expect(Object.keys(JSON.parse(rowTextOf(EVENT)))).toEqual([...ROW_TEXT_COLUMNS]);
+    expect(Object.keys(JSON.parse(textOfRow(rowTextOf(EVENT))))).toEqual([...ROW_TEXT_COLUMNS]);
     // The tamper chain's canonical form lists the columns in this order: changing it breaks every chain.
     expect(ROW_TEXT_COLUMNS).toEqual([
       'timestamp',
@@ -72,7 +74,25 @@ describe('a row as its JSON text', () => {
 
   it('R03 writes null for absent values and numbers JSON cannot hold, and reads the event back', () => {
     const sparse = { ...EVENT, ipAddress: null, userAgent: null, requestId: null, requestData: null, responseStatus: null, durationMs: Number.NaN };
-    expect(JSON.parse(rowTextOf(sparse))).toMatchObject({ ip_address: null, request_data: null, response_status: null, duration_ms: null });
+    expect(JSON.parse(textOfRow(rowTextOf(sparse)))).toMatchObject({ ip_address: null, request_data: null, response_status: null, duration_ms: null });
     expect(eventOfRowText(rowTextOf(EVENT))).toEqual(EVENT);
+  });
+
+  it('R04 holds a large row as UTF-8 bytes that copy to the writer thread, spill and read back as the same text', () => {
+    const body = JSON.stringify({ text: 'Lorem ipsum é 😀 "quoted" '.repeat(1_000) });
+    const large = { ...EVENT, requestData: body, username: 'zoë' };
+    const row = rowTextOf(large);
+    expect(row).toBeInstanceOf(LargeRowText);
+    const text = reference(large);
+    expect(textOfRow(row)).toBe(text);
+    expect(eventOfRowText(row)).toEqual(large);
+    // A spill line holds its text, which revives as a string row.
+    expect(JSON.parse(JSON.stringify({ id: 'e-1', event: row })).event).toBe(text);
+    // postMessage copies it without its class; the writer thread reads the same document as from the text.
+    const copied = structuredClone(idsAndRowsOf([{ id: 'e-1', event: row }]));
+    expect(documentOf(copied)).toBe(documentOf(['e-1', text]));
+    expect(POSTGRES_USER_ACTIONS.bytes(row)).toBe(POSTGRES_USER_ACTIONS.bytes(text) + Buffer.byteLength(text) - text.length);
+    // A typical request's row stays a string.
+    expect(typeof rowTextOf(EVENT)).toBe('string');
   });
 });

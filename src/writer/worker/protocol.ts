@@ -21,9 +21,12 @@ export interface WorkerSettings {
   readonly chain: ChainSettings | false;
 }
 
+/** Each event id, then its row: JSON text, or a large row's UTF-8 bytes (LargeRowText, its class lost in the copy). */
+export type IdsAndRows = Array<string | { readonly utf8: Uint8Array }>;
+
 export type ToWorker =
   /** A batch of requests' rows: each event id, then its row's text (src/writer/row-text.ts). */
-  | { readonly type: 'write'; readonly id: number; readonly idsAndRows: string[] }
+  | { readonly type: 'write'; readonly id: number; readonly idsAndRows: IdsAndRows }
   /** A batch of model changes, for user_action_changes (src/changes/). */
   | { readonly type: 'changes'; readonly id: number; readonly rows: unknown[][] }
   | { readonly type: 'close' };
