@@ -1,5 +1,7 @@
 import { DataTypes, type Model, type ModelStatic, type Sequelize } from 'sequelize';
 import type { SqliteChain } from '../integrity/sqlite-chain.js';
+import { bulkWriter } from '../writer/bulk-writer.js';
+import type { QueuedEvent } from '../writer/queue.js';
 import type { RowWriter } from '../writer/row-writer.js';
 import { jsonType } from '../store/json-type.js';
 import type { ChangeEvent } from './change-event.js';
@@ -30,29 +32,20 @@ export function changeModel(sequelize: Sequelize): ModelStatic<Model> {
   );
 }
 
-/** Any dialect (SQLite): one bulkCreate per batch; a change id already stored is skipped. With the chain on, in its transaction. */
+/** Any dialect (SQLite): one bulkCreate per batch (src/writer/bulk-writer.ts); a change id already stored is skipped. */
 export function portableChanges(sequelize: Sequelize, chain?: SqliteChain): RowWriter<ChangeEvent> {
-  const model = changeModel(sequelize);
-  const options = { ignoreDuplicates: true, validate: false, hooks: false, returning: false } as const;
-  const rowsOf = (entries: Parameters<RowWriter<ChangeEvent>>[0], chainSeq: number | null) =>
-    entries.map(({ id, event: e }) => ({
-      change_id: id,
-      event_id: e.eventId,
-      request_id: e.requestId,
-      timestamp: e.timestamp,
-      user_id: e.userId,
-      username: e.username,
-      model: e.model,
-      table_name: e.tableName,
-      record_id: e.recordId,
-      operation: e.operation,
-      changes: JSON.parse(e.changes) as unknown,
-      chain_seq: chainSeq,
-    }));
-  if (!chain) {
-    return async (entries) => {
-      await model.bulkCreate(rowsOf(entries, null), options);
-    };
-  }
-  return (entries) => chain.store('user_action_changes', (connection, batch) => model.bulkCreate(rowsOf(entries, batch), { ...options, ...connection }));
+  const rowOf = ({ id, event: e }: QueuedEvent<ChangeEvent>) => ({
+    change_id: id,
+    event_id: e.eventId,
+    request_id: e.requestId,
+    timestamp: e.timestamp,
+    user_id: e.userId,
+    username: e.username,
+    model: e.model,
+    table_name: e.tableName,
+    record_id: e.recordId,
+    operation: e.operation,
+    changes: JSON.parse(e.changes) as unknown,
+  });
+  return bulkWriter(changeModel(sequelize), 'user_action_changes', rowOf, chain);
 }
