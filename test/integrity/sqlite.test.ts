@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { QueryTypes, Sequelize } from 'sequelize';
+import sqlite3 from 'sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/capture/event.js';
 import { silentLogger } from '../../src/logger.js';
@@ -176,7 +177,34 @@ describe('the chain on SQLite', () => {
     expect(await verify(url)).toMatchObject({ intact: true, rows: 201, unchainedRows: 0 });
   });
 
-  it('S11 the lines the writer makes from the values it inserts are the lines verify reads back: awkward and odd values, retried and repeated events', async () => {
+  it("S11 the trail's file is in WAL mode: a reader holding a read transaction open does not hold off the writer's commits", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'audit-sqlite-chain-')), 'audit.sqlite');
+    const url = `sqlite:${file}`;
+    await writeEvents(url, 10);
+    expect(await selectSqlite(file, 'PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+    // A verification's view of the file, as another process would hold it: a read transaction left open.
+    const reader = new sqlite3.Database(file);
+    const run = (sql: string) => new Promise<unknown[]>((done, fail) => reader.all(sql, (error, rows) => (error ? fail(error) : done(rows))));
+    await run('BEGIN');
+    expect(await run('SELECT count(*) AS n FROM user_actions')).toEqual([{ n: 10 }]);
+    const trail = chainedTrail(url);
+    try {
+      await trail.ready();
+      for (let i = 0; i < 30; i++) trail.record(event(i, `while-reading-${i}`));
+      const started = Date.now();
+      await trail.flush();
+      // In rollback-journal mode the commit waits for the reader, up to the chain's 10 s busy timeout.
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(await run('SELECT count(*) AS n FROM user_actions')).toEqual([{ n: 10 }]);
+    } finally {
+      await run('COMMIT');
+      await new Promise((done) => reader.close(done));
+      await trail.close();
+    }
+    expect(await verify(url)).toMatchObject({ intact: true, rows: 40 });
+  });
+
+  it('S12 the lines the writer makes from the values it inserts are the lines verify reads back: awkward and odd values, retried and repeated events', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'audit-sqlite-chain-')), 'audit.sqlite');
     const url = `sqlite:${file}`;
     const odd: Array<Partial<Record<keyof AuditEvent, unknown>>> = [
