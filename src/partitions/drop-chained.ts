@@ -38,7 +38,8 @@ export async function dropChainedPartitionsBefore(
     const [{ seq: lastOld } = { seq: null }] = await sequelize.query<{ seq: string | null }>(LAST_OLD_LINK, { type: QueryTypes.SELECT, transaction, replacements: { cutoff } });
     if (lastOld === null) return none;
     const old = await oldPartitions(sequelize, transaction, cutoff);
-    if (old.size === 0) return none;
+    // A first look without the lock: a round that finds nothing to take keeps no writer waiting.
+    if (old.size === 0 || (await choose(sequelize, transaction, old, Number(lastOld))).last === undefined) return none;
     await limitLockWait(sequelize, transaction);
     // Writers wait from here to the commit, so that no row enters a partition between its choosing and its detaching.
     await sequelize.query(`LOCK TABLE ${[...old.keys()].join(', ')} IN SHARE MODE`, { transaction });
