@@ -61,7 +61,10 @@ async function fill(sequelize: Sequelize, count: number, days: number, { endDays
 /** Dates each link as its newest row, as if the writer had stored the rows as they were recorded. */
 async function backdateLinks(sequelize: Sequelize): Promise<void> {
   await sequelize.query('ALTER TABLE audit_chain DISABLE TRIGGER audit_chain_append_only');
-  await sequelize.query('UPDATE audit_chain c SET created_at = (SELECT max("timestamp") FROM user_actions WHERE id BETWEEN c.first_id AND c.last_id)');
+  // One pass over the rows: a max per link, looked up link by link, would walk the timestamp index backwards.
+  await sequelize.query(
+    'UPDATE audit_chain c SET created_at = t.newest FROM (SELECT chain_seq, max("timestamp") AS newest FROM user_actions GROUP BY chain_seq) t WHERE t.chain_seq = c.batch',
+  );
   await sequelize.query('ALTER TABLE audit_chain ENABLE TRIGGER audit_chain_append_only');
 }
 
