@@ -72,8 +72,8 @@ export interface AuditTrailOptions {
    */
   partitioning?: PartitioningOptions;
   /**
-   * The tamper-evidence chain over every stored batch (PostgreSQL and SQLite): `true` or options turn it on.
-   * Off by default while it costs the writer a share of its throughput. See docs/integrity.md.
+   * The tamper-evidence chain over every stored batch (PostgreSQL and SQLite): on by default; options
+   * set a signing key and checkpoints, `false` turns it off. See docs/integrity.md.
    */
   integrity?: IntegrityOptions | boolean;
 }

@@ -14,6 +14,7 @@ import { readerOf, type TrailReader } from './query/reader.js';
 import { startRetention } from './query/retention.js';
 import { openRedis, type OpenedRedis } from './redis.js';
 import { connectWithRetry, openDatabase } from './store/database.js';
+import { useWriteAheadLog } from './store/write-ahead-log.js';
 import { migrateToLatest } from './store/migrate.js';
 import { defineModels } from './store/models.js';
 import { Readiness } from './store/readiness.js';
@@ -91,6 +92,7 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
     throw new AuditTrailError('invalid_option', 'partitioning needs PostgreSQL; this trail writes to SQLite. See docs/partitioning.md.');
   }
   const prepare = async (): Promise<Store> => {
+    await useWriteAheadLog(database, logger);
     await migrateToLatest(database.sequelize, logger, config.migrationLockTimeoutMs, config.partitioning);
     return { sequelize: database.sequelize, models };
   };

@@ -24,13 +24,13 @@ const INTEGRITY_DEFAULTS = Object.freeze({ checkpointEvery: Object.freeze({ batc
 const OPTIONS = optionNames<IntegrityOptions>({ signingKey: true, checkpointEvery: true, onCheckpoint: true });
 const EVERY = optionNames<NonNullable<IntegrityOptions['checkpointEvery']>>({ batches: true, seconds: true });
 
-/** `integrity: true` or options turn the chain on; unset or `false` (the default) leaves it off. */
+/** The chain is on unless `integrity: false`; options set its signing and checkpoints. */
 export function resolveIntegrity(options: IntegrityOptions | boolean | undefined): IntegrityConfig | false {
-  if (options === undefined || options === false) return false;
-  if (typeof options !== 'object' && options !== true) {
+  if (options === false) return false;
+  if (options !== undefined && options !== true && (typeof options !== 'object' || options === null)) {
     throw new AuditTrailError('invalid_option', `integrity must be true, false or an object such as { signingKey }; got ${String(options)}.`);
   }
-  const given = options === true ? {} : options;
+  const given = typeof options === 'object' ? options : {};
   requireKnownOptions(given, OPTIONS, 'integrity.');
   requireKnownOptions(given.checkpointEvery ?? {}, EVERY, 'integrity.checkpointEvery.');
   const batches = given.checkpointEvery?.batches ?? INTEGRITY_DEFAULTS.checkpointEvery.batches;

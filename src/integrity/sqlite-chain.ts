@@ -20,7 +20,7 @@ const BUSY_TIMEOUT_MS = 10_000;
 export type InsertBatch = (options: typeof CHAIN_CONNECTION, batch: number) => Promise<unknown>;
 
 interface ConnectionManager {
-  getConnection(options: { uuid: string }): Promise<SqliteConnection & { configure(option: 'busyTimeout', ms: number): void; close(done: () => void): void }>;
+  getConnection(options: { uuid: string }): Promise<SqliteConnection & { filename: string; configure(option: 'busyTimeout', ms: number): void; close(done: () => void): void }>;
   connections: Record<string, unknown>;
 }
 
@@ -64,6 +64,8 @@ export class SqliteChain {
     await this.turn;
     if (!this.opened) return;
     const connection = await this.manager.getConnection(CHAIN_CONNECTION);
+    // An in-memory database has one connection for every uuid, Sequelize's own: it closes that itself.
+    if (connection.filename === ':memory:') return;
     await new Promise<void>((done) => connection.close(done));
     delete this.manager.connections[CHAIN_CONNECTION.uuid];
   }

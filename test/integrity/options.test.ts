@@ -8,10 +8,10 @@ import { AuditTrailError } from '../../src/errors.js';
 import { KEYS, PRIVATE_PEM } from './support.js';
 
 describe('integrity options', () => {
-  it('O01 the chain is off by default and with false, on with true or options; a key is kept as PKCS#8 PEM', () => {
-    expect(resolveIntegrity(undefined)).toBe(false);
+  it('O01 the chain is on by default, unsigned, and with true or options; off with false; a key is kept as PKCS#8 PEM', () => {
+    expect(resolveIntegrity(undefined)).toMatchObject({ signingKeyPem: undefined, checkpointEvery: { batches: 1000, seconds: 60 } });
     expect(resolveIntegrity(false)).toBe(false);
-    expect(resolveIntegrity(true)).toMatchObject({ signingKeyPem: undefined, checkpointEvery: { batches: 1000, seconds: 60 } });
+    expect(resolveIntegrity(true)).toEqual(resolveIntegrity(undefined));
     expect(resolveIntegrity({ signingKey: KEYS.privateKey })).toMatchObject({ signingKeyPem: PRIVATE_PEM });
     expect(resolveIntegrity({ signingKey: PRIVATE_PEM, checkpointEvery: { seconds: 5 } })).toMatchObject({ checkpointEvery: { batches: 1000, seconds: 5 } });
   });
@@ -33,6 +33,8 @@ describe('integrity options', () => {
     expect(code(() => resolveIntegrity({ signingKey: KEYS.publicKey }))).toEqual(['invalid_option', expect.stringMatching(/Ed25519 private key; got a ed25519 public key/)]);
     expect(code(() => resolveIntegrity({ signingKey: 'not a key' }))).toEqual(['invalid_option', 'integrity.signingKey is not a private key in PEM form (or a KeyObject).']);
     expect(code(() => resolveIntegrity({ signinKey: PRIVATE_PEM } as never))).toEqual(['invalid_option', expect.stringMatching(/did you mean integrity.signingKey/)]);
+    expect(code(() => resolveIntegrity(null as never))).toEqual(['invalid_option', expect.stringMatching(/^integrity must be true, false or an object/)]);
+    expect(code(() => resolveIntegrity('on' as never))).toEqual(['invalid_option', expect.stringMatching(/^integrity must be true, false or an object/)]);
     expect(code(() => resolveIntegrity({ checkpointEvery: { batches: 0 } }))).toEqual([
       'invalid_option',
       expect.stringMatching(/checkpointEvery.batches must be a positive number/),

@@ -2,12 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { QueryTypes, Sequelize } from 'sequelize';
+import sqlite3 from 'sqlite3';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
 import { createMigrator, migrateToLatest } from '../../src/store/migrate.js';
 import type { Checkpoint } from '../../src/integrity/checkpoint.js';
 import { cli } from '../support/cli.js';
-import { asSqliteOwner, chainedTrail, change, PRIVATE_PEM, PUBLIC_PEM, selectSqlite, verify, writeEvents } from './support.js';
+import { asSqliteOwner, chainedTrail, change, event, PRIVATE_PEM, PUBLIC_PEM, selectSqlite, verify, writeEvents } from './support.js';
 
 /** A fresh SQLite file with 60 rows in batches of 10 (links 1–6), then 12 change rows (links 7–8), a signed checkpoint every 2 batches, and the checkpoints the host was handed. */
 async function signedFile(): Promise<{ file: string; url: string; exported: Checkpoint[] }> {
@@ -172,5 +173,32 @@ describe('the chain on SQLite', () => {
     const links = await selectSqlite<{ seq: number }>(file, 'SELECT seq FROM audit_chain ORDER BY seq');
     expect(links.map((link) => link.seq)).toEqual(links.map((_, i) => i + 1));
     expect(await verify(url)).toMatchObject({ intact: true, rows: 201, unchainedRows: 0 });
+  });
+
+  it("S11 the trail's file is in WAL mode: a reader holding a read transaction open does not hold off the writer's commits", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'audit-sqlite-chain-')), 'audit.sqlite');
+    const url = `sqlite:${file}`;
+    await writeEvents(url, 10);
+    expect(await selectSqlite(file, 'PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+    // A verification's view of the file, as another process would hold it: a read transaction left open.
+    const reader = new sqlite3.Database(file);
+    const run = (sql: string) => new Promise<unknown[]>((done, fail) => reader.all(sql, (error, rows) => (error ? fail(error) : done(rows))));
+    await run('BEGIN');
+    expect(await run('SELECT count(*) AS n FROM user_actions')).toEqual([{ n: 10 }]);
+    const trail = chainedTrail(url);
+    try {
+      await trail.ready();
+      for (let i = 0; i < 30; i++) trail.record(event(i, `while-reading-${i}`));
+      const started = Date.now();
+      await trail.flush();
+      // In rollback-journal mode the commit waits for the reader, up to the chain's 10 s busy timeout.
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(await run('SELECT count(*) AS n FROM user_actions')).toEqual([{ n: 10 }]);
+    } finally {
+      await run('COMMIT');
+      await new Promise((done) => reader.close(done));
+      await trail.close();
+    }
+    expect(await verify(url)).toMatchObject({ intact: true, rows: 40 });
   });
 });

@@ -90,7 +90,10 @@ describe.each(DIALECTS)('user_actions is append-only on $name', ({ url }) => {
       );
     }
     expect(await count()).toBe(before);
-    expect(await trail.prune({ olderThan: '2999-01-01', dryRun: true, force: true })).toMatchObject({ wouldDelete: before });
+    // Everything but the chain's newest batch, which stays so that the chain keeps a start.
+    const { sequelize } = await trail.store();
+    const [newest] = await sequelize.query<{ rows: number }>('SELECT row_count AS "rows" FROM audit_chain ORDER BY seq DESC LIMIT 1', { type: QueryTypes.SELECT });
+    expect(await trail.prune({ olderThan: '2999-01-01', dryRun: true, force: true })).toMatchObject({ wouldDelete: before - Number(newest!.rows) });
   });
 
   it('I06 the migration comes down cleanly and goes back up', async () => {

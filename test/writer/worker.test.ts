@@ -102,8 +102,8 @@ describe('the PostgreSQL writer thread', () => {
           () =>
             void direct
               .query(
-                // The writer's last statement: its batch's INSERT, or with the chain on the link's INSERT and COMMIT.
-                "SELECT application_name FROM pg_stat_activity WHERE datname = current_database() AND (query LIKE 'INSERT INTO user_actions (timestamp%' OR query LIKE 'INSERT INTO audit_chain%')",
+                // The writer's last statement: its batch's chained INSERT (src/integrity/chained-insert.ts).
+                "SELECT application_name FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'WITH batch AS (SELECT nextval(''audit_chain_batch_seq'')%'",
               )
               .then(([rows]) => resolve((rows as Array<{ application_name: string }>).map((row) => row.application_name))),
         ),
