@@ -89,12 +89,12 @@ export async function prune(store: Store, options: PruneOptions): Promise<PruneR
       wouldDeleteChanges: (await countOld(sequelize, BY_AGE.changes, cutoff)) + chained.user_action_changes,
     };
   }
-  const partitioned = sequelize.getDialect() === 'postgres';
+  const postgres = sequelize.getDialect() === 'postgres';
   // First the partitions that hold old batches, with the chain cut after them; then the chain's other old
   // batches row by row; then the partitions left without chained rows, and unchained rows by age.
-  const cut = partitioned ? await dropChainedPartitionsBefore(sequelize, cutoff, key, door, options.signal) : undefined;
+  const cut = postgres ? await dropChainedPartitionsBefore(sequelize, cutoff, key, door, options.signal) : undefined;
   const chained = await chain.run(batchSize, options.signal);
-  const partitionsDropped = partitioned ? (cut?.partitionsDropped ?? 0) + (await dropPartitionsBefore(sequelize, cutoff, options.signal)) : 0;
+  const partitionsDropped = postgres ? (cut?.partitionsDropped ?? 0) + (await dropPartitionsBefore(sequelize, cutoff, options.signal)) : 0;
   const deleted = (cut?.deleted.user_actions ?? 0) + chained.user_actions + (await deleteOld(sequelize, BY_AGE.requests, cutoff, batchSize, options.signal));
   const deletedChanges = (cut?.deleted.user_action_changes ?? 0) + chained.user_action_changes + (await deleteOld(sequelize, BY_AGE.changes, cutoff, batchSize, options.signal));
   return { deleted, deletedChanges, partitionsDropped, cutoff };
