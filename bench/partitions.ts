@@ -201,7 +201,7 @@ async function main() {
     if (chained) {
       const chain = await pruneInTwoSteps({ database: chained, integrity: { signingKey: PRIVATE_PEM } }, boundary, cutoff);
       console.log(
-        `   partitioned, chain on: ${chain.whole.partitionsDropped} partitions dropped (${fmt(chain.whole.deleted)} rows of batches across the boundary deleted one by one) in ${seconds(chain.wholeMs)}, then ${chain.straddling.partitionsDropped} more partition(s) dropped and ${fmt(chain.straddling.deleted)} rows deleted one by one in ${seconds(chain.straddlingMs)}`,
+        `   partitioned, chain on: ${chain.whole.partitionsDropped} partitions dropped and ${fmt(chain.whole.deleted)} rows deleted one by one (batches across a kept partition, the chain's old batches left) in ${seconds(chain.wholeMs)}, then ${chain.straddling.partitionsDropped} more partition(s) dropped and ${fmt(chain.straddling.deleted)} rows deleted one by one in ${seconds(chain.straddlingMs)}`,
       );
       console.log(
         `   the whole prune, chain on: ${(plainMs / (chain.wholeMs + chain.straddlingMs)).toFixed(0)}x faster than row by row without it; verify() after it: ${chain.report!.intact ? 'intact' : `NOT intact (${chain.report!.finding?.message})`}, ${fmt(chain.report!.rows)} rows from link ${chain.report!.firstSeq} in ${seconds(chain.verifyMs)}`,
