@@ -9,6 +9,7 @@ const UNIT = [
   'test/redact.test.ts',
   'test/capture/**/*.test.ts',
   'test/http/**/*.test.ts',
+  'test/integrity/foretold-rows.test.ts',
   'test/bench/{http-report,summary,targets}.test.ts',
   'test/metrics/{guard,statement}.test.ts',
   'test/query/{csv,time}.test.ts',

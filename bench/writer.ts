@@ -1,6 +1,7 @@
 // Writer throughput: `npm run bench:writer`. Prints rows/s for each way of inserting a batch into
 // PostgreSQL, the cost of exactly-once (event id + ON CONFLICT), and sustained rows/s from record() to
 // durable through the whole trail, on PostgreSQL (fast path) and on SQLite (portable path).
+// BENCH_ONLY=sqlite runs only the SQLite comparison, chain off and on, with no PostgreSQL.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,7 @@ import { median } from './stats.js';
 const SERVER = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROWS = Number(process.env.BENCH_ROWS ?? 50_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SQLITE_ONLY = process.env.BENCH_ONLY === 'sqlite';
 
 const entries = (count: number): QueuedEvent[] => Array.from({ length: count }, (_, i) => ({ id: newEventId(), event: event(i) }));
 
@@ -114,15 +116,16 @@ interface Throughput {
   readonly nodeMicros: number;
 }
 
-/** Times `work`, which stores `rows` rows, and what it cost this process and the database's backends. */
-async function throughput(monitor: pg.Client, rows: number, work: () => Promise<void>): Promise<Throughput> {
-  const postgresBefore = await backendCpu(monitor);
+/** Times `work`, which stores `rows` rows, and what it cost this process and (given a `monitor`) the database's backends. */
+async function throughput(monitor: pg.Client | undefined, rows: number, work: () => Promise<void>): Promise<Throughput> {
+  const backends = async () => (monitor ? backendCpu(monitor) : new Map<number, number>());
+  const postgresBefore = await backends();
   const nodeBefore = process.cpuUsage();
   const started = performance.now();
   await work();
   const seconds = (performance.now() - started) / 1000;
   const node = process.cpuUsage(nodeBefore);
-  const postgres = cpuSpent(postgresBefore, await backendCpu(monitor));
+  const postgres = cpuSpent(postgresBefore, await backends());
   return { rowsPerSecond: rows / seconds, postgresMicros: postgres / rows, nodeMicros: (node.user + node.system) / rows };
 }
 
@@ -142,7 +145,7 @@ function measure(monitor: pg.Client, pool: pg.Pool, insert: Insert, size: number
 }
 
 /** Sustained rows/s through the trail: record() `count` events, as fast as a host could, until all are stored. */
-async function endToEnd(monitor: pg.Client, options: AuditTrailOptions, count: number): Promise<Throughput> {
+async function endToEnd(monitor: pg.Client | undefined, options: AuditTrailOptions, count: number): Promise<Throughput> {
   const spillDir = mkdtempSync(path.join(tmpdir(), 'audit-bench-spill-'));
   const trail = createAuditTrail({ logger: false, spillDir, ...options });
   await trail.ready();
@@ -214,81 +217,13 @@ function ceiling({ postgresMicros, nodeMicros }: Throughput): void {
   console.log(`  at ${(postgresMicros + nodeMicros).toFixed(0)} µs of CPU per row, this machine's ${cores} cores allow at most ${limit} rows/s`);
 }
 
-const database = await createScratchDatabase(SERVER, 'writer');
-try {
-  const migrate = createAuditTrail({ database: database.url, logger: false });
-  await migrate.ready();
-  await migrate.close();
-  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
-  const monitor = new pg.Client({ connectionString: database.url });
-  // After a failure, dropping the scratch database ends these connections: the failure is what to report.
-  monitor.on('error', () => {});
-  pool.on('error', () => {});
-  await monitor.connect();
-  // user_actions without our event id and its unique index: what exactly-once costs.
-  await pool.query('CREATE TABLE user_actions_plain (LIKE user_actions INCLUDING DEFAULTS)');
-  // And without any of the reference schema's indexes: what they cost.
-  await pool.query('CREATE TABLE user_actions_unindexed (LIKE user_actions INCLUDING DEFAULTS)');
-  for (const [name, fields] of [
-    ['timestamp'],
-    ['user_id'],
-    ['username'],
-    ['action_type'],
-    ['outcome'],
-    ['request_id'],
-    ['user_id', 'timestamp'],
-    ['user_id', 'action_type'],
-  ].entries()) {
-    await pool.query(`CREATE INDEX plain_${name} ON user_actions_plain (${fields.map((f) => `"${f}"`).join(', ')})`);
-  }
-  const variants: Array<[string, Insert, number, number]> = [
-    ['unnest + ON CONFLICT (event_id), batches of 500, 1 connection', unnestIdempotent, 500, 1],
-    ['unnest + ON CONFLICT (event_id), batches of 500, 2 in flight', unnestIdempotent, 500, 2],
-    ['unnest, no event id nor unique index, batches of 500, 2 in flight', unnestWithoutEventId('user_actions_plain'), 500, 2],
-    ['unnest into a copy of user_actions with no index at all, 2 in flight', unnestWithoutEventId('user_actions_unindexed'), 500, 2],
-    ['jsonb_populate_recordset + ON CONFLICT (shipped), batches of 500, 2 in flight', jsonbRecordset, 500, 2],
-    ['COPY (no ON CONFLICT: not exactly-once), batches of 2,000, 2 in flight', copy, 2_000, 2],
-    ['COPY to a temp table + INSERT … ON CONFLICT, 2,000, 2 in flight', copyStaged, 2_000, 2],
-    ["multi-row VALUES + ON CONFLICT (bulkCreate's), 500, 1 connection", valuesIdempotent, 500, 1],
-  ];
-  // Alternating rounds and medians: on a shared 2-core machine single runs vary by 2x.
-  const rounds = variants.map((): Throughput[] => []);
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, [, insert, size, inFlight]] of variants.entries()) {
-      // Each measured from empty: an index costs more per row as it grows, and the tables would grow unevenly.
-      await pool.query('TRUNCATE user_actions, user_actions_plain, user_actions_unindexed');
-      rounds[i]!.push(await measure(monitor, pool, insert, size, inFlight));
-    }
-  }
-  header(`PostgreSQL statements, ${ROWS.toLocaleString('en-US')} rows each, median of ${ROUNDS} alternating rounds:`);
-  for (const [i, [label]] of variants.entries()) row(label, medians(rounds[i]!));
-  await pool.end();
-
-  header('\nrecord() to durable, through the whole trail (defaults: batches of 500, 200 ms):');
-  const fastPaths: Throughput[] = [];
-  const chained: Throughput[] = [];
-  // Alternating rounds with the tamper-evidence chain off and on (the default): what the chain costs.
-  for (let round = 0; round < ROUNDS; round++) {
-    await monitor.query('TRUNCATE user_actions, audit_chain, audit_checkpoints');
-    fastPaths.push(await endToEnd(monitor, { database: database.url, integrity: false }, ROWS * 2));
-    await monitor.query('TRUNCATE user_actions, audit_chain, audit_checkpoints');
-    chained.push(await endToEnd(monitor, { database: database.url }, ROWS * 2));
-  }
-  const fastPath = medians(fastPaths);
-  row(`PostgreSQL fast path (JSON document, 2 batches in flight), chain off, median of ${ROUNDS}`, fastPath);
-  const chainOn = medians(chained);
-  row(`  the same with the chain on (the default), median of ${ROUNDS}`, chainOn);
-  console.log(`  the chain keeps ${((100 * chainOn.rowsPerSecond) / fastPath.rowsPerSecond).toFixed(0)}% of the writer's rows/s`);
-  ceiling(fastPath);
-  // `npm run bench` checks the default's figure against its target.
-  process.send?.({ rowsPerSecond: chainOn.rowsPerSecond });
-  await strictWait(database.url, 64, 5);
-  // SQLite, chain off and on in alternating rounds, each on a fresh file.
+/** SQLite through the whole trail, chain off and on in alternating rounds, each on a fresh file (no database's backends to watch). */
+async function sqliteComparison(): Promise<void> {
   const sqliteRounds: Record<'off' | 'on', Throughput[]> = { off: [], on: [] };
   for (let round = 0; round < ROUNDS; round++) {
     for (const chain of ['off', 'on'] as const) {
       const sqliteDir = mkdtempSync(path.join(tmpdir(), 'audit-bench-sqlite-'));
-      sqliteRounds[chain].push(await endToEnd(monitor, { database: `sqlite:${path.join(sqliteDir, 'bench.sqlite')}`, integrity: chain === 'on' }, ROWS));
+      sqliteRounds[chain].push(await endToEnd(undefined, { database: `sqlite:${path.join(sqliteDir, 'bench.sqlite')}`, integrity: chain === 'on' }, ROWS));
       rmSync(sqliteDir, { recursive: true, force: true });
     }
   }
@@ -297,7 +232,84 @@ try {
   row(`SQLite portable path (bulkCreate), chain off, median of ${ROUNDS}`, sqliteOff);
   row(`  the same with the chain on (the default), median of ${ROUNDS}`, sqliteOn);
   console.log(`  the chain keeps ${((100 * sqliteOn.rowsPerSecond) / sqliteOff.rowsPerSecond).toFixed(0)}% of SQLite's rows/s`);
-  await monitor.end();
-} finally {
-  await database.drop();
+}
+
+if (SQLITE_ONLY) {
+  header('record() to durable on SQLite, through the whole trail (defaults: batches of 500, 200 ms):');
+  await sqliteComparison();
+} else {
+  const database = await createScratchDatabase(SERVER, 'writer');
+  try {
+    const migrate = createAuditTrail({ database: database.url, logger: false });
+    await migrate.ready();
+    await migrate.close();
+    const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    const monitor = new pg.Client({ connectionString: database.url });
+    // After a failure, dropping the scratch database ends these connections: the failure is what to report.
+    monitor.on('error', () => {});
+    pool.on('error', () => {});
+    await monitor.connect();
+    // user_actions without our event id and its unique index: what exactly-once costs.
+    await pool.query('CREATE TABLE user_actions_plain (LIKE user_actions INCLUDING DEFAULTS)');
+    // And without any of the reference schema's indexes: what they cost.
+    await pool.query('CREATE TABLE user_actions_unindexed (LIKE user_actions INCLUDING DEFAULTS)');
+    for (const [name, fields] of [
+      ['timestamp'],
+      ['user_id'],
+      ['username'],
+      ['action_type'],
+      ['outcome'],
+      ['request_id'],
+      ['user_id', 'timestamp'],
+      ['user_id', 'action_type'],
+    ].entries()) {
+      await pool.query(`CREATE INDEX plain_${name} ON user_actions_plain (${fields.map((f) => `"${f}"`).join(', ')})`);
+    }
+    const variants: Array<[string, Insert, number, number]> = [
+      ['unnest + ON CONFLICT (event_id), batches of 500, 1 connection', unnestIdempotent, 500, 1],
+      ['unnest + ON CONFLICT (event_id), batches of 500, 2 in flight', unnestIdempotent, 500, 2],
+      ['unnest, no event id nor unique index, batches of 500, 2 in flight', unnestWithoutEventId('user_actions_plain'), 500, 2],
+      ['unnest into a copy of user_actions with no index at all, 2 in flight', unnestWithoutEventId('user_actions_unindexed'), 500, 2],
+      ['jsonb_populate_recordset + ON CONFLICT (shipped), batches of 500, 2 in flight', jsonbRecordset, 500, 2],
+      ['COPY (no ON CONFLICT: not exactly-once), batches of 2,000, 2 in flight', copy, 2_000, 2],
+      ['COPY to a temp table + INSERT … ON CONFLICT, 2,000, 2 in flight', copyStaged, 2_000, 2],
+      ["multi-row VALUES + ON CONFLICT (bulkCreate's), 500, 1 connection", valuesIdempotent, 500, 1],
+    ];
+    // Alternating rounds and medians: on a shared 2-core machine single runs vary by 2x.
+    const rounds = variants.map((): Throughput[] => []);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [i, [, insert, size, inFlight]] of variants.entries()) {
+        // Each measured from empty: an index costs more per row as it grows, and the tables would grow unevenly.
+        await pool.query('TRUNCATE user_actions, user_actions_plain, user_actions_unindexed');
+        rounds[i]!.push(await measure(monitor, pool, insert, size, inFlight));
+      }
+    }
+    header(`PostgreSQL statements, ${ROWS.toLocaleString('en-US')} rows each, median of ${ROUNDS} alternating rounds:`);
+    for (const [i, [label]] of variants.entries()) row(label, medians(rounds[i]!));
+    await pool.end();
+
+    header('\nrecord() to durable, through the whole trail (defaults: batches of 500, 200 ms):');
+    const fastPaths: Throughput[] = [];
+    const chained: Throughput[] = [];
+    // Alternating rounds with the tamper-evidence chain off and on (the default): what the chain costs.
+    for (let round = 0; round < ROUNDS; round++) {
+      await monitor.query('TRUNCATE user_actions, audit_chain, audit_checkpoints');
+      fastPaths.push(await endToEnd(monitor, { database: database.url, integrity: false }, ROWS * 2));
+      await monitor.query('TRUNCATE user_actions, audit_chain, audit_checkpoints');
+      chained.push(await endToEnd(monitor, { database: database.url }, ROWS * 2));
+    }
+    const fastPath = medians(fastPaths);
+    row(`PostgreSQL fast path (JSON document, 2 batches in flight), chain off, median of ${ROUNDS}`, fastPath);
+    const chainOn = medians(chained);
+    row(`  the same with the chain on (the default), median of ${ROUNDS}`, chainOn);
+    console.log(`  the chain keeps ${((100 * chainOn.rowsPerSecond) / fastPath.rowsPerSecond).toFixed(0)}% of the writer's rows/s`);
+    ceiling(fastPath);
+    // `npm run bench` checks the default's figure against its target.
+    process.send?.({ rowsPerSecond: chainOn.rowsPerSecond });
+    await strictWait(database.url, 64, 5);
+    await sqliteComparison();
+    await monitor.end();
+  } finally {
+    await database.drop();
+  }
 }

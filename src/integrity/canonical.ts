@@ -6,6 +6,9 @@ import { jsonbText } from './jsonb-text.js';
 /** The tables whose rows the chain covers; a link names the one its batch went to. */
 export type ChainedTable = 'user_actions' | 'user_action_changes';
 
+/** One value for each chained table. */
+export const perTable = <T>(of: (table: ChainedTable) => T): Record<ChainedTable, T> => ({ user_actions: of('user_actions'), user_action_changes: of('user_action_changes') });
+
 /**
  * The canonical serialization of a stored row of each chained table (docs/integrity.md, "Canonical form").
  * Every stored column, in the table's order (id, the columns the writer fills, chain_seq), as text:
@@ -17,12 +20,13 @@ const CANONICAL_COLUMNS: Record<ChainedTable, readonly string[]> = {
   user_action_changes: ['id', ...CHANGE_COLUMNS, 'chain_seq'],
 };
 
+/** The canonical columns that the writer fills: all but the first (`id`) and the last (`chain_seq`). */
+export const WRITTEN_COLUMNS = perTable((table) => CANONICAL_COLUMNS[table].slice(1, -1));
+
 /** Columns that need more than their own text to be stable: a time in UTC with every microsecond, not the session's zone. */
 const POSTGRES_TEXT: Partial<Record<string, string>> = {
   timestamp: `to_char("timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
 };
-
-const perTable = (sql: (table: ChainedTable) => string) => ({ user_actions: sql('user_actions'), user_action_changes: sql('user_action_changes') });
 
 /**
  * PostgreSQL's select list for the canonical values, each as text whatever the session's settings
@@ -51,7 +55,7 @@ export const SQLITE_CANONICAL_SELECT = perTable((table) =>
 );
 
 /** The columns stored as JSON: jsonb on PostgreSQL, whose text form the line holds. */
-const JSON_COLUMNS = new Set(['user_roles', 'request_data', 'changes']);
+export const JSON_COLUMNS = new Set(['user_roles', 'request_data', 'changes']);
 
 /**
  * A SQLite row's canonical line, from the values of SQLITE_CANONICAL_SELECT: the line PostgreSQL writes

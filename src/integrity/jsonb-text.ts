@@ -1,26 +1,56 @@
+import { memoized } from '../capture/memo.js';
+import { jsonString } from '../writer/row-text.js';
+
 /**
  * A JSON value as PostgreSQL writes `jsonb::text`, so that a SQLite trail's canonical line is the one
  * PostgreSQL would write for the same row: object keys shorter first, then by their UTF-8 bytes (the
  * last of duplicate keys wins, as JSON.parse keeps it), `, ` and `: ` between items, strings escaped as
  * JSON.stringify escapes them (PostgreSQL's escape_json does the same), numbers in `numeric`'s positional
  * form. The value comes from JSON.parse of text that JavaScript wrote, so its numbers print as they were stored.
+ * Anything JSON.parse never makes (undefined, a function, an array's hole, an object of a class) throws a
+ * TypeError: JSON.stringify would write it otherwise, or not at all, so no text can be promised for it.
  */
 export function jsonbText(value: unknown): string {
-  if (value === null || typeof value === 'boolean') return String(value);
-  if (typeof value === 'number') return numericText(JSON.stringify(value));
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(jsonbText).join(', ')}]`;
-  const object = value as Record<string, unknown>;
-  const keys = Object.keys(object).sort(byJsonbKeyOrder);
-  return `{${keys.map((key) => `${JSON.stringify(key)}: ${jsonbText(object[key])}`).join(', ')}}`;
+  switch (typeof value) {
+    case 'string':
+      return jsonString(value);
+    case 'number':
+      return numericText(JSON.stringify(value));
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      if (value === null) return 'null';
+      if (Array.isArray(value)) return arrayText(value);
+      if (Object.getPrototypeOf(value) === Object.prototype) return objectText(value as Record<string, unknown>);
+  }
+  throw new TypeError(`not a value JSON.parse makes: ${Object.prototype.toString.call(value)}`);
 }
+
+/** Indexed, not mapped: a hole reads as undefined, and throws, where map() would skip it. */
+function arrayText(array: readonly unknown[]): string {
+  let text = '[';
+  for (let i = 0; i < array.length; i++) text += (i === 0 ? '' : ', ') + jsonbText(array[i]);
+  return `${text}]`;
+}
+
+function objectText(object: Record<string, unknown>): string {
+  const keys = Object.keys(object);
+  // Most keys are ASCII, whose UTF-16 length and order are their UTF-8 bytes' (and far cheaper to compare).
+  keys.sort(keys.every((key) => ASCII.test(key)) ? byLengthThenUnits : byUtf8LengthThenBytes);
+  let text = '{';
+  for (let i = 0; i < keys.length; i++) text += `${i === 0 ? '' : ', '}${quotedKey(keys[i]!)}: ${jsonbText(object[keys[i]!])}`;
+  return `${text}}`;
+}
+
+/** Bodies of one API repeat the same few keys. */
+const quotedKey = memoized(jsonString);
 
 // eslint-disable-next-line no-control-regex -- every ASCII character, controls included
 const ASCII = /^[\u0000-\u007f]*$/;
 
-function byJsonbKeyOrder(a: string, b: string): number {
-  // Most keys are ASCII, whose UTF-16 length and order are their UTF-8 bytes' (and far cheaper to get).
-  if (ASCII.test(a) && ASCII.test(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+const byLengthThenUnits = (a: string, b: string): number => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+
+function byUtf8LengthThenBytes(a: string, b: string): number {
   const byLength = Buffer.byteLength(a) - Buffer.byteLength(b);
   return byLength !== 0 ? byLength : Buffer.compare(Buffer.from(a), Buffer.from(b));
 }

@@ -3,6 +3,7 @@ import { ChainAppender, type ChainSettings } from './appender.js';
 import { BatchDigest, type ChainedTable } from './canonical.js';
 import { GENESIS_HASH, linkHash } from './chain.js';
 import type { Checkpoint } from './checkpoint.js';
+import { ForetoldRows } from './foretold-rows.js';
 import { selectValues, sqliteRows, type SqliteConnection } from './sqlite-source.js';
 
 /**
@@ -19,6 +20,9 @@ const BUSY_TIMEOUT_MS = 10_000;
 /** Inserts a batch's rows through Sequelize with `options` (the chain's connection), each with `batch` in `chain_seq`. */
 export type InsertBatch = (options: typeof CHAIN_CONNECTION, batch: number) => Promise<unknown>;
 
+/** A batch's rows as bulkCreate is given them, keyed by column, `chain_seq` aside. */
+export type BatchRows = ReadonlyArray<Readonly<Record<string, unknown>>>;
+
 interface ConnectionManager {
   getConnection(options: { uuid: string }): Promise<SqliteConnection & { filename: string; configure(option: 'busyTimeout', ms: number): void; close(done: () => void): void }>;
   connections: Record<string, unknown>;
@@ -28,9 +32,10 @@ interface ConnectionManager {
  * The chain on a SQLite file, for the writer on the host's thread. Its batches, of both tables, take turns
  * on its connection; each is one IMMEDIATE transaction, which takes SQLite's write lock at its start and
  * so serializes writers of other processes too: it reads the head, inserts the rows with the next seq as
- * their batch number, reads back exactly the rows it inserted (ids above the highest before it), hashes
- * their canonical lines as the verifier will, and appends the link. A batch whose rows were all stored
- * before adds no link.
+ * their batch number, reads back the ids and keys of exactly the rows it inserted (ids above the highest
+ * before it), hashes their canonical lines as the verifier will make them (foretold from the values
+ * inserted, or the rows read back in full: foretold-rows.ts), and appends the link. A batch whose rows were
+ * all stored before adds no link.
  */
 export class SqliteChain {
   private readonly appender: ChainAppender;
@@ -47,10 +52,11 @@ export class SqliteChain {
     this.manager = (sequelize as unknown as { connectionManager: ConnectionManager }).connectionManager;
   }
 
-  store(table: ChainedTable, insert: InsertBatch): Promise<void> {
+  /** Stores `rows`, which `insert` inserts, and their link. */
+  store(table: ChainedTable, rows: BatchRows, insert: InsertBatch): Promise<void> {
     const stored = this.turn.then(async () => {
       const checkpoint = await this.appender.append(
-        () => this.link(table, insert),
+        () => this.link(table, rows, insert),
         (sql) => this.sequelize.query(sql, CHAIN_CONNECTION),
       );
       if (checkpoint) this.announce(checkpoint);
@@ -70,7 +76,9 @@ export class SqliteChain {
     delete this.manager.connections[CHAIN_CONNECTION.uuid];
   }
 
-  private async link(table: ChainedTable, insert: InsertBatch): Promise<{ seq: number; hash: string } | undefined> {
+  private async link(table: ChainedTable, batchRows: BatchRows, insert: InsertBatch): Promise<{ seq: number; hash: string } | undefined> {
+    // Before the lock: what only the values take.
+    const foretold = ForetoldRows.of(table, batchRows);
     const connection = await this.manager.getConnection(CHAIN_CONNECTION);
     if (!this.opened) connection.configure('busyTimeout', BUSY_TIMEOUT_MS);
     this.opened = true;
@@ -85,7 +93,7 @@ export class SqliteChain {
       const seq = (headSeq ?? 0) + 1;
       const prevHash = headHash ?? GENESIS_HASH;
       await insert(CHAIN_CONNECTION, seq);
-      const rows = await sqliteRows(connection, table, before, Number.MAX_SAFE_INTEGER);
+      const rows = (await foretold?.stored(connection, before, seq)) ?? (await sqliteRows(connection, table, before, Number.MAX_SAFE_INTEGER));
       let link: { seq: number; hash: string } | undefined;
       if (rows.length > 0) {
         const digest = new BatchDigest();

@@ -20,11 +20,13 @@ export function bulkWriter<E>(model: ModelStatic<Model>, table: ChainedTable, ro
       await model.bulkCreate(entries.map(rowOf) as RowValues[], BULK);
     };
   }
-  return (entries) =>
-    chain.store(table, (connection, batch) =>
+  return (entries) => {
+    const rows = entries.map(rowOf) as Array<Record<string, unknown>>;
+    return chain.store(table, rows, (connection, batch) =>
       model.bulkCreate(
-        entries.map((entry) => ({ ...rowOf(entry), chain_seq: batch })),
+        rows.map((row) => ({ ...row, chain_seq: batch })),
         { ...BULK, ...connection },
       ),
     );
+  };
 }

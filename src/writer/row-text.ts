@@ -64,7 +64,9 @@ const isoTime = perMillisecond((ms) => new Date(ms).toISOString());
 /** What JSON must escape: most values hold none of it, and are quoted as they are (17% of the row's cost). */
 // eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
 const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
-const text = (value: string | null): string => (value === null ? 'null' : ESCAPED.test(value) ? json(value) : `"${value}"`);
+/** A string as JSON.stringify writes it. */
+export const jsonString = (value: string): string => (ESCAPED.test(value) ? json(value) : `"${value}"`);
+const text = (value: string | null): string => (value === null ? 'null' : jsonString(value));
 const texts = (values: readonly string[]): string => `[${values.map(text).join(',')}]`;
 const number = (value: number | null): string => (value !== null && Number.isFinite(value) ? String(value) : 'null');
 

@@ -1,14 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { QueryTypes, Sequelize } from 'sequelize';
 import sqlite3 from 'sqlite3';
 import { describe, expect, it } from 'vitest';
+import type { AuditEvent } from '../../src/capture/event.js';
 import { silentLogger } from '../../src/logger.js';
 import { createMigrator, migrateToLatest } from '../../src/store/migrate.js';
 import type { Checkpoint } from '../../src/integrity/checkpoint.js';
 import { cli } from '../support/cli.js';
-import { asSqliteOwner, chainedTrail, change, event, PRIVATE_PEM, PUBLIC_PEM, selectSqlite, verify, writeEvents } from './support.js';
+import { AWKWARD_JSON, asSqliteOwner, awkwardEvents, chainedTrail, change, event, PRIVATE_PEM, PUBLIC_PEM, selectSqlite, verify, writeEvents } from './support.js';
 
 /** A fresh SQLite file with 60 rows in batches of 10 (links 1–6), then 12 change rows (links 7–8), a signed checkpoint every 2 batches, and the checkpoints the host was handed. */
 async function signedFile(): Promise<{ file: string; url: string; exported: Checkpoint[] }> {
@@ -200,5 +202,49 @@ describe('the chain on SQLite', () => {
       await trail.close();
     }
     expect(await verify(url)).toMatchObject({ intact: true, rows: 40 });
+  });
+
+  it('S12 the lines the writer makes from the values it inserts are the lines verify reads back: awkward and odd values, retried and repeated events', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'audit-sqlite-chain-')), 'audit.sqlite');
+    const url = `sqlite:${file}`;
+    const odd: Array<Partial<Record<keyof AuditEvent, unknown>>> = [
+      { username: 'lone \ud800 surrogate', resource: '/authors/$1?q=:name' },
+      { durationMs: 0.1 + 0.2, responseStatus: 2 ** 60 },
+      { timestamp: new Date('+010000-01-01T00:00:00Z'), userId: 12 },
+      { requestData: '1e400', userRoles: ['reader', 3] },
+    ];
+    // One event or change to a batch: each batch is made from its values, or read back when one is not certain.
+    const single = chainedTrail(url, { batchSize: 1 });
+    try {
+      await single.ready();
+      for (const [id, awkward] of awkwardEvents()) single.record(awkward, id);
+      for (const [i, values] of odd.entries()) single.record({ ...event(i), ...values } as AuditEvent);
+      for (const [i, value] of AWKWARD_JSON.entries()) single.recordChange({ ...change(i), changes: JSON.stringify(i === 4 ? value : { value }) });
+      await single.flush();
+    } finally {
+      await single.close();
+    }
+    // A retried event (stored before: INSERT OR IGNORE skips it), then one recorded twice in a batch.
+    const retried = chainedTrail(url, { batchSize: 3 });
+    const ids = Array.from({ length: 6 }, () => randomUUID());
+    try {
+      await retried.ready();
+      for (const batch of [
+        [0, 1, 2],
+        [1, 3, 4],
+        [5, 5, 0],
+      ]) {
+        for (const i of batch) retried.record(event(i), ids[i]);
+        await retried.flush();
+      }
+    } finally {
+      await retried.close();
+    }
+    const links = await selectSqlite<{ row_count: number }>(file, 'SELECT row_count FROM audit_chain ORDER BY seq');
+    const singles = awkwardEvents().length + odd.length + AWKWARD_JSON.length;
+    expect(links.map((link) => link.row_count)).toEqual([...Array<number>(singles).fill(1), 3, 2, 1]);
+    const report = await verify(url);
+    expect(report.finding).toBeUndefined();
+    expect(report).toMatchObject({ intact: true, rows: singles + 6, unchainedRows: 0 });
   });
 });
