@@ -7,7 +7,10 @@
 //   1. the time to partition an existing table of BENCH_CONVERT_ROWS (default 1,000,000) rows;
 //   2. rows/s through the trail (record() to stored), partitioned against plain, rounds alternating;
 //   3. query() by user and by a day's time range, median of 5, and how many partitions the day's plan reads;
-//   4. pruning the oldest 30 days: dropping partitions against deleting row by row.
+//   4. pruning the oldest 30 days: dropping partitions against deleting row by row. With
+//      BENCH_PARTITION_CHAIN=1, a third database holds the same rows chained (the tamper-evidence chain,
+//      batches of 500 rows as the writer stores them, each link dated as its newest row) and is pruned
+//      the same way with the chain on and a signing key, then verified.
 import { performance } from 'node:perf_hooks';
 import { QueryTypes, Sequelize } from 'sequelize';
 import { createAuditTrail, type AuditTrailOptions } from '../src/index.js';
@@ -15,7 +18,7 @@ import { silentLogger } from '../src/logger.js';
 import { partitionTables } from '../src/partitions/convert.js';
 import { intervalStart, type Interval } from '../src/partitions/intervals.js';
 import { migrateToLatest } from '../src/store/migrate.js';
-import { event } from '../test/integrity/support.js';
+import { event, PRIVATE_PEM } from '../test/integrity/support.js';
 import { partitionedSince } from '../test/support/partitions.js';
 import { generateRows, sqlRecorder } from '../test/support/plans.js';
 import { createScratchDatabase } from './scratch-database.js';
@@ -31,6 +34,9 @@ const PRUNE_DAYS = 30;
 const DAY = 86_400_000;
 const CHUNK = 1_000_000;
 const INTERVAL = (process.env.BENCH_PARTITION_INTERVAL ?? 'day') as Interval;
+const CHAIN = process.env.BENCH_PARTITION_CHAIN === '1';
+/** Rows per chained batch: the writer's default batchSize. */
+const CHAIN_BATCH = 500;
 const PARTITIONS = { interval: INTERVAL, premake: 3 };
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -42,14 +48,35 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   return [result, performance.now() - started];
 }
 
-/** `count` rows spread over `days` days ending `endDaysAgo` ago, a million per statement. */
-async function fill(sequelize: Sequelize, count: number, days: number, endDaysAgo = 0): Promise<void> {
+/** `count` rows spread over `days` days ending `endDaysAgo` ago, a million per statement, or chained in batches of `chainBatch`. */
+async function fill(sequelize: Sequelize, count: number, days: number, { endDaysAgo = 0, chainBatch = 0 } = {}): Promise<void> {
   for (let done = 0; done < count; done += CHUNK) {
     const chunk = Math.min(CHUNK, count - done);
     // Each chunk takes its share of the days, oldest first, so ids grow with time as in a live table.
     const chunkDays = (days * chunk) / count;
-    await generateRows(sequelize, chunk, { days: chunkDays, endDaysAgo: endDaysAgo + days - (days * (done + chunk)) / count });
+    await generateRows(sequelize, chunk, { days: chunkDays, endDaysAgo: endDaysAgo + days - (days * (done + chunk)) / count, chainBatch });
   }
+}
+
+/** Dates each link as its newest row, as if the writer had stored the rows as they were recorded. */
+async function backdateLinks(sequelize: Sequelize): Promise<void> {
+  await sequelize.query('ALTER TABLE audit_chain DISABLE TRIGGER audit_chain_append_only');
+  // One pass over the rows: a max per link, looked up link by link, would walk the timestamp index backwards.
+  await sequelize.query(
+    'UPDATE audit_chain c SET created_at = t.newest FROM (SELECT chain_seq, max("timestamp") AS newest FROM user_actions GROUP BY chain_seq) t WHERE t.chain_seq = c.batch',
+  );
+  await sequelize.query('ALTER TABLE audit_chain ENABLE TRIGGER audit_chain_append_only');
+}
+
+/** The two steps of part 4 on a partitioned database: to the start of the cut-off's partition, then to the cut-off. */
+async function pruneInTwoSteps(options: AuditTrailOptions, boundary: Date, cutoff: Date) {
+  const trail = createAuditTrail({ logger: false, partitioning: PARTITIONS, ...options });
+  await trail.ready();
+  const [whole, wholeMs] = await timed(() => trail.prune({ olderThan: boundary }));
+  const [straddling, straddlingMs] = await timed(() => trail.prune({ olderThan: cutoff }));
+  const [report, verifyMs] = options.integrity ? await timed(() => trail.verify()) : [undefined, 0];
+  await trail.close();
+  return { whole, wholeMs, straddling, straddlingMs, report, verifyMs };
 }
 
 /** Events recorded and stored through a whole trail, per second. */
@@ -79,10 +106,12 @@ async function main() {
   const plainDb = await createScratchDatabase(ADMIN_URL, 'plain');
   const partDb = await createScratchDatabase(ADMIN_URL, 'parts');
   const convertDb = await createScratchDatabase(ADMIN_URL, 'convert');
+  const chainDb = CHAIN ? await createScratchDatabase(ADMIN_URL, 'chain') : undefined;
   const recorder = sqlRecorder();
   const plain = new Sequelize(plainDb.url, { logging: false });
   const parted = new Sequelize(partDb.url, { logging: recorder.logging });
   const converting = new Sequelize(convertDb.url, { logging: false });
+  const chained = chainDb && new Sequelize(chainDb.url, { logging: false });
   try {
     // 1. Partitioning a table that already holds rows.
     await migrateToLatest(converting, silentLogger, 60_000);
@@ -97,6 +126,12 @@ async function main() {
     const [, plainFill] = await timed(() => fill(plain, ROWS, DAYS));
     const [, partFill] = await timed(() => fill(parted, ROWS, DAYS));
     console.log(`generating the rows through SQL: plain ${seconds(plainFill)}, partitioned ${seconds(partFill)}\n`);
+    if (chained) {
+      await partitionedSince(chained, DAYS, INTERVAL);
+      const [, chainFill] = await timed(() => fill(chained, ROWS, DAYS, { chainBatch: CHAIN_BATCH }));
+      await backdateLinks(chained);
+      console.log(`generating the same rows chained, in batches of ${CHAIN_BATCH}, partitioned: ${seconds(chainFill)}\n`);
+    }
 
     // 2. Inserts through the trail, on top of the rows already there.
     const rates = { plain: [] as number[], partitioned: [] as number[] };
@@ -149,11 +184,7 @@ async function main() {
       type: QueryTypes.SELECT,
       replacements: { boundary },
     });
-    const partTrail = createAuditTrail({ database: parted, logger: false, partitioning: PARTITIONS });
-    await partTrail.ready();
-    const [whole, wholeMs] = await timed(() => partTrail.prune({ olderThan: boundary }));
-    const [straddling, straddlingMs] = await timed(() => partTrail.prune({ olderThan: cutoff }));
-    await partTrail.close();
+    const { whole, wholeMs, straddling, straddlingMs } = await pruneInTwoSteps({ database: parted }, boundary, cutoff);
     const plainTrail = createAuditTrail({ database: plainDb.url, logger: false });
     await plainTrail.ready();
     const [rowByRow, plainMs] = await timed(() => plainTrail.prune({ olderThan: cutoff }));
@@ -167,9 +198,18 @@ async function main() {
     console.log(
       `   per row removed, dropping is ${(msPerRow.plain / msPerRow.dropped).toFixed(0)}x faster than row by row (target >= 100x); the whole prune ${(plainMs / (wholeMs + straddlingMs)).toFixed(0)}x faster`,
     );
+    if (chained) {
+      const chain = await pruneInTwoSteps({ database: chained, integrity: { signingKey: PRIVATE_PEM } }, boundary, cutoff);
+      console.log(
+        `   partitioned, chain on: ${chain.whole.partitionsDropped} partitions dropped and ${fmt(chain.whole.deleted)} rows deleted one by one (batches across a kept partition, the chain's old batches left) in ${seconds(chain.wholeMs)}, then ${chain.straddling.partitionsDropped} more partition(s) dropped and ${fmt(chain.straddling.deleted)} rows deleted one by one in ${seconds(chain.straddlingMs)}`,
+      );
+      console.log(
+        `   the whole prune, chain on: ${(plainMs / (chain.wholeMs + chain.straddlingMs)).toFixed(0)}x faster than row by row without it; verify() after it: ${chain.report!.intact ? 'intact' : `NOT intact (${chain.report!.finding?.message})`}, ${fmt(chain.report!.rows)} rows from link ${chain.report!.firstSeq} in ${seconds(chain.verifyMs)}`,
+      );
+    }
   } finally {
-    await Promise.allSettled([plain.close(), parted.close()]);
-    await Promise.allSettled([plainDb.drop(), partDb.drop()]);
+    await Promise.allSettled([plain.close(), parted.close(), chained?.close()]);
+    await Promise.allSettled([plainDb.drop(), partDb.drop(), chainDb?.drop()]);
   }
 }
 

@@ -12,6 +12,8 @@ export interface Partition {
 }
 
 export const defaultPartitionOf = (table: string) => `${table}_default`;
+/** What the table that was there before partitioning is called once it is the first partition. */
+export const initialPartitionOf = (table: string) => `${table}_initial`;
 
 /** Whether `table` is a partitioned table; false when it is a plain table or does not exist. */
 export async function isPartitioned(sequelize: Sequelize, table: string, transaction?: Transaction): Promise<boolean> {
@@ -61,6 +63,11 @@ export function partitionName(table: string, from: Date): string {
   const day = iso.slice(0, 10).replaceAll('-', '');
   const time = iso.slice(11, 19).replaceAll(':', '');
   return `${table}_p${day}${time === '000000' ? '' : `_${time}`}`;
+}
+
+/** Whether `name` is how a partition of `table` that a prune may drop is named: the first one, or an interval's. */
+export function isDroppablePartitionName(table: string, name: string): boolean {
+  return name === initialPartitionOf(table) || new RegExp(`^${table}_p\\d{8}(?:_\\d{6})?$`).test(name);
 }
 
 /** The append-only guard every partition carries: statement triggers on the parent do not fire for a statement on a partition. */

@@ -1,11 +1,8 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Logger } from '../logger.js';
-import { appendOnlyTrigger, defaultPartitionOf, isPartitioned, PARTITIONED_TABLES } from './catalog.js';
+import { appendOnlyTrigger, defaultPartitionOf, initialPartitionOf, isPartitioned, PARTITIONED_TABLES } from './catalog.js';
 import { intervalStart, nextStart } from './intervals.js';
 import type { PartitioningConfig } from './options.js';
-
-/** What the table that was there before partitioning is called once it is the first partition. */
-const initialPartitionOf = (table: string) => `${table}_initial`;
 
 /**
  * Makes each trail table range-partitioned on "timestamp", once; the caller holds the migrations lock.

@@ -1,4 +1,4 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { PARTITIONED_TABLES, partitionsOf } from './catalog.js';
 
 /** How long a drop waits for a table's lock: a long reader must not stall the writers queued behind the drop. */
@@ -14,8 +14,9 @@ const DROP_TRANSACTIONS = 4;
 
 /**
  * Drops the partitions of each trail table that end at or before the cut-off, and resolves to how many
- * went. A partition that may hold rows of the tamper-evidence chain stays, for the chain's own prune to
- * take row by row: the table's oldest chained batch begins at its `first_id`, and ids only grow.
+ * went. A partition that may hold rows of the tamper-evidence chain stays, for the chained drop
+ * (src/partitions/drop-chained.ts) or the chain's own prune to take: the table's oldest chained batch
+ * begins at its `first_id`, and ids only grow.
  */
 export async function dropPartitionsBefore(sequelize: Sequelize, cutoff: Date, signal: AbortSignal | undefined): Promise<number> {
   // Partitions of user_actions first, then of user_action_changes, so that every transaction takes the two
@@ -34,19 +35,32 @@ export async function dropPartitionsBefore(sequelize: Sequelize, cutoff: Date, s
       droppable.push(name);
     }
   }
-  if (droppable.length === 0 || signal?.aborted) return 0;
-  const groups = Array.from({ length: Math.min(DROP_TRANSACTIONS, droppable.length) }, (_, i) => droppable.filter((_, j) => j % DROP_TRANSACTIONS === i));
-  const dropped = await Promise.allSettled(groups.map((group) => dropTables(sequelize, group)));
-  // What one transaction dropped stays dropped when another fails, as a prune's batches do.
-  const failed = dropped.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-  if (failed) throw failed.reason;
+  if (signal?.aborted) return 0;
+  await dropTables(sequelize, droppable);
   return droppable.length;
 }
 
+/**
+ * Drops the tables in up to DROP_TRANSACTIONS transactions at once, in the order given within each. What
+ * one transaction dropped stays dropped when another fails, as a prune's batches do; the first failure
+ * is thrown once all have ended.
+ */
+export async function dropTables(sequelize: Sequelize, names: readonly string[]): Promise<void> {
+  const groups = Array.from({ length: Math.min(DROP_TRANSACTIONS, names.length) }, (_, i) => names.filter((_, j) => j % DROP_TRANSACTIONS === i));
+  const dropped = await Promise.allSettled(groups.map((group) => dropInOneTransaction(sequelize, group)));
+  const failed = dropped.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** Bounds how long `transaction` waits for a trail table's lock, as every drop does. */
+export function limitLockWait(sequelize: Sequelize, transaction: Transaction): Promise<unknown> {
+  return sequelize.query(`SET LOCAL lock_timeout = ${DROP_LOCK_TIMEOUT_MS}`, { transaction });
+}
+
 /** One statement, one commit: each DROP of its own would pay a commit and the parent's lock again. */
-async function dropTables(sequelize: Sequelize, names: readonly string[]): Promise<void> {
+async function dropInOneTransaction(sequelize: Sequelize, names: readonly string[]): Promise<void> {
   await sequelize.transaction(async (transaction) => {
-    await sequelize.query(`SET LOCAL lock_timeout = ${DROP_LOCK_TIMEOUT_MS}`, { transaction });
+    await limitLockWait(sequelize, transaction);
     await sequelize.query(`DROP TABLE ${names.join(', ')}`, { transaction });
   });
 }

@@ -1,10 +1,11 @@
-import type { KeyObject } from 'node:crypto';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { PRUNE_DOOR_TABLE, PRUNE_SETTING } from '../../migrations/7d1b3e9f0a62_protect_user_actions.js';
 import { AuditTrailError } from '../errors.js';
 import { signingKeyPem } from '../integrity/options.js';
 import { chainPrune } from '../integrity/prune-chain.js';
 import { dropPartitionsBefore } from '../partitions/drop.js';
+import { dropChainedPartitionsBefore } from '../partitions/drop-chained.js';
 import { deleteCounting } from '../store/delete-counting.js';
 import type { Store } from '../store/store.js';
 import { toInstant, type TimeArgument } from './time.js';
@@ -32,11 +33,15 @@ export interface PruneOptions {
 }
 
 export interface PruneResult {
-  /** `user_actions` rows deleted one by one (those of dropped partitions are not counted). */
+  /**
+   * `user_actions` rows deleted one by one: unchained rows by age, the chain's old batches, and the rows of
+   * batches cut with a dropped partition that were stored in a later one. Rows of dropped partitions are
+   * not counted: a drop does not count them.
+   */
   deleted: number;
-  /** `user_action_changes` rows (docs/changes.md) deleted: the same cut-off applies to them. */
+  /** `user_action_changes` rows (docs/changes.md) deleted one by one, counted as `deleted` is: the same cut-off applies to them. */
   deletedChanges: number;
-  /** Whole partitions dropped, of both tables, when they are partitioned (docs/partitioning.md); 0 otherwise. */
+  /** Whole partitions dropped, of both tables, when they are partitioned (docs/partitioning.md), with chained rows or without; 0 otherwise. */
   partitionsDropped: number;
   /** Rows before this moment were (or, in a dry run, would be) deleted. */
   cutoff: Date;
@@ -57,8 +62,8 @@ type ByAge = (typeof BY_AGE)[keyof typeof BY_AGE];
  * Deletes old rows in bounded batches, each in its own transaction through the prune door that the
  * append-only triggers leave: a transaction-local setting on PostgreSQL, a door row on SQLite.
  * New rows are never blocked: a batch locks only the old rows it deletes. On a partitioned table,
- * partitions wholly before the cut-off are dropped instead, and only the one that straddles it is
- * pruned row by row.
+ * partitions wholly before the cut-off are dropped instead, those holding the chain's old batches
+ * with the chain cut at a batch boundary, and only the one that straddles it is pruned row by row.
  */
 export async function prune(store: Store, options: PruneOptions): Promise<PruneResult> {
   if (options?.olderThan === undefined) throw new AuditTrailError('invalid_query', 'prune needs olderThan, such as { olderThan: "365d" }.');
@@ -69,8 +74,10 @@ export async function prune(store: Store, options: PruneOptions): Promise<PruneR
     throw new AuditTrailError('invalid_query', `batchSize must be a positive integer; got ${JSON.stringify(batchSize)}.`);
   }
   const { sequelize } = store;
+  const key = options.signingKey ? createPrivateKey(signingKeyPem(options.signingKey)) : undefined;
+  const door = <T>(transaction: Transaction, work: () => Promise<T>) => throughDoor(sequelize, transaction, work);
   // The chain's batches go whole, each step leaving a checkpoint at the chain's new start; unchained rows go by age.
-  const chain = chainPrune(sequelize, cutoff, options.signingKey && signingKeyPem(options.signingKey), (transaction, work) => throughDoor(sequelize, transaction, work));
+  const chain = chainPrune(sequelize, cutoff, key, door);
   if (options.dryRun) {
     const chained = await chain.count();
     return {
@@ -82,10 +89,14 @@ export async function prune(store: Store, options: PruneOptions): Promise<PruneR
       wouldDeleteChanges: (await countOld(sequelize, BY_AGE.changes, cutoff)) + chained.user_action_changes,
     };
   }
+  const postgres = sequelize.getDialect() === 'postgres';
+  // First the partitions that hold old batches, with the chain cut after them; then the chain's other old
+  // batches row by row; then the partitions left without chained rows, and unchained rows by age.
+  const cut = postgres ? await dropChainedPartitionsBefore(sequelize, cutoff, key, door, options.signal) : undefined;
   const chained = await chain.run(batchSize, options.signal);
-  const partitionsDropped = sequelize.getDialect() === 'postgres' ? await dropPartitionsBefore(sequelize, cutoff, options.signal) : 0;
-  const deleted = chained.user_actions + (await deleteOld(sequelize, BY_AGE.requests, cutoff, batchSize, options.signal));
-  const deletedChanges = chained.user_action_changes + (await deleteOld(sequelize, BY_AGE.changes, cutoff, batchSize, options.signal));
+  const partitionsDropped = postgres ? (cut?.partitionsDropped ?? 0) + (await dropPartitionsBefore(sequelize, cutoff, options.signal)) : 0;
+  const deleted = (cut?.deleted.user_actions ?? 0) + chained.user_actions + (await deleteOld(sequelize, BY_AGE.requests, cutoff, batchSize, options.signal));
+  const deletedChanges = (cut?.deleted.user_action_changes ?? 0) + chained.user_action_changes + (await deleteOld(sequelize, BY_AGE.changes, cutoff, batchSize, options.signal));
   return { deleted, deletedChanges, partitionsDropped, cutoff };
 }
 

@@ -236,7 +236,7 @@ describe('retention on partitions', () => {
     expect(sequence).toBe('user_actions_id_seq');
   });
 
-  it('P07 with the tamper-evidence chain on, a partition that holds chained rows is not dropped, and the chain still verifies', async () => {
+  it('P07 with the tamper-evidence chain on, a partition that holds chained rows of batches written after the cut-off is not dropped, and the chain still verifies', async () => {
     const { url, sequelize } = await freshDatabase();
     const started = await partitionedSince(sequelize, 10);
     // Unchained rows eight days ago (written before the chain was turned on), then two chained batches five days ago.

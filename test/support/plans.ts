@@ -1,26 +1,37 @@
 import type { Sequelize } from 'sequelize';
+import { chainedInsert } from '../../src/integrity/chained-insert.js';
 import type { AuditTrail } from '../../src/trail.js';
 
+const GENERATED_COLUMNS = `"timestamp", user_id, username, user_roles, action_type, resource, outcome, ip_address,
+  user_agent, request_id, request_data, response_status, error_message, duration_ms`;
+
 /**
- * `count` realistic rows in one INSERT … SELECT: 1,000 users, five methods, nine in ten successful, a
- * unique request id each, spread evenly over `days` days ending `endDaysAgo` ago, in id order as a live
- * table would be.
+ * Rows `:first` to `:last` of `:count` realistic ones, as a relation with GENERATED_COLUMNS: 1,000 users,
+ * five methods, nine in ten successful, a unique request id each, spread evenly over `:days` days ending
+ * `:endDaysAgo` ago, in id order as a live table would be.
  */
-export async function generateRows(sequelize: Sequelize, count: number, { days = 30, endDaysAgo = 0 } = {}): Promise<void> {
-  await sequelize.query(
-    `INSERT INTO user_actions (timestamp, user_id, username, user_roles, action_type, resource, outcome, ip_address,
-       user_agent, request_id, request_data, response_status, error_message, duration_ms)
-     SELECT date_trunc('milliseconds', now() - :endDaysAgo * interval '1 day' - (:count - g) * (:days * interval '1 day' / :count)),
-       'user-' || (g::bigint * 7919 % 1000), 'name-' || (g::bigint * 7919 % 1000), '["get-authors"]'::jsonb,
-       (ARRAY['GET','GET','GET','POST','DELETE'])[g % 5 + 1],
-       CASE WHEN g % 3 = 0 THEN '/books/' ELSE '/authors/' END || (g % 5000),
-       CASE WHEN g % 20 = 0 THEN 'error' WHEN g % 20 = 1 THEN 'permission_denied' ELSE 'success' END,
-       '10.0.' || (g % 250) || '.' || (g % 200), 'bench/1.0', 'req-' || g, NULL,
-       CASE WHEN g % 20 = 0 THEN 500 WHEN g % 20 = 1 THEN 403 ELSE 200 END,
-       CASE WHEN g % 20 = 0 THEN 'kaboom' END, (g * 37) % 2000
-     FROM generate_series(1, :count) AS g`,
-    { replacements: { count, days, endDaysAgo } },
-  );
+const GENERATED_ROWS = `(SELECT date_trunc('milliseconds', now() - :endDaysAgo * interval '1 day' - (:count - g) * (:days * interval '1 day' / :count)) AS "timestamp",
+       'user-' || (g::bigint * 7919 % 1000) AS user_id, 'name-' || (g::bigint * 7919 % 1000) AS username, '["get-authors"]'::jsonb AS user_roles,
+       (ARRAY['GET','GET','GET','POST','DELETE'])[g % 5 + 1] AS action_type,
+       CASE WHEN g % 3 = 0 THEN '/books/' ELSE '/authors/' END || (g % 5000) AS resource,
+       CASE WHEN g % 20 = 0 THEN 'error' WHEN g % 20 = 1 THEN 'permission_denied' ELSE 'success' END AS outcome,
+       '10.0.' || (g % 250) || '.' || (g % 200) AS ip_address, 'bench/1.0' AS user_agent, 'req-' || g AS request_id, NULL::jsonb AS request_data,
+       CASE WHEN g % 20 = 0 THEN 500 WHEN g % 20 = 1 THEN 403 ELSE 200 END AS response_status,
+       CASE WHEN g % 20 = 0 THEN 'kaboom' END AS error_message, (g * 37) % 2000 AS duration_ms
+     FROM generate_series(:first, :last) AS g) AS generated`;
+
+/**
+ * `count` realistic rows (GENERATED_ROWS) in one INSERT … SELECT; or, with `chainBatch`, in chained
+ * batches of that many rows, each with its link, as the writer stores them with the chain on.
+ */
+export async function generateRows(sequelize: Sequelize, count: number, { days = 30, endDaysAgo = 0, chainBatch = 0 } = {}): Promise<void> {
+  const insert = (sql: string, first: number, last: number) => sequelize.query(sql, { replacements: { count, days, endDaysAgo, first, last } });
+  if (chainBatch > 0) {
+    const chained = chainedInsert('user_actions', GENERATED_COLUMNS, GENERATED_ROWS);
+    for (let first = 1; first <= count; first += chainBatch) await insert(chained, first, Math.min(count, first + chainBatch - 1));
+  } else {
+    await insert(`INSERT INTO user_actions (${GENERATED_COLUMNS}) SELECT ${GENERATED_COLUMNS} FROM ${GENERATED_ROWS}`, 1, count);
+  }
   await sequelize.query('ANALYZE user_actions');
 }
 
