@@ -1,9 +1,10 @@
 import type { Sequelize } from 'sequelize';
 import { chainedInsert } from '../../src/integrity/chained-insert.js';
 import type { AuditTrail } from '../../src/trail.js';
+import { ROW_TEXT_COLUMNS } from '../../src/writer/row-text.js';
 
-const GENERATED_COLUMNS = `"timestamp", user_id, username, user_roles, action_type, resource, outcome, ip_address,
-  user_agent, request_id, request_data, response_status, error_message, duration_ms`;
+/** The columns an event fills, as the writer stores them. */
+const GENERATED_COLUMNS = ROW_TEXT_COLUMNS.map((name) => `"${name}"`).join(', ');
 
 /**
  * Rows `:first` to `:last` of `:count` realistic ones, as a relation with GENERATED_COLUMNS: 1,000 users,
