@@ -63,6 +63,12 @@ function finished(req: AuditedRequest, state: RequestState, res: Response, abort
   };
 }
 
+/** A response that emitted 'close', read for its row: it was aborted if it did not finish first. */
+function readClosed(res: Response): AdapterResponse {
+  const req = res.req as AuditedRequest;
+  return finished(req, stateOf(req)!, res, !res.writableFinished);
+}
+
 /** `app.use(auditTrail())`: every request becomes one `user_actions` row. Mount it first. */
 export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions): ExpressAuditMiddleware {
   const { trail, capture } = mountCapture(input, captureOptions);
@@ -73,9 +79,7 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
    * after 'finish' when it completed, or when its connection ended first (then it was aborted).
    */
   function closed(this: Response) {
-    const req = this.req as AuditedRequest;
-    const state = stateOf(req)!;
-    capture.end(state.pending, finished(req, state, this, !this.writableFinished));
+    capture.end(stateOf(this.req)!.pending, this, readClosed);
   }
 
   const middleware: RequestHandler = (req: AuditedRequest, res, next) => {

@@ -68,6 +68,11 @@ function finished({ ctx, error }: RequestState, status: number | undefined, abor
   };
 }
 
+/** A response that emitted 'close', read for its row: it was aborted if it did not finish first. */
+function readClosed(res: StatefulResponse): AdapterResponse {
+  return finished(res[STATE]!, res.headersSent ? res.statusCode : undefined, !res.writableFinished);
+}
+
 /** The status Koa's own error handling will send for a thrown error. */
 function statusOfThrown(thrown: unknown): number {
   const { status, statusCode, code } = (thrown ?? {}) as { status?: unknown; statusCode?: unknown; code?: unknown };
@@ -98,8 +103,7 @@ export function auditTrail(input?: MountInput, captureOptions?: CaptureOptions):
 
   /** The one completion listener, shared by every request: 'close' follows 'finish', or ends an aborted response. */
   function closed(this: StatefulResponse) {
-    const state = this[STATE]!;
-    capture.end(state.pending, finished(state, this.headersSent ? this.statusCode : undefined, !this.writableFinished));
+    capture.end(this[STATE]!.pending, this, readClosed);
   }
 
   const middleware: Middleware = async (ctx, next) => {

@@ -197,7 +197,8 @@ export function createAuditTrail(options: AuditTrailOptions = {}): AuditTrail {
     recordChange(change) {
       void changeWriter.record(change);
     },
-    flush: () => Promise.all([writer.flush(), changeWriter.flush()]).then(() => {}),
+    // After this turn's end, when the requests that completed in it are recorded (RequestCapture.end).
+    flush: () => new Promise(setImmediate).then(() => Promise.all([writer.flush(), changeWriter.flush()])).then(() => {}),
     queueDepth: () => writer.depth + changeWriter.depth,
     store: started,
     ...reader,

@@ -34,6 +34,19 @@ export interface PendingRequest {
 /** The finished response as an adapter hands it over, with the framework's request for the `user` option. */
 export type AdapterResponse = FinishedResponse & { readonly request: unknown };
 
+/** An adapter's one function (per mount, not per request) that reads its finished response, `source`, for the row. */
+export type ResponseReader<S> = (source: S) => AdapterResponse;
+
+/** A response that completed in this turn of the event loop, to be read and recorded at its end. */
+interface Ended<S> {
+  readonly pending: PendingRequest;
+  readonly durationMs: number;
+  readonly source: S;
+  readonly read: ResponseReader<S>;
+}
+
+const asItIs: ResponseReader<AdapterResponse> = (response) => response;
+
 const TRUST_NONE: TrustFn = () => false;
 
 /** The one place where requests become audit events; every adapter drives it the same way. */
@@ -46,6 +59,7 @@ export class RequestCapture {
    */
   readonly holdsResponses: boolean;
   private readonly held = new WeakSet<PendingRequest>();
+  private ended: Array<Ended<unknown>> = [];
 
   constructor(
     private readonly trail: AuditTrail,
@@ -84,11 +98,25 @@ export class RequestCapture {
     };
   }
 
-  /** Turns the finished request into an event and queues it. Never throws into the host. */
-  end(pending: PendingRequest, response: AdapterResponse): void {
+  /**
+   * Notes that the request's response completed (its `source`, which `read` reads for the row); it is read,
+   * turned into an event and queued once this turn of the event loop ends, with every other request that
+   * completed in it. Run one after another, the audit's code and data stay in the CPU's caches instead
+   * of being fetched again between the host's own work for each request: measured in bench servers,
+   * 6–17 µs less of the host's CPU a request (docs/benchmarks.md). trail.flush() waits for that turn's end.
+   * Never throws into the host.
+   */
+  end<S>(pending: PendingRequest, source: S, read: ResponseReader<S>): void {
     if (this.holdsResponses && this.held.has(pending)) return;
-    void this.record(pending, response);
+    const durationMs = performance.now() - pending.startTick;
+    if (this.ended.push({ pending, durationMs, source, read } as Ended<unknown>) === 1) setImmediate(this.recordEnded);
   }
+
+  private readonly recordEnded = () => {
+    const ended = this.ended;
+    this.ended = [];
+    for (const { pending, durationMs, source, read } of ended) void this.record(pending, durationMs, source, read);
+  };
 
   /**
    * Records the request as its response is about to complete; the adapter sends the last byte once the
@@ -96,21 +124,21 @@ export class RequestCapture {
    */
   hold(pending: PendingRequest, response: AdapterResponse): Promise<void> | undefined {
     this.held.add(pending);
-    return this.record(pending, response) ?? undefined;
+    return this.record(pending, performance.now() - pending.startTick, response, asItIs) ?? undefined;
   }
 
-  private record(pending: PendingRequest, response: AdapterResponse): void | Promise<void> {
-    const durationMs = performance.now() - pending.startTick;
+  private record<S>(pending: PendingRequest, durationMs: number, source: S, read: ResponseReader<S>): void | Promise<void> {
     const { telemetry } = this.trail;
-    if (telemetry.listenerCount('request_finished') > 0) {
-      telemetry.emit('request_finished', {
-        method: pending.arrival.method,
-        route: response.route,
-        status: response.status,
-        durationSeconds: durationMs / 1000,
-      });
-    }
     try {
+      const response = read(source);
+      if (telemetry.listenerCount('request_finished') > 0) {
+        telemetry.emit('request_finished', {
+          method: pending.arrival.method,
+          route: response.route,
+          status: response.status,
+          durationSeconds: durationMs / 1000,
+        });
+      }
       const { arrival } = pending;
       // Spelled out rather than spread: spreading two objects of different shapes made this the
       // slowest line of the request path.
