@@ -56,11 +56,12 @@ export function latencyTable(summaries: readonly ServerSummary[]): string {
  */
 export function costLines(summaries: readonly ServerSummary[]): string[] {
   const of = (kind: ServerSummary['kind']) => summaries.find((s) => s.kind === kind);
-  const [bare, pino, capture, audited] = [of('express'), of('express-pino'), of('express-capture'), of('express-audit')];
-  if (!bare || !pino || !capture || !audited) return [];
+  const [bare, minimal, pino, capture, audited] = [of('express'), of('express-minimal'), of('express-pino'), of('express-capture'), of('express-audit')];
+  if (!bare || !minimal || !pino || !capture || !audited) return [];
   const overBare = (s: ServerSummary) => `${signed(whole)(s.busyOverBareMicros)} (${signed(whole)(s.mainThreadCpuOverBareMicros)})`;
   return [
-    `  · host thread, busy (its own CPU) µs/req over bare Express: pino-http ${overBare(pino)}, capture only ${overBare(capture)}, ` + `auditTrail ${overBare(audited)}`,
+    `  · host thread, busy (its own CPU) µs/req over bare Express: minimal middleware ${overBare(minimal)}, pino-http ${overBare(pino)}, ` +
+      `capture only ${overBare(capture)}, auditTrail ${overBare(audited)}`,
     `  · whole process, CPU µs/req: bare ${whole(bare.cpuMicros)}, pino-http ${whole(pino.cpuMicros)}, capture only ${whole(capture.cpuMicros)}, ` +
       `auditTrail ${whole(audited.cpuMicros)} + PostgreSQL ${whole(audited.postgresCpuMicros)}`,
   ];

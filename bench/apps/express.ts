@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { BENCH_USER, DOCUMENTS_PATH, ITEM, ITEM_PATH, LOGIN_PATH } from '../workload.js';
 import type { BenchApp } from './bench-app.js';
 
-type Extra = 'none' | 'pino' | 'capture' | 'audit';
+type Extra = 'none' | 'minimal' | 'pino' | 'capture' | 'audit';
 
 /** The same Express app each time; only the middleware mounted first differs. */
 export async function expressApp(extra: Extra, settings: { databaseUrl: string; logFile: string }): Promise<BenchApp> {
@@ -13,6 +13,7 @@ export async function expressApp(extra: Extra, settings: { databaseUrl: string; 
   // Imported only where used, so that a bare server's RSS holds no audit or logging code.
   const audit = extra === 'audit' || extra === 'capture' ? await auditMiddleware(extra, settings.databaseUrl) : undefined;
   if (audit) app.use(audit);
+  if (extra === 'minimal') app.use((await import('./minimal-middleware.js')).minimalMiddleware());
   if (extra === 'pino') app.use(await pinoHttpToFile(settings.logFile));
   app.use(express.json());
   app.use((req, _res, next) => {
