@@ -40,16 +40,25 @@ function firstIdentifier(...candidates: unknown[]): string | undefined {
   return undefined;
 }
 
-/** Keycloak realm roles, then every client's roles, then a plain `roles` array; first occurrence kept. */
+/** Past this many roles, duplicates are left for a Set to drop: includes() would make a long list quadratic. */
+const FEW_ROLES = 32;
+
+/**
+ * Keycloak realm roles, then every client's roles, then a plain `roles` array; first occurrence kept.
+ * Built in place, with no intermediate lists: it runs for every request, and most users have a few roles.
+ */
 function rolesOf(user: Claims): string[] {
-  const clients = isObject(user.resource_access) ? Object.values(user.resource_access) : [];
-  const lists = [roleList(user.realm_access), ...clients.map(roleList), user.roles];
-  const roles = new Set<string>();
-  for (const list of lists) {
-    if (!Array.isArray(list)) continue;
-    for (const role of list) if (typeof role === 'string' && role !== '') roles.add(role);
-  }
-  return [...roles];
+  const roles: string[] = [];
+  addRoles(roles, roleList(user.realm_access));
+  const clients = user.resource_access;
+  if (isObject(clients)) for (const client in clients) if (Object.hasOwn(clients, client)) addRoles(roles, roleList(clients[client]));
+  addRoles(roles, user.roles);
+  return roles.length > FEW_ROLES ? [...new Set(roles)] : roles;
+}
+
+function addRoles(roles: string[], list: unknown): void {
+  if (!Array.isArray(list)) return;
+  for (const role of list) if (typeof role === 'string' && role !== '' && (roles.length > FEW_ROLES || !roles.includes(role))) roles.push(role);
 }
 
 function roleList(access: unknown): unknown {

@@ -21,6 +21,14 @@ describe('userFromClaims', () => {
     });
   });
 
+  it('deduplicates a long role list in first-seen order too, and reads no inherited client', () => {
+    const realm = Array.from({ length: 80 }, (_, i) => `realm-${i % 50}`);
+    const inherited = Object.create({ polluted: { roles: ['admin'] } }) as Record<string, unknown>;
+    inherited.app = { roles: ['realm-3', 'app-only', 'realm-59'] };
+    const user = userFromClaims({ sub: 'u', realm_access: { roles: realm }, resource_access: inherited, roles: ['realm-0', 'plain'] });
+    expect(user?.roles).toEqual([...Array.from({ length: 50 }, (_, i) => `realm-${i}`), 'app-only', 'realm-59', 'plain']);
+  });
+
   it('tolerates malformed Keycloak role claims', () => {
     const claims = {
       sub: 'u1',
