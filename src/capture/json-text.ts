@@ -6,9 +6,12 @@ import { storableText } from './text.js';
 // eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const PLAIN = /^[^\u0000-\u001f"\\\uD800-\uDFFF]*$/;
 
+/** Whether JSON.stringify writes `s` as it is, between quotes, and storableText leaves it as it is. */
+export const isPlain = (s: string): boolean => PLAIN.test(s);
+
 /** `s` as a storable JSON string; most strings need neither escaping nor cleaning and are only wrapped. */
 export function quoted(s: string): string {
-  return PLAIN.test(s) ? `"${s}"` : JSON.stringify(storableText(s));
+  return isPlain(s) ? `"${s}"` : JSON.stringify(storableText(s));
 }
 
 /** A property name as stored (`name`) and as written before its value: first (`"name":`) or after another (`,"name":`). */

@@ -1,7 +1,7 @@
 import { AuditTrailError } from '../errors.js';
 import { compileKeyMatcher } from './key-matcher.js';
 import type { KeyPredicate } from './key-matcher.js';
-import { propertyNames, quoted, type PropertyName } from './json-text.js';
+import { isPlain, propertyNames, quoted, type PropertyName } from './json-text.js';
 import { DEFAULT_SENSITIVE_KEYS, DEFAULT_SENSITIVE_QUERY_KEYS } from './sensitive-keys.js';
 import { compileTextRedactor } from './text-secrets.js';
 import { cutAt, storableText } from './text.js';
@@ -215,6 +215,7 @@ class Walk {
       this.truncated = true;
       return this.marker(TOO_DEEP);
     }
+    if (!this.policy.tracksPath && this.wroteAsItIs(value, depth)) return;
     this.ancestors.push(value);
     try {
       if (Array.isArray(value)) this.array(value, value.length, depth);
@@ -246,6 +247,71 @@ class Walk {
       this.marker(`[… ${dropped} more items]`);
     }
     this.parts.push(']');
+  }
+
+  /**
+   * Writes `value` with one JSON.stringify when that is exactly what the walk would write, and spends the
+   * budget as the walk would. A 60 KB body walked piece by piece allocated four times its text (a list of
+   * thousands of parts, then their join); most of a body has nothing to redact, clean or cut, and
+   * JSON.stringify writes such a subtree with one allocation, its text. False, with nothing written, otherwise.
+   */
+  private wroteAsItIs(value: object, depth: number): boolean {
+    const overcount = this.plainOvercount(value, depth);
+    if (overcount < 0) return false;
+    const json = JSON.stringify(value);
+    // Within budget as the walk counts it, so that the walk would have cut nothing either.
+    if (json.length + overcount > this.budget) return false;
+    this.parts.push(json);
+    this.budget -= json.length + overcount;
+    return true;
+  }
+
+  /**
+   * When all of `value` is plain JSON data that the walk would write unchanged (plain objects and arrays
+   * within maxDepth and maxKeys, keys neither sensitive nor needing cleaning, strings needing no escape,
+   * no toJSON, no bigint): how much more budget the walk spends on it than its JSON text's length, as it
+   * counts a comma for every entry and the name of every entry it omits. -1 otherwise.
+   */
+  private plainOvercount(value: unknown, depth: number): number {
+    if (typeof value === 'string') return isPlain(value) ? 0 : -1;
+    if (typeof value === 'bigint') return -1;
+    if (typeof value !== 'object' || value === null) return 0;
+    if (depth > this.policy.maxDepth || typeof (value as { toJSON?: unknown }).toJSON === 'function') return -1;
+    try {
+      if (Array.isArray(value)) {
+        if (value.length > this.policy.maxKeys) return -1;
+        let overcount = value.length > 0 ? 1 : 0;
+        for (let i = 0; i < value.length; i++) {
+          const inner = this.plainOvercount(value[i], depth + 1);
+          if (inner < 0) return -1;
+          overcount += inner;
+        }
+        return overcount;
+      }
+      const prototype: unknown = Object.getPrototypeOf(value);
+      if (prototype !== Object.prototype && prototype !== null) return -1;
+      const keys = Object.keys(value);
+      if (keys.length > this.policy.maxKeys) return -1;
+      let overcount = 0;
+      let written = 0;
+      for (const key of keys) {
+        if (!isPlain(key) || this.isSensitive(this.policy.names(key).name, this.path)) return -1;
+        const item = (value as Record<string, unknown>)[key];
+        // What JSON.stringify and the walk both leave out of an object.
+        if (item === undefined || typeof item === 'function' || typeof item === 'symbol') {
+          overcount += key.length + 4;
+          continue;
+        }
+        const inner = this.plainOvercount(item, depth + 1);
+        if (inner < 0) return -1;
+        overcount += inner;
+        written++;
+      }
+      return overcount + (written > 0 ? 1 : 0);
+    } catch {
+      // A getter that throws, a revoked Proxy: the walk writes what it can.
+      return -1;
+    }
   }
 
   /** Own enumerable string keys, like JSON.stringify; values are read only for the keys kept. */
