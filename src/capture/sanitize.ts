@@ -126,6 +126,8 @@ class Walk {
   private readonly path: string[] = [];
 
   private isSensitive: KeyPredicate;
+  /** What plainOvercount() may still read before the budget is overrun. */
+  private scanLeft = 0;
 
   constructor(private readonly policy: Policy) {
     this.budget = policy.maxBytes;
@@ -256,6 +258,7 @@ class Walk {
    * JSON.stringify writes such a subtree with one allocation, its text. False, with nothing written, otherwise.
    */
   private wroteAsItIs(value: object, depth: number): boolean {
+    this.scanLeft = this.budget;
     const overcount = this.plainOvercount(value, depth);
     if (overcount < 0) return false;
     const json = JSON.stringify(value);
@@ -270,16 +273,18 @@ class Walk {
    * When all of `value` is plain JSON data that the walk would write unchanged (plain objects and arrays
    * within maxDepth and maxKeys, keys neither sensitive nor needing cleaning, strings needing no escape,
    * no toJSON, no bigint): how much more budget the walk spends on it than its JSON text's length, as it
-   * counts a comma for every entry and the name of every entry it omits. -1 otherwise.
+   * counts a comma for every entry and the name of every entry it omits. -1 otherwise, and as soon as
+   * what it has read would overrun the budget (`scanLeft`): a huge body is then cut by the walk, and
+   * never read, let alone stringified, past what the walk would keep.
    */
   private plainOvercount(value: unknown, depth: number): number {
-    if (typeof value === 'string') return isPlain(value) ? 0 : -1;
+    if (typeof value === 'string') return isPlain(value) && this.scanned(value.length + 2) ? 0 : -1;
     if (typeof value === 'bigint') return -1;
-    if (typeof value !== 'object' || value === null) return 0;
+    if (typeof value !== 'object' || value === null) return this.scanned(1) ? 0 : -1;
     if (depth > this.policy.maxDepth || typeof (value as { toJSON?: unknown }).toJSON === 'function') return -1;
     try {
       if (Array.isArray(value)) {
-        if (value.length > this.policy.maxKeys) return -1;
+        if (value.length > this.policy.maxKeys || !this.scanned(2 + value.length)) return -1;
         let overcount = value.length > 0 ? 1 : 0;
         for (let i = 0; i < value.length; i++) {
           const inner = this.plainOvercount(value[i], depth + 1);
@@ -291,11 +296,11 @@ class Walk {
       const prototype: unknown = Object.getPrototypeOf(value);
       if (prototype !== Object.prototype && prototype !== null) return -1;
       const keys = Object.keys(value);
-      if (keys.length > this.policy.maxKeys) return -1;
+      if (keys.length > this.policy.maxKeys || !this.scanned(2)) return -1;
       let overcount = 0;
       let written = 0;
       for (const key of keys) {
-        if (!isPlain(key) || this.isSensitive(this.policy.names(key).name, this.path)) return -1;
+        if (!isPlain(key) || !this.scanned(key.length + 4) || this.isSensitive(this.policy.names(key).name, this.path)) return -1;
         const item = (value as Record<string, unknown>)[key];
         // What JSON.stringify and the walk both leave out of an object.
         if (item === undefined || typeof item === 'function' || typeof item === 'symbol') {
@@ -312,6 +317,12 @@ class Walk {
       // A getter that throws, a revoked Proxy: the walk writes what it can.
       return -1;
     }
+  }
+
+  /** Counts `cost`, at least what the walk would spend, against the budget; false once it is overrun. */
+  private scanned(cost: number): boolean {
+    this.scanLeft -= cost;
+    return this.scanLeft >= 0;
   }
 
   /** Own enumerable string keys, like JSON.stringify; values are read only for the keys kept. */

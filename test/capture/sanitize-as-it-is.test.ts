@@ -54,6 +54,21 @@ describe('subtrees written by JSON.stringify', () => {
     }
   });
 
+  it('SA03 a huge body is read no further than the walk keeps: neither checked nor stringified past the budget', () => {
+    const items = Array.from({ length: 400 }, () => 'x'.repeat(10_000));
+    let reads = 0;
+    const body = new Proxy(items, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    const json = createSanitizer().object({ body });
+    expect(json.length).toBeLessThan(70_000);
+    expect(JSON.parse(json)).toMatchObject({ truncated: true });
+    expect(reads).toBeLessThan(20);
+  });
+
   it('SA02 a large body with one secret: the secret is redacted, the rest written as it is', () => {
     const sections = Array.from({ length: 200 }, (_, i) => ({ id: i, heading: `Section ${i}`, tags: ['draft', `s${i % 7}`] }));
     const json = createSanitizer().object({ body: { title: 'Report', author: { name: 'ada', token: 'not-for-the-trail' }, sections } });
