@@ -300,7 +300,8 @@ class Walk {
       let overcount = 0;
       let written = 0;
       for (const key of keys) {
-        if (!isPlain(key) || !this.scanned(key.length + 4) || this.isSensitive(this.policy.names(key).name, this.path)) return -1;
+        // A plain key is its own cleaned name.
+        if (!isPlain(key) || !this.scanned(key.length + 4) || this.isSensitive(key, this.path)) return -1;
         const item = (value as Record<string, unknown>)[key];
         // What JSON.stringify and the walk both leave out of an object.
         if (item === undefined || typeof item === 'function' || typeof item === 'symbol') {

@@ -76,7 +76,10 @@ const text = (value: string | null): string => (value === null ? 'null' : jsonSt
 const texts = (values: readonly string[]): string => `[${values.map(text).join(',')}]`;
 const number = (value: number | null): string => (value !== null && Number.isFinite(value) ? String(value) : 'null');
 
-/** Joined, not concatenated: `+` would leave a rope of some thirty pieces alive until the batch is written. */
+/**
+ * Joined, not concatenated: `+` would leave a rope of some thirty pieces alive until the batch is written.
+ * A large row's pieces go straight into its bytes instead (LargeRowText).
+ */
 export function rowTextOf(e: AuditEvent): RowText {
   const pieces = [
     '{"timestamp":"',
