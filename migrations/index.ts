@@ -10,6 +10,7 @@ import { chainSqlite } from './d95b7e2c04a8_chain_sqlite.js';
 import { addJobRounds } from './3f8a6c2d19e4_add_job_rounds.js';
 import { indexUserActionChangesTimestamp } from './a41c7e2b9d58_index_user_action_changes_timestamp.js';
 import { compressJsonLz4 } from './f2a7c9e4b613_compress_json_lz4.js';
+import { dropUserIdIndex } from './e8c3a5d1f027_drop_user_id_index.js';
 import type { Migration } from './migration.js';
 
 export type { Migration, MigrationContext } from './migration.js';
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   chainChanges,
   compressJsonLz4,
   chainSqlite,
+  dropUserIdIndex,
 ];

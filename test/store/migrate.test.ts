@@ -31,6 +31,7 @@ describe('migration list', () => {
       '8b3f1d6e2a95',
       'f2a7c9e4b613',
       'd95b7e2c04a8',
+      'e8c3a5d1f027',
     ]);
     expect(new Set(MIGRATIONS.map((m) => m.name)).size).toBe(MIGRATIONS.length);
   });
@@ -62,6 +63,19 @@ describe('migrations on PostgreSQL', () => {
 
     await migrateToLatest(sequelize, silentLogger, 10_000);
     expect(await catalogSnapshot(sequelize)).toEqual(first);
+  });
+
+  it('drops the user_id index that the composites serve, and restores it on the way down', async () => {
+    const userIdIndexes = async () => {
+      const [rows] = await sequelize.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'user_actions' AND indexdef LIKE '%(user_id%' ORDER BY indexname`);
+      return rows.map((row) => (row as { indexname: string }).indexname);
+    };
+    expect(await userIdIndexes()).toEqual(['idx_user_action', 'idx_user_timestamp']);
+    const migrator = createMigrator(sequelize, silentLogger);
+    await migrator.down({ step: 1 });
+    expect(await userIdIndexes()).toEqual(['idx_user_action', 'idx_user_timestamp', 'ix_user_actions_user_id']);
+    await migrateToLatest(sequelize, silentLogger, 10_000);
+    expect(await userIdIndexes()).toEqual(['idx_user_action', 'idx_user_timestamp']);
   });
 
   it('keeps a linear history in its own table, never SequelizeMeta', async () => {

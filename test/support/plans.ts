@@ -75,7 +75,7 @@ export function sqlRecorder(): { logging: (sql: string) => void; last(): string 
   };
 }
 
-const USER_INDEXES = ['idx_user_timestamp', 'idx_user_action', 'ix_user_actions_user_id'];
+const USER_INDEXES = ['idx_user_timestamp', 'idx_user_action'];
 const TIMESTAMP = ['ix_user_actions_timestamp'];
 
 export interface FilterCase {
